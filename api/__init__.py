@@ -1,0 +1,1 @@
+"""The HTTP surface: FastAPI app, routes, auth, chat orchestration and the CLI. Thin by design."""

@@ -1,0 +1,42 @@
+"""The FastAPI app factory: explicit wiring of routers, middleware and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.middleware import RequestIdMiddleware
+from api.routes import admin, health
+from api.runtime import Runtime
+from core.settings import Settings
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    runtime = runtime or Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.bootstrap()
+        runtime.start_background()
+        try:
+            yield
+        finally:
+            runtime.stop_background()
+            runtime.close()
+
+    app = FastAPI(
+        title="knowbase",
+        version="0.1.0",
+        summary="Self-hosted knowledge base: hybrid retrieval and cited answers over your documents.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    for module in (health, admin):
+        app.include_router(module.router)
+    return app
+

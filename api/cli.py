@@ -1,0 +1,154 @@
+"""The ``knowbase`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from pydantic import ValidationError
+
+from core.errors import KnowbaseError
+from core.settings import Settings, describe_validation_error, load_settings
+from core.types import Role
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="knowbase", description="Self-hosted knowledge base server.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", help="bind address (default KNOWBASE_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default KNOWBASE_PORT or 8000)")
+    serve.set_defaults(handler=_serve)
+
+    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", help="create a key (and the user, if new); prints it once")
+    create.add_argument("--user", required=True)
+    create.add_argument("--role", choices=[r.value for r in Role])
+    create.add_argument("--groups", default=None, help="comma-separated groups for the user")
+    create.add_argument("--name", default="", help="a label for the key")
+    create.add_argument("--budget", type=int, default=None, help="monthly token budget for the key")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=_keys_create)
+    listing = keys.add_parser("list", help="list keys (never shows the keys themselves)")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_keys_list)
+    revoke = keys.add_parser("revoke", help="revoke a key by id or prefix")
+    revoke.add_argument("key_id")
+    revoke.set_defaults(handler=_keys_revoke)
+    generate = keys.add_parser("generate", help="print a fresh random key (for KNOWBASE_ADMIN_KEY)")
+    generate.set_defaults(handler=_keys_generate)
+    return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from api.runtime import Runtime
+    from core.logging import configure_logging
+
+    if args.host:
+        settings = settings.model_copy(update={"host": args.host})
+    if args.port:
+        settings = settings.model_copy(update={"port": args.port})
+    configure_logging(settings.log_level, settings.log_json)
+    runtime = Runtime(settings)
+    result = runtime.bootstrap()
+    if result.generated_admin_key:
+        # Printed once, to the terminal only; the database keeps a hash.
+        print(
+            "\n  First start: an admin API key was generated. It is shown only this once:\n\n"
+            f"      {result.generated_admin_key}\n\n"
+            "  Use it as 'Authorization: Bearer <key>'. Create more with 'knowbase keys create'.\n",
+            flush=True,
+        )
+    app = create_app(settings, runtime)
+    print(f"knowbase serving on http://{settings.host}:{settings.port} (data in {settings.data_dir})", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    return 0
+
+
+def _db(settings: Settings):  # type: ignore[no-untyped-def]
+    from api.runtime import Runtime
+
+    runtime = Runtime(settings)
+    runtime.bootstrap()
+    return runtime.db
+
+
+def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    from core.metadata import accounts
+
+    groups = [g for g in args.groups.split(",")] if args.groups is not None else None
+    with _db(settings).session() as session:
+        created = accounts.create_key(
+            session=session,
+            user=args.user,
+            role=Role(args.role) if args.role else None,
+            groups=groups,
+            name=args.name,
+            monthly_token_budget=args.budget,
+        )
+    if args.json:
+        print(created.model_dump_json())
+    else:
+        print(f"created key {created.id} for user '{created.user}' (role {created.role.value})")
+        print("store it now; it will not be shown again:")
+        print(created.key)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
+    from core.metadata import accounts
+
+    with _db(settings).session() as session:
+        keys = accounts.list_keys(session=session)
+    if args.json:
+        print(json.dumps([k.model_dump(mode="json") for k in keys], ensure_ascii=False))
+        return 0
+    print(f"{'id':32}  {'prefix':10}  {'user':16}  {'role':7}  {'status':8}  name")
+    for k in keys:
+        status = "revoked" if k.revoked_at else "active"
+        print(f"{k.id:32}  {k.prefix:10}  {k.user:16}  {k.role.value:7}  {status:8}  {k.name}")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from core.metadata import accounts
+
+    with _db(settings).session() as session:
+        key = accounts.revoke_key(session=session, key_id=args.key_id)
+    print(f"revoked key {key.id} ({key.prefix}…) of user '{key.user}'")
+    return 0
+
+
+def _keys_generate(_args: argparse.Namespace, _settings: Settings) -> int:
+    from core.security import generate_api_key
+
+    print(generate_api_key())
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        print(f"knowbase: {describe_validation_error(error)}", file=sys.stderr)
+        return 2
+    try:
+        return args.handler(args, settings)
+    except KnowbaseError as error:
+        print(f"knowbase: {error.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Admin endpoints: users, groups, collections and API keys. Admin role required for all."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response
+
+from api.deps import SessionDep, require_admin
+from core.metadata import accounts, collections
+from core.types import (
+    CollectionCreate,
+    CollectionPublic,
+    CollectionUpdate,
+    GroupCreate,
+    GroupPublic,
+    KeyCreate,
+    KeyCreated,
+    KeyPublic,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+
+
+@router.get("/users")
+def list_users(session: SessionDep) -> list[UserPublic]:
+    return accounts.list_users(session=session)
+
+
+@router.post("/users", status_code=201)
+def create_user(body: UserCreate, session: SessionDep) -> UserPublic:
+    return accounts.create_user(session=session, name=body.name, role=body.role, groups=body.groups, password=body.password)
+
+
+@router.get("/users/{name}")
+def get_user(name: str, session: SessionDep) -> UserPublic:
+    return accounts.user_public(session=session, name=name)
+
+
+@router.patch("/users/{name}")
+def update_user(name: str, body: UserUpdate, session: SessionDep) -> UserPublic:
+    return accounts.update_user(session=session, name=name, **body.model_dump(exclude_unset=True))
+
+
+@router.delete("/users/{name}", status_code=204)
+def delete_user(name: str, session: SessionDep) -> Response:
+    accounts.delete_user(session=session, name=name)
+    return Response(status_code=204)
+
+
+@router.get("/groups")
+def list_groups(session: SessionDep) -> list[GroupPublic]:
+    return [GroupPublic(id=g.id, name=g.name, members=m) for g, m in accounts.list_groups(session=session)]
+
+
+@router.post("/groups", status_code=201)
+def create_group(body: GroupCreate, session: SessionDep) -> GroupPublic:
+    group = accounts.ensure_groups(session=session, names=[body.name])
+    return GroupPublic(id=group[0].id, name=group[0].name, members=[]) if group else GroupPublic(id="", name=body.name, members=[])
+
+
+@router.delete("/groups/{name}", status_code=204)
+def delete_group(name: str, session: SessionDep) -> Response:
+    accounts.delete_group(session=session, name=name)
+    return Response(status_code=204)
+
+
+@router.get("/collections")
+def list_collections(session: SessionDep) -> list[CollectionPublic]:
+    return collections.list_collections(session=session)
+
+
+@router.post("/collections", status_code=201)
+def create_collection(body: CollectionCreate, session: SessionDep) -> CollectionPublic:
+    return collections.create_collection(session=session, **body.model_dump())
+
+
+@router.patch("/collections/{name}")
+def update_collection(name: str, body: CollectionUpdate, session: SessionDep) -> CollectionPublic:
+    return collections.update_collection(session=session, name=name, **body.model_dump(exclude_unset=True))
+
+
+@router.delete("/collections/{name}", status_code=204)
+def delete_collection(name: str, session: SessionDep) -> Response:
+    collections.delete_collection(session=session, name=name)
+    return Response(status_code=204)
+
+
+@router.get("/keys")
+def list_keys(session: SessionDep) -> list[KeyPublic]:
+    return accounts.list_keys(session=session)
+
+
+@router.post("/keys", status_code=201, summary="Create a key; the response is the only time it is shown")
+def create_key(body: KeyCreate, session: SessionDep) -> KeyCreated:
+    return accounts.create_key(session=session, **body.model_dump())
+
+
+@router.delete("/keys/{key_id}", summary="Revoke a key (by id or prefix)")
+def revoke_key(key_id: str, session: SessionDep) -> KeyPublic:
+    return accounts.revoke_key(session=session, key_id=key_id)

@@ -1,0 +1,1 @@
+"""Shared foundations: settings, types, errors, token counting, providers, metadata DB, vector stores."""

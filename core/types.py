@@ -1,0 +1,117 @@
+"""Shared types: the caller (``Principal``), roles, and public schemas of accounts and collections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+EVERYONE_GROUP = "everyone"  # implicit: every user is in it; needs no membership row
+DEFAULT_COLLECTION = "default"
+
+
+class Role(str, Enum):
+    admin = "admin"  # everything
+    editor = "editor"  # upload/delete in collections their groups may write
+    reader = "reader"  # search and chat in collections their groups may read
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling. Built once per request by authentication and passed down explicitly."""
+
+    user_id: str
+    name: str
+    role: Role
+    groups: frozenset[str] = field(default_factory=frozenset)
+    key_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+    @property
+    def all_groups(self) -> frozenset[str]:
+        return self.groups | {EVERYONE_GROUP}
+
+
+class UserPublic(BaseModel):
+    id: str
+    name: str
+    role: Role
+    groups: list[str]
+    disabled: bool
+    has_password: bool
+    created_at: datetime
+
+
+class UserCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[\w.@-]+$")
+    role: Role = Role.reader
+    groups: list[str] = Field(default_factory=list)
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class UserUpdate(BaseModel):
+    role: Role | None = None
+    groups: list[str] | None = None
+    disabled: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class GroupPublic(BaseModel):
+    id: str
+    name: str
+    members: list[str]
+
+
+class GroupCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[\w.-]+$")
+
+
+class KeyPublic(BaseModel):
+    id: str
+    user: str
+    role: Role
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    monthly_token_budget: int | None
+
+
+class KeyCreated(KeyPublic):
+    key: str = Field(description="The API key itself. Shown only once: it is stored as a hash.")
+
+
+class KeyCreate(BaseModel):
+    user: str = Field(min_length=1, max_length=120, pattern=r"^[\w.@-]+$")
+    role: Role | None = Field(None, description="Role for a new user; changes an existing user's role.")
+    groups: list[str] | None = None
+    name: str = ""
+    monthly_token_budget: int | None = Field(None, gt=0)
+
+
+class CollectionPublic(BaseModel):
+    id: str
+    name: str
+    description: str
+    read_groups: list[str]
+    write_groups: list[str]
+    created_at: datetime
+
+
+class CollectionCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120, pattern=r"^[\w.-]+$")
+    description: str = ""
+    read_groups: list[str] = Field(default_factory=list)
+    write_groups: list[str] = Field(default_factory=list)
+
+
+class CollectionUpdate(BaseModel):
+    description: str | None = None
+    read_groups: list[str] | None = None
+    write_groups: list[str] | None = None

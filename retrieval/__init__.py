@@ -1,0 +1,1 @@
+"""Hybrid search, access filters, result shaping and context assembly."""

@@ -1,0 +1,1 @@
+"""The web UI: jinja2 templates, static assets and page routes."""
