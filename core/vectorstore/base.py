@@ -1,0 +1,94 @@
+"""The vector-store protocol and the collection layout shared by both engines.
+
+Layout: named dense vector ``dense`` (cosine), named sparse vector ``lexical`` with the IDF modifier,
+keyword payload indexes on ``document_id``, ``collection_id`` and ``read_groups``, integer index on
+``version``. One point per chunk; its id is derived from (document, version, chunk index), so
+re-running an interrupted job overwrites instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from core.providers.lexical import SparseVector
+
+DENSE, LEXICAL = "dense", "lexical"
+KEYWORD_INDEXES = ("document_id", "collection_id", "read_groups")
+INTEGER_INDEXES = ("version", "chunk_index")
+Fusion = Literal["rrf", "dbsf"]
+_POINT_NAMESPACE = uuid.UUID("6f1c3f0e-6a49-4f55-9d1a-4b1d5c3b7e21")
+
+
+def point_id(document_id: str, version: int, chunk_index: int) -> str:
+    return str(uuid.uuid5(_POINT_NAMESPACE, f"{document_id}:{version}:{chunk_index}"))
+
+
+@dataclass
+class ChunkRecord:
+    id: str
+    dense: np.ndarray
+    sparse: SparseVector
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoreFilter:
+    """Conditions that all must hold. ``None`` means "no condition on this field"; an empty list
+    matches nothing (a caller with no readable collection sees nothing)."""
+
+    collection_ids: list[str] | None = None
+    read_groups: list[str] | None = None
+    document_ids: list[str] | None = None
+    chunk_indexes: list[int] | None = None
+    exclude_version_of: tuple[str, int] | None = None  # (document_id, version): points of other versions
+
+    @property
+    def matches_nothing(self) -> bool:
+        return any(v is not None and len(v) == 0 for v in (self.collection_ids, self.read_groups, self.document_ids))
+
+
+@dataclass
+class StoredHit:
+    id: str
+    score: float
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class VectorStore(Protocol):
+    def ensure_collection(self) -> None: ...
+
+    def upsert(self, records: list[ChunkRecord]) -> None: ...
+
+    def delete(self, where: StoreFilter) -> None: ...
+
+    def query(
+        self,
+        *,
+        dense: np.ndarray | None,
+        sparse: SparseVector | None,
+        where: StoreFilter,
+        limit: int,
+        candidates: int = 50,
+        fusion: Fusion = "rrf",
+        weights: tuple[float, float] = (1.0, 1.0),
+        rrf_k: int = 60,
+    ) -> list[StoredHit]:
+        """Dense and/or sparse search. With both, one query with two prefetches fused by
+        ``fusion``; the filter applies inside every stage, never after."""
+        ...
+
+    def fetch(self, where: StoreFilter, limit: int = 1000) -> list[StoredHit]:
+        """Points matching ``where`` (no ranking), with payload."""
+        ...
+
+    def count(self, where: StoreFilter) -> int: ...
+
+    def set_payload(self, where: StoreFilter, payload: dict[str, Any]) -> None: ...
+
+    def ping(self) -> bool: ...
+
+    def close(self) -> None: ...

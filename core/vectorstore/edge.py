@@ -1,0 +1,185 @@
+"""The embedded engine: qdrant-edge-py, one shard in the data dir, owned by one process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import qdrant_edge as qe
+
+from core.errors import ProviderError
+from core.providers.lexical import SparseVector
+from core.vectorstore.base import (
+    DENSE,
+    INTEGER_INDEXES,
+    KEYWORD_INDEXES,
+    LEXICAL,
+    ChunkRecord,
+    Fusion,
+    StoredHit,
+    StoreFilter,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _filter(where: StoreFilter) -> qe.Filter | None:
+    must: list[Any] = []
+    must_not: list[Any] = []
+    if where.collection_ids is not None:
+        must.append(qe.FieldCondition(key="collection_id", match=qe.MatchAny(any=list(where.collection_ids))))
+    if where.read_groups is not None:
+        must.append(qe.FieldCondition(key="read_groups", match=qe.MatchAny(any=list(where.read_groups))))
+    if where.document_ids is not None:
+        must.append(qe.FieldCondition(key="document_id", match=qe.MatchAny(any=list(where.document_ids))))
+    if where.chunk_indexes is not None:
+        must.append(qe.FieldCondition(key="chunk_index", match=qe.MatchAny(any=list(where.chunk_indexes))))
+    if where.exclude_version_of is not None:
+        document_id, version = where.exclude_version_of
+        must.append(qe.FieldCondition(key="document_id", match=qe.MatchValue(value=document_id)))
+        must_not.append(qe.FieldCondition(key="version", match=qe.MatchValue(value=version)))
+    if not must and not must_not:
+        return None
+    return qe.Filter(must=must or None, must_not=must_not or None)
+
+
+class EdgeVectorStore:
+    def __init__(self, path: Path, dim: int) -> None:
+        self._path = Path(path)
+        self._dim = dim
+        self._write_lock = threading.Lock()
+        self._shard: qe.EdgeShard | None = None
+
+    @property
+    def shard(self) -> qe.EdgeShard:
+        if self._shard is None:
+            self.ensure_collection()
+        assert self._shard is not None
+        return self._shard
+
+    def ensure_collection(self) -> None:
+        if self._shard is not None:
+            return
+        config = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=self._dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        try:
+            if (self._path / "edge_config.json").exists() or any(self._path.glob("segments*")):
+                self._shard = qe.EdgeShard.load(str(self._path))
+            else:
+                self._path.mkdir(parents=True, exist_ok=True)
+                self._shard = qe.EdgeShard.create(str(self._path), config)
+                for name in KEYWORD_INDEXES:
+                    self._shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
+                for name in INTEGER_INDEXES:
+                    self._shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Integer))
+        except Exception as error:  # noqa: BLE001 - the engine raises plain exceptions
+            raise ProviderError(
+                f"cannot open the embedded vector store at {self._path}: {error}. "
+                "Only one knowbase process may use a data dir at a time."
+            ) from error
+
+    def upsert(self, records: list[ChunkRecord]) -> None:
+        if not records:
+            return
+        points = [
+            qe.Point(
+                id=r.id,
+                vector={
+                    DENSE: np.asarray(r.dense, dtype=np.float32).tolist(),
+                    LEXICAL: qe.SparseVector(indices=r.sparse.indices, values=r.sparse.values),
+                },
+                payload=r.payload,
+            )
+            for r in records
+        ]
+        with self._write_lock:
+            self.shard.update(qe.UpdateOperation.upsert_points(points))
+
+    def delete(self, where: StoreFilter) -> None:
+        flt = _filter(where)
+        if flt is None:
+            raise ValueError("refusing to delete every point: give a filter")
+        with self._write_lock:
+            self.shard.update(qe.UpdateOperation.delete_points_by_filter(flt))
+
+    def set_payload(self, where: StoreFilter, payload: dict[str, Any]) -> None:
+        flt = _filter(where)
+        if flt is None:
+            raise ValueError("refusing to update every point: give a filter")
+        with self._write_lock:
+            self.shard.update(qe.UpdateOperation.set_payload_by_filter(flt, payload))
+
+    def query(
+        self,
+        *,
+        dense: np.ndarray | None,
+        sparse: SparseVector | None,
+        where: StoreFilter,
+        limit: int,
+        candidates: int = 50,
+        fusion: Fusion = "rrf",
+        weights: tuple[float, float] = (1.0, 1.0),
+        rrf_k: int = 60,
+    ) -> list[StoredHit]:
+        if where.matches_nothing or limit <= 0:
+            return []
+        flt = _filter(where)
+        dense_query = qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE) if dense is not None else None
+        sparse_query = (
+            qe.Query.Nearest(qe.SparseVector(indices=sparse.indices, values=sparse.values), using=LEXICAL)
+            if sparse is not None and sparse.indices
+            else None
+        )
+        if dense_query is not None and sparse_query is not None:
+            fused = qe.Fusion.Rrf(k=rrf_k, weights=list(weights)) if fusion == "rrf" else qe.Fusion.Dbsf()
+            request = qe.QueryRequest(
+                limit=limit,
+                prefetches=[
+                    qe.Prefetch(limit=candidates, query=dense_query, filter=flt),
+                    qe.Prefetch(limit=candidates, query=sparse_query, filter=flt),
+                ],
+                query=fused,
+                filter=flt,
+                with_payload=True,
+            )
+        elif dense_query is not None or sparse_query is not None:
+            request = qe.QueryRequest(limit=limit, query=dense_query or sparse_query, filter=flt, with_payload=True)
+        else:
+            return []
+        return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(request)]
+
+    def fetch(self, where: StoreFilter, limit: int = 1000) -> list[StoredHit]:
+        if where.matches_nothing:
+            return []
+        records, _ = self.shard.scroll(qe.ScrollRequest(limit=limit, filter=_filter(where), with_payload=True))
+        return [StoredHit(str(r.id), 0.0, dict(r.payload or {})) for r in records]
+
+    def count(self, where: StoreFilter) -> int:
+        if where.matches_nothing:
+            return 0
+        return int(self.shard.count(qe.CountRequest(exact=True, filter=_filter(where))))
+
+    def ping(self) -> bool:
+        try:
+            self.shard.info()
+            return True
+        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
+            log.exception("embedded vector store is not usable")
+            return False
+
+    def flush(self) -> None:
+        with self._write_lock:
+            if self._shard is not None:
+                self._shard.flush()
+
+    def close(self) -> None:
+        with self._write_lock:
+            if self._shard is not None:
+                self._shard.flush()
+                self._shard.close()
+                self._shard = None

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from core.settings import Settings
+from core.vectorstore.base import VectorStore
+
+
+def create_vector_store(settings: Settings) -> VectorStore:
+    """A Qdrant server when ``KNOWBASE_QDRANT_URL`` is set, else the embedded engine in the data dir.
+    Callers never branch on which one they got."""
+    if settings.qdrant_url:
+        from qdrant_client import QdrantClient
+
+        from core.vectorstore.server import ServerVectorStore
+
+        api_key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
+        client = QdrantClient(url=settings.qdrant_url, api_key=api_key, timeout=30)
+        return ServerVectorStore(client, settings.qdrant_collection, settings.embedding_dim)
+    from core.vectorstore.edge import EdgeVectorStore
+
+    return EdgeVectorStore(settings.qdrant_path, settings.embedding_dim)

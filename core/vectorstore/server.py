@@ -1,0 +1,189 @@
+"""A Qdrant server through qdrant-client (also ``QdrantClient(":memory:")`` in tests)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+from qdrant_client import QdrantClient
+from qdrant_client import models as qm
+from qdrant_client.http.exceptions import ResponseHandlingException, UnexpectedResponse
+
+from core.errors import ProviderError
+from core.providers.lexical import SparseVector
+from core.vectorstore.base import (
+    DENSE,
+    INTEGER_INDEXES,
+    KEYWORD_INDEXES,
+    LEXICAL,
+    ChunkRecord,
+    Fusion,
+    StoredHit,
+    StoreFilter,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _filter(where: StoreFilter) -> qm.Filter | None:
+    must: list[Any] = []
+    must_not: list[Any] = []
+    if where.collection_ids is not None:
+        must.append(qm.FieldCondition(key="collection_id", match=qm.MatchAny(any=list(where.collection_ids))))
+    if where.read_groups is not None:
+        must.append(qm.FieldCondition(key="read_groups", match=qm.MatchAny(any=list(where.read_groups))))
+    if where.document_ids is not None:
+        must.append(qm.FieldCondition(key="document_id", match=qm.MatchAny(any=list(where.document_ids))))
+    if where.chunk_indexes is not None:
+        must.append(qm.FieldCondition(key="chunk_index", match=qm.MatchAny(any=list(where.chunk_indexes))))
+    if where.exclude_version_of is not None:
+        document_id, version = where.exclude_version_of
+        must.append(qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id)))
+        must_not.append(qm.FieldCondition(key="version", match=qm.MatchValue(value=version)))
+    if not must and not must_not:
+        return None
+    return qm.Filter(must=must or None, must_not=must_not or None)
+
+
+class ServerVectorStore:
+    def __init__(self, client: QdrantClient, collection: str, dim: int) -> None:
+        self._client = client
+        self._collection = collection
+        self._dim = dim
+        self._ready = False
+
+    def _call(self, what: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return fn(*args, **kwargs)
+        except (UnexpectedResponse, ResponseHandlingException, ConnectionError, TimeoutError) as error:
+            raise ProviderError(f"Qdrant server {what} failed: {error}") from error
+
+    def ensure_collection(self) -> None:
+        if self._ready:
+            return
+        if not self._call("collection check", self._client.collection_exists, self._collection):
+            self._call(
+                "collection creation",
+                self._client.create_collection,
+                self._collection,
+                vectors_config={DENSE: qm.VectorParams(size=self._dim, distance=qm.Distance.COSINE)},
+                sparse_vectors_config={LEXICAL: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+            )
+            for name in KEYWORD_INDEXES:
+                self._client.create_payload_index(self._collection, name, qm.PayloadSchemaType.KEYWORD)
+            for name in INTEGER_INDEXES:
+                self._client.create_payload_index(self._collection, name, qm.PayloadSchemaType.INTEGER)
+        self._ready = True
+
+    def upsert(self, records: list[ChunkRecord]) -> None:
+        if not records:
+            return
+        self.ensure_collection()
+        points = [
+            qm.PointStruct(
+                id=r.id,
+                vector={
+                    DENSE: np.asarray(r.dense, dtype=np.float32).tolist(),
+                    LEXICAL: qm.SparseVector(indices=r.sparse.indices, values=r.sparse.values),
+                },
+                payload=r.payload,
+            )
+            for r in records
+        ]
+        self._call("upsert", self._client.upsert, self._collection, points=points, wait=True)
+
+    def delete(self, where: StoreFilter) -> None:
+        flt = _filter(where)
+        if flt is None:
+            raise ValueError("refusing to delete every point: give a filter")
+        self.ensure_collection()
+        self._call("delete", self._client.delete, self._collection, points_selector=qm.FilterSelector(filter=flt), wait=True)
+
+    def set_payload(self, where: StoreFilter, payload: dict[str, Any]) -> None:
+        flt = _filter(where)
+        if flt is None:
+            raise ValueError("refusing to update every point: give a filter")
+        self.ensure_collection()
+        self._call("set payload", self._client.set_payload, self._collection, payload=payload, points=flt, wait=True)
+
+    def query(
+        self,
+        *,
+        dense: np.ndarray | None,
+        sparse: SparseVector | None,
+        where: StoreFilter,
+        limit: int,
+        candidates: int = 50,
+        fusion: Fusion = "rrf",
+        weights: tuple[float, float] = (1.0, 1.0),
+        rrf_k: int = 60,
+    ) -> list[StoredHit]:
+        if where.matches_nothing or limit <= 0:
+            return []
+        self.ensure_collection()
+        flt = _filter(where)
+        dense_q = np.asarray(dense, dtype=np.float32).tolist() if dense is not None else None
+        sparse_q = qm.SparseVector(indices=sparse.indices, values=sparse.values) if sparse is not None and sparse.indices else None
+        if dense_q is not None and sparse_q is not None:
+            fused: Any = (
+                qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=list(weights)))
+                if fusion == "rrf"
+                else qm.FusionQuery(fusion=qm.Fusion.DBSF)
+            )
+            response = self._call(
+                "query",
+                self._client.query_points,
+                self._collection,
+                prefetch=[
+                    qm.Prefetch(query=dense_q, using=DENSE, limit=candidates, filter=flt),
+                    qm.Prefetch(query=sparse_q, using=LEXICAL, limit=candidates, filter=flt),
+                ],
+                query=fused,
+                query_filter=flt,
+                limit=limit,
+                with_payload=True,
+            )
+        elif dense_q is not None or sparse_q is not None:
+            response = self._call(
+                "query",
+                self._client.query_points,
+                self._collection,
+                query=dense_q if dense_q is not None else sparse_q,
+                using=DENSE if dense_q is not None else LEXICAL,
+                query_filter=flt,
+                limit=limit,
+                with_payload=True,
+            )
+        else:
+            return []
+        return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in response.points]
+
+    def fetch(self, where: StoreFilter, limit: int = 1000) -> list[StoredHit]:
+        if where.matches_nothing:
+            return []
+        self.ensure_collection()
+        records, _ = self._call(
+            "scroll", self._client.scroll, self._collection, scroll_filter=_filter(where), limit=limit, with_payload=True
+        )
+        return [StoredHit(str(r.id), 0.0, dict(r.payload or {})) for r in records]
+
+    def count(self, where: StoreFilter) -> int:
+        if where.matches_nothing:
+            return 0
+        self.ensure_collection()
+        return int(self._call("count", self._client.count, self._collection, count_filter=_filter(where), exact=True).count)
+
+    def ping(self) -> bool:
+        try:
+            self._client.get_collections()
+            return True
+        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
+            log.exception("Qdrant server is not reachable")
+            return False
+
+    def flush(self) -> None:
+        """The server persists on its own."""
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,110 @@
+"""One contract, run against both engines: the embedded Edge shard and qdrant-client (in memory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.providers.fakes import FakeEmbedder
+from core.providers.lexical import LexicalEncoder
+from core.vectorstore.base import ChunkRecord, StoreFilter, point_id
+
+TEXTS = {
+    ("doc-a", "col-1"): ["The quarterly sales report shows growth", "员工手册规定年假为十五天"],
+    ("doc-b", "col-2"): ["Secret merger plan with Acme Corporation", "董事会会议纪要：并购计划保密"],
+}
+
+
+@pytest.fixture(params=["edge", "server"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    if request.param == "edge":
+        from core.vectorstore.edge import EdgeVectorStore
+
+        instance = EdgeVectorStore(tmp_path / "qdrant", dim=64)
+    else:
+        from qdrant_client import QdrantClient
+
+        from core.vectorstore.server import ServerVectorStore
+
+        instance = ServerVectorStore(QdrantClient(":memory:"), "test_chunks", dim=64)
+    instance.ensure_collection()
+    embedder, lexical = FakeEmbedder(64), LexicalEncoder()
+    records = []
+    for (document_id, collection_id), texts in TEXTS.items():
+        for index, text in enumerate(texts):
+            records.append(
+                ChunkRecord(
+                    id=point_id(document_id, 1, index),
+                    dense=embedder.embed_query(text),
+                    sparse=lexical.encode_document(text),
+                    payload={
+                        "document_id": document_id,
+                        "collection_id": collection_id,
+                        "read_groups": ["g-" + collection_id],
+                        "version": 1,
+                        "chunk_index": index,
+                        "text": text,
+                    },
+                )
+            )
+    instance.upsert(records)
+    instance.embedder, instance.lexical = embedder, lexical
+    yield instance
+    instance.close()
+
+
+def _search(store, text: str, where: StoreFilter, mode: str = "hybrid", fusion: str = "rrf"):  # type: ignore[no-untyped-def]
+    dense = store.embedder.embed_query(text) if mode in ("hybrid", "dense") else None
+    sparse = store.lexical.encode_query(text) if mode in ("hybrid", "lexical") else None
+    return store.query(dense=dense, sparse=sparse, where=where, limit=10, fusion=fusion)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_filter_applies_inside_the_query(store, mode: str) -> None:  # type: ignore[no-untyped-def]
+    # Quotes col-2 verbatim, plus one word of col-1 so that lexical search has something to find.
+    query = "Secret merger plan with Acme Corporation report"
+    hits = _search(store, query, StoreFilter(collection_ids=["col-1"]), mode)
+    assert hits and {h.payload["collection_id"] for h in hits} == {"col-1"}
+    assert _search(store, "merger", StoreFilter(collection_ids=[]), mode) == []
+
+
+def test_lexical_search_finds_chinese_words(store) -> None:  # type: ignore[no-untyped-def]
+    hits = _search(store, "年假", StoreFilter(), "lexical")
+    assert hits[0].payload["text"] == "员工手册规定年假为十五天"
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "dbsf"])
+def test_hybrid_fusion_ranks_exact_match_first(store, fusion: str) -> None:  # type: ignore[no-untyped-def]
+    hits = _search(store, "quarterly sales report", StoreFilter(), "hybrid", fusion)
+    assert hits[0].payload["text"].startswith("The quarterly sales report")
+
+
+def test_group_filter_count_fetch_and_delete(store) -> None:  # type: ignore[no-untyped-def]
+    assert store.count(StoreFilter()) == 4
+    assert store.count(StoreFilter(read_groups=["g-col-2"])) == 2
+    fetched = store.fetch(StoreFilter(document_ids=["doc-a"], chunk_indexes=[1]))
+    assert [h.payload["text"] for h in fetched] == ["员工手册规定年假为十五天"]
+    store.set_payload(StoreFilter(collection_ids=["col-2"]), {"read_groups": ["g-new"]})
+    assert store.count(StoreFilter(read_groups=["g-new"])) == 2
+    store.delete(StoreFilter(document_ids=["doc-b"]))
+    assert store.count(StoreFilter()) == 2
+    with pytest.raises(ValueError):
+        store.delete(StoreFilter())
+
+
+def test_upsert_is_idempotent_and_old_versions_can_be_dropped(store) -> None:  # type: ignore[no-untyped-def]
+    text = "new version text"
+    record = ChunkRecord(
+        id=point_id("doc-a", 2, 0),
+        dense=np.ones(64, dtype=np.float32) / 8,
+        sparse=store.lexical.encode_document(text),
+        payload={"document_id": "doc-a", "collection_id": "col-1", "read_groups": [], "version": 2, "chunk_index": 0, "text": text},
+    )
+    store.upsert([record])
+    store.upsert([record])
+    assert store.count(StoreFilter(document_ids=["doc-a"])) == 3
+    store.delete(StoreFilter(exclude_version_of=("doc-a", 2)))
+    assert [h.payload["version"] for h in store.fetch(StoreFilter(document_ids=["doc-a"]))] == [2]
+    assert store.count(StoreFilter(document_ids=["doc-b"])) == 2
