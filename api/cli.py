@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=_keys_revoke)
     generate = keys.add_parser("generate", help="print a fresh random key (for KNOWBASE_ADMIN_KEY)")
     generate.set_defaults(handler=_keys_generate)
+    from api import cli_ingest
+
+    cli_ingest.add_command(sub)
     return parser
 
 
@@ -67,9 +70,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             "  Use it as 'Authorization: Bearer <key>'. Create more with 'knowbase keys create'.\n",
             flush=True,
         )
+    from api.cli_ingest import write_server_info
+
     app = create_app(settings, runtime)
+    info = write_server_info(settings)  # lets `knowbase ingest` hand files to this server
     print(f"knowbase serving on http://{settings.host}:{settings.port} (data in {settings.data_dir})", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    finally:
+        info.unlink(missing_ok=True)
     return 0
 
 
@@ -141,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"knowbase: {describe_validation_error(error)}", file=sys.stderr)
         return 2
+    if args.handler is not _serve:
+        from core.logging import configure_logging
+
+        # The CLI reports outcomes itself; only errors belong on the terminal.
+        configure_logging("error", json_lines=False)
     try:
         return args.handler(args, settings)
     except KnowbaseError as error:

@@ -12,16 +12,28 @@ from functools import cached_property
 
 from core.metadata.bootstrap import BootstrapResult, bootstrap
 from core.metadata.db import Database
+from core.metadata.embedding_cache import EmbeddingCache
+from core.providers.embeddings import Embedder, create_embedder
+from core.providers.lexical import LexicalEncoder
 from core.settings import Settings
+from core.vectorstore import VectorStore, create_vector_store
+from ingest.chunker import Chunker
+from ingest.isolation import ParserPool
+from ingest.jobs import IngestionWorker
+from ingest.pipeline import IngestPipeline
+from ingest.service import DocumentService
 
 log = logging.getLogger(__name__)
 
 
 class Runtime:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._lock = threading.RLock()
         self._bootstrapped: BootstrapResult | None = None
+        self._background = False
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
         settings.data_dir.mkdir(parents=True, exist_ok=True)
 
     @cached_property
@@ -36,15 +48,77 @@ class Runtime:
                 self._bootstrapped = bootstrap(self.db, key)
             return self._bootstrapped
 
+    @cached_property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            return create_embedder(self.settings)
+
+    @cached_property
+    def lexical(self) -> LexicalEncoder:
+        return LexicalEncoder()
+
+    @cached_property
+    def vector_store(self) -> VectorStore:
+        with self._lock:
+            store = create_vector_store(self.settings)
+            store.ensure_collection()
+            return store
+
+    @cached_property
+    def parser(self) -> ParserPool:
+        return ParserPool()
+
+    @cached_property
+    def pipeline(self) -> IngestPipeline:
+        with self._lock:
+            return IngestPipeline(
+                embedder=self.embedder,
+                lexical=self.lexical,
+                store=self.vector_store,
+                cache=EmbeddingCache(self.db),
+                chunker=Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap_tokens),
+                parser=self.parser,
+                texts_dir=self.settings.data_dir / "texts",
+                max_pages=self.settings.max_pages,
+                max_chars=self.settings.max_extracted_chars,
+            )
+
+    @cached_property
+    def worker(self) -> IngestionWorker:
+        return IngestionWorker(self.db, lambda: self.pipeline, threads=self.settings.ingest_workers)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        return DocumentService(
+            self.settings.uploads_dir,
+            on_queued=self.worker.wake,
+            remove_points=lambda document_id: self.pipeline.remove_document(document_id),
+        )
+
     def readiness(self) -> dict[str, bool]:
-        return {"database": self.db.ping()}
+        checks = {"database": self.db.ping()}
+        try:
+            checks["vector_store"] = self.vector_store.ping()
+        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
+            log.exception("vector store unavailable")
+            checks["vector_store"] = False
+        return checks
 
     def start_background(self) -> None:
-        """Start background workers (the web server calls this once it is up)."""
+        """Open the vector store and start the ingestion worker (the web server calls this)."""
+        self.vector_store  # noqa: B018 - fail fast at start-up if the store cannot be opened
+        self.worker.start()
+        self._background = True
 
     def stop_background(self) -> None:
-        """Stop background workers, letting the current step finish."""
+        if self._background:
+            self.worker.stop()
+            self._background = False
 
     def close(self) -> None:
-        if "db" in self.__dict__:
-            self.db.close()
+        for name in ("parser", "vector_store", "db"):
+            if name in self.__dict__:
+                try:
+                    self.__dict__[name].close()
+                except Exception:  # noqa: BLE001 - closing must go on for the other parts
+                    log.exception("error while closing", extra={"component": name})

@@ -49,3 +49,8 @@ def require_writable(*, session: Session, principal: Principal, name: str) -> Co
             raise PermissionDenied("readers cannot change documents; ask an admin for an editor key")
         raise PermissionDenied(f"you may read but not write collection '{name}'")
     return collection
+
+
+def readable_groups_of(collection: Collection) -> list[str]:
+    """Groups that may read a collection (write implies read): stored on every chunk's payload."""
+    return sorted({g.group_name for g in collection.grants})

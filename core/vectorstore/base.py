@@ -44,6 +44,7 @@ class StoreFilter:
     read_groups: list[str] | None = None
     document_ids: list[str] | None = None
     chunk_indexes: list[int] | None = None
+    version: int | None = None
     exclude_version_of: tuple[str, int] | None = None  # (document_id, version): points of other versions
 
     @property

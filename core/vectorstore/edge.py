@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,8 @@ def _filter(where: StoreFilter) -> qe.Filter | None:
         must.append(qe.FieldCondition(key="document_id", match=qe.MatchAny(any=list(where.document_ids))))
     if where.chunk_indexes is not None:
         must.append(qe.FieldCondition(key="chunk_index", match=qe.MatchAny(any=list(where.chunk_indexes))))
+    if where.version is not None:
+        must.append(qe.FieldCondition(key="version", match=qe.MatchValue(value=where.version)))
     if where.exclude_version_of is not None:
         document_id, version = where.exclude_version_of
         must.append(qe.FieldCondition(key="document_id", match=qe.MatchValue(value=document_id)))
@@ -52,6 +56,24 @@ class EdgeVectorStore:
         self._dim = dim
         self._write_lock = threading.Lock()
         self._shard: qe.EdgeShard | None = None
+        self._lock_file: int | None = None
+
+    def _take_process_lock(self) -> None:
+        """The engine admits one process per shard; say so clearly instead of corrupting it."""
+        self._path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._path / ".knowbase.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise ProviderError(
+                f"the embedded vector store in {self._path} is in use by knowbase process {holder}; "
+                "stop it, or send the work to it (knowbase ingest does this automatically)"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._lock_file = fd
 
     @property
     def shard(self) -> qe.EdgeShard:
@@ -63,6 +85,8 @@ class EdgeVectorStore:
     def ensure_collection(self) -> None:
         if self._shard is not None:
             return
+        if self._lock_file is None:
+            self._take_process_lock()
         config = qe.EdgeConfig(
             vectors={DENSE: qe.EdgeVectorParams(size=self._dim, distance=qe.Distance.Cosine)},
             sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
@@ -183,3 +207,6 @@ class EdgeVectorStore:
                 self._shard.flush()
                 self._shard.close()
                 self._shard = None
+            if self._lock_file is not None:
+                os.close(self._lock_file)  # closing releases the flock
+                self._lock_file = None

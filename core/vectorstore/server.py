@@ -37,6 +37,8 @@ def _filter(where: StoreFilter) -> qm.Filter | None:
         must.append(qm.FieldCondition(key="document_id", match=qm.MatchAny(any=list(where.document_ids))))
     if where.chunk_indexes is not None:
         must.append(qm.FieldCondition(key="chunk_index", match=qm.MatchAny(any=list(where.chunk_indexes))))
+    if where.version is not None:
+        must.append(qm.FieldCondition(key="version", match=qm.MatchValue(value=where.version)))
     if where.exclude_version_of is not None:
         document_id, version = where.exclude_version_of
         must.append(qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id)))

@@ -1,0 +1,123 @@
+"""Document upload and management. Writes need write access to the collection."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+
+from api.deps import PrincipalDep, RuntimeDep
+from api.runtime import Runtime
+from api.upload_limit import too_large
+from core.types import Principal
+from ingest.schemas import DocumentPage, DocumentPublic, UploadResult
+
+router = APIRouter(prefix="/v1/documents", tags=["documents"])
+_COPY_CHUNK = 1024 * 1024
+
+
+def _save_upload(upload: UploadFile, tmp_dir: Path, limit: int) -> tuple[Path, str, int]:
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    path = tmp_dir / uuid.uuid4().hex
+    digest, size = hashlib.sha256(), 0
+    upload.file.seek(0)
+    with path.open("wb") as out:
+        while block := upload.file.read(_COPY_CHUNK):
+            size += len(block)
+            if size > limit:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise too_large(limit)
+            digest.update(block)
+            out.write(block)
+    return path, digest.hexdigest(), size
+
+
+def _submit(runtime: Runtime, principal: Principal, upload: UploadFile, collection: str, title: str | None) -> UploadResult:
+    settings = runtime.settings
+    temp_path, sha256, size = _save_upload(upload, settings.data_dir / "tmp", settings.max_upload_bytes)
+    try:
+        with runtime.db.session() as session:
+            result = runtime.documents.submit(
+                session=session,
+                principal=principal,
+                temp_path=temp_path,
+                source_name=upload.filename or "upload",
+                sha256=sha256,
+                size=size,
+                collection=collection,
+                title=title,
+            )
+    finally:
+        temp_path.unlink(missing_ok=True)  # moved into the store on success
+    runtime.documents.after_commit()
+    return result
+
+
+@router.post(
+    "",
+    status_code=202,
+    summary="Upload a document; ingestion runs in the background",
+    responses={200: {"description": "identical content already present"}, 413: {}, 415: {}},
+)
+async def upload_document(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    response: Response,
+    file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown or plain text")],
+    collection: Annotated[str, Form()] = "default",
+    title: Annotated[str | None, Form()] = None,
+) -> UploadResult:
+    result = await run_in_threadpool(_submit, runtime, principal, file, collection, title)
+    if result.duplicate:
+        response.status_code = 200
+    return result
+
+
+@router.get("", summary="List documents the caller may read")
+def list_documents(
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    collection: str | None = None,
+    status: Annotated[str | None, Query(pattern="^(queued|parsing|embedding|ready|failed)$")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="search in titles and file names")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DocumentPage:
+    with runtime.db.session() as session:
+        return runtime.documents.list(
+            session=session, principal=principal, collection=collection, status=status, query=q, limit=limit, offset=offset
+        )
+
+
+@router.get("/{document_id}", summary="Status, progress, error, pages, chunks, size, sha256, uploader")
+def get_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> DocumentPublic:
+    with runtime.db.session() as session:
+        return runtime.documents.get(session=session, principal=principal, document_id=document_id)
+
+
+@router.get("/{document_id}/file", summary="Download the original file")
+def download_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> FileResponse:
+    with runtime.db.session() as session:
+        path, name = runtime.documents.file_of(session=session, principal=principal, document_id=document_id)
+    return FileResponse(path, filename=name)
+
+
+@router.delete("/{document_id}", status_code=204, summary="Delete a document and all its chunks")
+def delete_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    with runtime.db.session() as session:
+        runtime.documents.delete(session=session, principal=principal, document_id=document_id)
+    return Response(status_code=204)
+
+
+@router.post("/{document_id}/reindex", status_code=202, summary="Parse, chunk and embed again")
+def reindex_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> DocumentPublic:
+    with runtime.db.session() as session:
+        document = runtime.documents.reindex(session=session, principal=principal, document_id=document_id)
+    runtime.documents.after_commit()
+    return document

@@ -1,0 +1,79 @@
+"""Parse untrusted files in a separate process, with a time and memory limit, so a malicious or
+broken file can fail its own document but never hang or crash the server."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import resource
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from core.errors import ParseError
+from ingest.parsers import ParsedDocument, parse_bytes
+
+log = logging.getLogger(__name__)
+
+
+def _limit_memory(max_bytes: int) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+    except (ValueError, OSError):  # not permitted on this platform: parse without the limit
+        pass
+
+
+def _parse_file(path: str, filename: str, max_pages: int, max_chars: int) -> ParsedDocument:
+    try:
+        return parse_bytes(Path(path).read_bytes(), filename, max_pages=max_pages, max_chars=max_chars)
+    except MemoryError:
+        raise ParseError("the file needs more memory to parse than allowed; it may be malformed or a zip bomb") from None
+
+
+class ParserPool:
+    def __init__(self, timeout_s: float = 180.0, memory_limit_bytes: int = 3 * 1024**3) -> None:
+        self._timeout_s = timeout_s
+        self._memory_limit = memory_limit_bytes
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_limit_memory,
+                initargs=(self._memory_limit,),
+            )
+        return self._executor
+
+    def parse(self, path: Path, filename: str, *, max_pages: int, max_chars: int) -> ParsedDocument:
+        """:raises ParseError: also when the parser times out or its process dies."""
+        with self._lock:  # one file at a time in the parser process
+            future = self._pool().submit(_parse_file, str(path), filename, max_pages, max_chars)
+            try:
+                return future.result(timeout=self._timeout_s)
+            except FutureTimeout:
+                self._kill()
+                raise ParseError(
+                    f"parsing took longer than {self._timeout_s:.0f} s and was stopped; the file may be malformed"
+                ) from None
+            except BrokenProcessPool:
+                self._kill()
+                raise ParseError("the parser crashed on this file; it may be malformed or too large") from None
+
+    def _kill(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None

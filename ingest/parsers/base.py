@@ -1,0 +1,87 @@
+"""What every parser produces: one canonical text plus structural blocks with exact offsets.
+
+A block's text is ``document.text[block.start:block.end]``, so chunks and citations derived from
+blocks can always be checked against the stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.errors import ParseError
+
+BLOCK_SEPARATOR = "\n\n"
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_LINE_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+
+
+@dataclass(frozen=True)
+class Block:
+    start: int
+    end: int
+    kind: str  # heading | paragraph | list_item | table_row | code
+    page: int | None = None
+    heading_path: tuple[str, ...] = ()
+
+
+@dataclass
+class ParsedDocument:
+    text: str
+    blocks: list[Block]
+    format: str
+    title: str | None = None
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+
+class TextBuilder:
+    """Appends blocks to one text, recording offsets; enforces the extracted-size limit."""
+
+    def __init__(self, max_chars: int) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self._max_chars = max_chars
+        self.blocks: list[Block] = []
+
+    def add(self, text: str, kind: str = "paragraph", page: int | None = None, headings: tuple[str, ...] = ()) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if self._parts:
+            self._parts.append(BLOCK_SEPARATOR)
+            self._length += len(BLOCK_SEPARATOR)
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        if self._length > self._max_chars:
+            raise ParseError(
+                f"the document holds more than {self._max_chars:,} characters of text; split it into smaller files"
+            )
+        self.blocks.append(Block(start, self._length, kind, page, headings))
+
+    def build(self, fmt: str, title: str | None = None, pages: int | None = None) -> ParsedDocument:
+        return ParsedDocument("".join(self._parts), self.blocks, fmt, title, pages)
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Undo hard line wrapping inside a paragraph: CJK lines join without a space, hyphenated
+    words are rejoined, other lines join with one space."""
+    text = _CJK_LINE_BREAK.sub("", text)
+    text = _HYPHEN_BREAK.sub("", text)
+    text = _LINE_BREAK.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACES.sub(" ", _LINE_BREAK.sub(" ", text)).strip()
+
+
+def split_paragraphs(text: str) -> list[str]:
+    return [p for p in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")) if p.strip()]

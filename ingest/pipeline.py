@@ -1,0 +1,215 @@
+"""parse → chunk → embed → store, for one document version.
+
+New chunks are written *staged* (under a collection id nobody can read), then published in one
+payload update, then older versions are deleted: searches see the old version until the new one
+is complete, and never both. Point ids are deterministic, so a resumed job overwrites its own
+partial work instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.providers.embeddings import Embedder
+from core.providers.lexical import LexicalEncoder
+from core.metadata.embedding_cache import EmbeddingCache
+from core.vectorstore.base import ChunkRecord, StoreFilter, VectorStore, point_id
+from ingest.chunker import Chunk, Chunker
+from ingest.isolation import ParserPool
+from ingest.parsers import ParsedDocument
+
+log = logging.getLogger(__name__)
+STAGING_PREFIX = "staging:"
+
+
+class Interrupted(Exception):
+    """The worker is stopping; the job stays in its state and resumes at the next start."""
+
+
+class Superseded(Exception):
+    """The document was deleted or got a newer version while this one was ingested."""
+
+
+@dataclass(frozen=True)
+class DocumentTarget:
+    document_id: str
+    version: int
+    collection_id: str
+    read_groups: list[str]
+    title: str
+    source_name: str
+    path: Path
+
+
+@dataclass
+class IngestOutcome:
+    title: str
+    pages: int | None
+    chunk_count: int
+    token_count: int
+    embedded: int  # chunks actually sent to the embedder (the rest came from the cache)
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def embedding_text(title: str, chunk: Chunk) -> str:
+    """What the embedder and the lexical encoder see: the chunk with its title and section."""
+    heading = " > ".join(h for h in chunk.heading_path if h != title)
+    return "\n".join(part for part in (title, heading, chunk.text) if part)
+
+
+class IngestPipeline:
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        lexical: LexicalEncoder,
+        store: VectorStore,
+        cache: EmbeddingCache,
+        chunker: Chunker,
+        parser: ParserPool,
+        texts_dir: Path,
+        max_pages: int = 5000,
+        max_chars: int = 20_000_000,
+        batch_size: int = 8,
+    ) -> None:
+        self.embedder, self.lexical, self.store, self.cache = embedder, lexical, store, cache
+        self.chunker, self.parser = chunker, parser
+        self.texts_dir = texts_dir
+        self.max_pages, self.max_chars = max_pages, max_chars
+        # Small batches keep the shared embedder responsive to search queries during ingestion.
+        self.batch_size = batch_size
+
+    def run(
+        self,
+        target: DocumentTarget,
+        *,
+        on_stage: Callable[[str], None] = lambda stage: None,
+        on_progress: Callable[[int, int], None] = lambda done, total: None,
+        should_stop: Callable[[], bool] = lambda: False,
+        still_current: Callable[[], bool] = lambda: True,
+    ) -> IngestOutcome:
+        timings: dict[str, float] = {}
+        on_stage("parsing")
+        started = time.perf_counter()
+        parsed = self.parser.parse(target.path, target.source_name, max_pages=self.max_pages, max_chars=self.max_chars)
+        timings["parse"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        chunks = self.chunker.run(parsed)
+        title = target.title or parsed.title or Path(target.source_name).stem
+        self._save_text(target, parsed)
+        timings["chunk"] = time.perf_counter() - started
+
+        on_stage("embedding")
+        on_progress(0, len(chunks))
+        embedded, timings["embed"], timings["store"] = self._embed_and_stage(target, title, chunks, on_progress, should_stop)
+
+        started = time.perf_counter()
+        if not still_current():
+            self.store.delete(StoreFilter(document_ids=[target.document_id], version=target.version))
+            raise Superseded()
+        self.publish(target)
+        timings["store"] += time.perf_counter() - started
+        return IngestOutcome(
+            title=title,
+            pages=parsed.pages,
+            chunk_count=len(chunks),
+            token_count=sum(c.token_count for c in chunks),
+            embedded=embedded,
+            timings=timings,
+            warnings=parsed.warnings,
+        )
+
+    def _embed_and_stage(
+        self,
+        target: DocumentTarget,
+        title: str,
+        chunks: list[Chunk],
+        on_progress: Callable[[int, int], None],
+        should_stop: Callable[[], bool],
+    ) -> tuple[int, float, float]:
+        import hashlib
+
+        embed_s = store_s = 0.0
+        embedded = 0
+        model = self.embedder.model_id
+        for start in range(0, len(chunks), self.batch_size):
+            if should_stop():
+                raise Interrupted()
+            batch = chunks[start : start + self.batch_size]
+            texts = [embedding_text(title, c) for c in batch]
+            keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+            began = time.perf_counter()
+            vectors = self.cache.get_many(keys, model)
+            missing = [i for i, key in enumerate(keys) if key not in vectors]
+            if missing:
+                fresh = self.embedder.embed_passages([texts[i] for i in missing])
+                new = {keys[i]: fresh[row] for row, i in enumerate(missing)}
+                self.cache.put_many(new, model)
+                vectors.update(new)
+                embedded += len(missing)
+            embed_s += time.perf_counter() - began
+
+            began = time.perf_counter()
+            records = [
+                ChunkRecord(
+                    id=point_id(target.document_id, target.version, chunk.index),
+                    dense=np.asarray(vectors[key], dtype=np.float32),
+                    sparse=self.lexical.encode_document(text),
+                    payload=self._payload(target, title, chunk, staged=True),
+                )
+                for chunk, key, text in zip(batch, keys, texts)
+            ]
+            self.store.upsert(records)
+            store_s += time.perf_counter() - began
+            on_progress(min(start + len(batch), len(chunks)), len(chunks))
+        return embedded, embed_s, store_s
+
+    def _payload(self, target: DocumentTarget, title: str, chunk: Chunk, *, staged: bool) -> dict:
+        return {
+            "document_id": target.document_id,
+            "collection_id": STAGING_PREFIX + target.document_id if staged else target.collection_id,
+            "read_groups": [] if staged else target.read_groups,
+            "version": target.version,
+            "chunk_index": chunk.index,
+            "text": chunk.text,
+            "title": title,
+            "source": target.source_name,
+            "pages": list(chunk.pages),
+            "page": chunk.page,
+            "heading": " > ".join(chunk.heading_path),
+            "char_start": chunk.char_start,
+            "char_end": chunk.char_end,
+            "token_count": chunk.token_count,
+            "content_hash": chunk.content_hash,
+        }
+
+    def publish(self, target: DocumentTarget) -> None:
+        """Make the staged version visible, then drop every other version of the document."""
+        this_version = StoreFilter(document_ids=[target.document_id], version=target.version)
+        self.store.set_payload(this_version, {"collection_id": target.collection_id, "read_groups": target.read_groups})
+        self.store.delete(StoreFilter(exclude_version_of=(target.document_id, target.version)))
+        flush = getattr(self.store, "flush", None)
+        if flush:
+            flush()
+        for old in self.texts_dir.glob(f"{target.document_id}.v*.txt"):
+            if old.name != f"{target.document_id}.v{target.version}.txt":
+                old.unlink(missing_ok=True)
+
+    def _save_text(self, target: DocumentTarget, parsed: ParsedDocument) -> None:
+        """Keep the extracted text: citations point at offsets into it."""
+        self.texts_dir.mkdir(parents=True, exist_ok=True)
+        path = self.texts_dir / f"{target.document_id}.v{target.version}.txt"
+        path.write_text(parsed.text, encoding="utf-8")
+
+    def remove_document(self, document_id: str) -> None:
+        self.store.delete(StoreFilter(document_ids=[document_id]))
+        for old in self.texts_dir.glob(f"{document_id}.v*.txt"):
+            old.unlink(missing_ok=True)

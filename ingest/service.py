@@ -1,0 +1,215 @@
+"""Document operations: submit an upload, list, get, delete, re-index. Access checks included;
+callable without HTTP (the REST routes and the CLI both use it)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.access import readable_collections, require_readable, require_writable
+from core.errors import NotFound, ParseError
+from core.metadata.models import Collection, Document, IngestionJob, User, utcnow
+from core.types import Principal
+from ingest.parsers.detect import detect_format
+from ingest.schemas import DocumentPage, DocumentPublic, Progress, UploadResult
+
+log = logging.getLogger(__name__)
+
+
+class DocumentService:
+    def __init__(
+        self,
+        uploads_dir: Path,
+        on_queued: Callable[[], None] = lambda: None,
+        remove_points: Callable[[str], None] = lambda document_id: None,
+    ) -> None:
+        self.uploads_dir = uploads_dir
+        self._on_queued = on_queued
+        self._remove_points = remove_points
+
+    # Writing -----------------------------------------------------------------------------------
+    def submit(
+        self,
+        *,
+        session: Session,
+        principal: Principal,
+        temp_path: Path,
+        source_name: str,
+        sha256: str,
+        size: int,
+        collection: str = "default",
+        title: str | None = None,
+    ) -> UploadResult:
+        """Queue an uploaded file (already on disk at ``temp_path``) for ingestion.
+
+        Identical bytes already in the collection are not ingested twice; a file with the name of an
+        existing document becomes its next version (the old chunks stay searchable until the new
+        ones are stored).
+
+        :raises UnsupportedMediaType: the content is of a kind knowbase does not read (nothing kept).
+        """
+        target = require_writable(session=session, principal=principal, name=collection)
+        source_name = Path(source_name).name or "upload"
+        error: str | None = None
+        fmt = "unknown"
+        try:
+            fmt = detect_format(temp_path.read_bytes(), source_name)
+        except ParseError as problem:
+            error = problem.message  # kept as a failed document, so the person sees why
+        except Exception:
+            temp_path.unlink(missing_ok=True)
+            raise
+
+        duplicate = session.scalar(
+            select(Document).where(
+                Document.collection_id == target.id, Document.sha256 == sha256, Document.status != "failed"
+            )
+        )
+        if duplicate is not None and error is None:
+            temp_path.unlink(missing_ok=True)
+            return UploadResult(
+                document=self._public(session, duplicate),
+                duplicate=True,
+                message=f"identical content is already in '{collection}' as '{duplicate.source_name}'; nothing to do",
+            )
+
+        stored = self._store_file(temp_path, sha256, source_name)
+        document = session.scalar(
+            select(Document).where(Document.collection_id == target.id, Document.source_name == source_name)
+        )
+        if document is None:
+            document = Document(collection_id=target.id, source_name=source_name, title=title or "", version=1)
+            session.add(document)
+            message = "queued for ingestion"
+        else:
+            document.version += 1
+            document.title = title or document.title
+            message = f"queued as version {document.version}; version {document.version - 1} stays searchable until it is ready"
+        document.sha256, document.size_bytes, document.storage_path = sha256, size, str(stored)
+        document.content_type, document.uploader_id = fmt, principal.user_id
+        document.status, document.error = ("failed", error) if error else ("queued", None)
+        document.updated_at = utcnow()
+        session.flush()
+        if error is None:
+            session.add(IngestionJob(document_id=document.id, status="queued"))
+        else:
+            session.add(IngestionJob(document_id=document.id, status="failed", error=error, finished_at=utcnow()))
+            message = f"failed: {error}"
+        session.flush()
+        log.info("document submitted", extra={"document_id": document.id, "status": document.status, "format": fmt})
+        return UploadResult(document=self._public(session, document), duplicate=False, message=message)
+
+    def after_commit(self) -> None:
+        """Call once the submitting transaction has committed, to wake the worker."""
+        self._on_queued()
+
+    def reindex(self, *, session: Session, principal: Principal, document_id: str) -> DocumentPublic:
+        document = self._get(session, principal, document_id)
+        require_writable(session=session, principal=principal, name=self._collection_name(session, document))
+        if document.status in ("queued", "parsing", "embedding"):
+            return self._public(session, document)
+        document.version += 1  # a fresh version: old chunks stay until the new ones are stored
+        document.status, document.error = "queued", None
+        session.add(IngestionJob(document_id=document.id, status="queued"))
+        session.flush()
+        return self._public(session, document)
+
+    def delete(self, *, session: Session, principal: Principal, document_id: str) -> None:
+        document = self._get(session, principal, document_id)
+        require_writable(session=session, principal=principal, name=self._collection_name(session, document))
+        storage = Path(document.storage_path)
+        session.delete(document)
+        session.flush()
+        self._remove_points(document_id)
+        still_used = session.scalar(select(func.count(Document.id)).where(Document.storage_path == str(storage)))
+        if not still_used:
+            storage.unlink(missing_ok=True)
+
+    def _store_file(self, temp_path: Path, sha256: str, source_name: str) -> Path:
+        suffix = Path(source_name).suffix.lower()[:10]
+        destination = self.uploads_dir / sha256[:2] / f"{sha256}{suffix}"
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.exists():
+            temp_path.unlink(missing_ok=True)
+        else:
+            shutil.move(str(temp_path), destination)
+        return destination
+
+    # Reading -----------------------------------------------------------------------------------
+    def get(self, *, session: Session, principal: Principal, document_id: str) -> DocumentPublic:
+        return self._public(session, self._get(session, principal, document_id))
+
+    def file_of(self, *, session: Session, principal: Principal, document_id: str) -> tuple[Path, str]:
+        document = self._get(session, principal, document_id)
+        return Path(document.storage_path), document.source_name
+
+    def list(
+        self,
+        *,
+        session: Session,
+        principal: Principal,
+        collection: str | None = None,
+        status: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> DocumentPage:
+        readable = readable_collections(session=session, principal=principal)
+        if collection is not None:
+            readable = {collection: require_readable(session=session, principal=principal, name=collection)}
+        conditions = [Document.collection_id.in_(list(readable.values()))]
+        if status:
+            conditions.append(Document.status == status)
+        if query:
+            pattern = f"%{query.strip()}%"
+            conditions.append(Document.title.ilike(pattern) | Document.source_name.ilike(pattern))
+        total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
+        rows = session.scalars(
+            select(Document).where(*conditions).order_by(Document.created_at.desc(), Document.id).limit(limit).offset(offset)
+        ).all()
+        return DocumentPage(items=[self._public(session, d) for d in rows], total=total, limit=limit, offset=offset)
+
+    def _get(self, session: Session, principal: Principal, document_id: str) -> Document:
+        document = session.get(Document, document_id)
+        readable = readable_collections(session=session, principal=principal)
+        if document is None or document.collection_id not in readable.values():
+            raise NotFound(f"document '{document_id}' does not exist")  # same answer: no existence leak
+        return document
+
+    @staticmethod
+    def _collection_name(session: Session, document: Document) -> str:
+        return session.scalar(select(Collection.name).where(Collection.id == document.collection_id)) or ""
+
+    def _public(self, session: Session, document: Document) -> DocumentPublic:
+        job = session.scalar(
+            select(IngestionJob).where(IngestionJob.document_id == document.id).order_by(IngestionJob.created_at.desc())
+        )
+        uploader = session.scalar(select(User.name).where(User.id == document.uploader_id)) if document.uploader_id else None
+        done = job.progress_done if job else 0
+        total = job.progress_total if job else 0
+        if document.status == "ready":
+            done = total = document.chunk_count
+        return DocumentPublic(
+            id=document.id,
+            collection=self._collection_name(session, document),
+            title=document.title or Path(document.source_name).stem,
+            source=document.source_name,
+            format=document.content_type,
+            size_bytes=document.size_bytes,
+            sha256=document.sha256,
+            status=document.status,  # type: ignore[arg-type]
+            error=document.error,
+            progress=Progress(done=done, total=total),
+            pages=document.pages,
+            chunks=document.chunk_count,
+            tokens=document.token_count,
+            version=document.version,
+            uploader=uploader,
+            created_at=document.created_at,
+            updated_at=document.updated_at,
+        )
