@@ -154,7 +154,7 @@ class Chunker:
             char_start=start,
             char_end=end,
             pages=pages,
-            heading_path=group[-1].block.heading_path or group[0].block.heading_path,
+            heading_path=group[0].block.heading_path or group[-1].block.heading_path,
             token_count=tokens,
             content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
         )
