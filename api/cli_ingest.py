@@ -93,49 +93,62 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return _report(outcomes, args.json)
 
 
-def _ingest_locally(files: list[Path], collection: str, settings: Settings) -> list[FileOutcome]:
-    from api.runtime import Runtime
+def local_principal(runtime):  # type: ignore[no-untyped-def]
+    """The CLI acts as an admin user of its own: whoever can run it can read the data dir anyway."""
     from core.metadata import accounts
     from core.types import Role
 
-    runtime = Runtime(settings)
-    runtime.bootstrap()
-    runtime.vector_store  # noqa: B018 - take the data dir lock before doing any work
     with runtime.db.session() as session:
         try:
             user = accounts.get_user(session=session, name=CLI_USER)
         except KnowbaseError:
             accounts.create_user(session=session, name=CLI_USER, role=Role.admin)
             user = accounts.get_user(session=session, name=CLI_USER)
-        principal = accounts.principal_for(user)
+        return accounts.principal_for(user)
+
+
+def submit_file(runtime, principal, path: Path, collection: str) -> FileOutcome | str:  # type: ignore[no-untyped-def]
+    """Queue one file as the REST upload does; returns the document id, or the outcome when final."""
+    tmp_dir = runtime.settings.data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkstemp(dir=tmp_dir)[1])
+    shutil.copyfile(path, temp)
+    digest = hashlib.sha256(temp.read_bytes()).hexdigest()
+    try:
+        with runtime.db.session() as session:
+            result = runtime.documents.submit(
+                session=session, principal=principal, temp_path=temp, source_name=path.name,
+                sha256=digest, size=path.stat().st_size, collection=collection,
+            )
+    except KnowbaseError as error:
+        temp.unlink(missing_ok=True)
+        return FileOutcome(path, "failed", reason=error.message)
+    document = result.document
+    if result.duplicate:
+        return FileOutcome(path, "duplicate", document.chunks, result.message)
+    if document.status == "failed":
+        return FileOutcome(path, "failed", reason=document.error or "failed")
+    return document.id
+
+
+def _ingest_locally(files: list[Path], collection: str, settings: Settings) -> list[FileOutcome]:
+    from api.runtime import Runtime
+
+    runtime = Runtime(settings)
+    runtime.bootstrap()
+    runtime.vector_store  # noqa: B018 - take the data dir lock before doing any work
+    principal = local_principal(runtime)
     outcomes: dict[str, FileOutcome] = {}
     pending: dict[str, FileOutcome] = {}
-    tmp_dir = settings.data_dir / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
     try:
         bar = ProgressBar(len(files), "upload ")
         for number, path in enumerate(files, 1):
             bar.update(number, path.name[:40])
-            temp = Path(tempfile.mkstemp(dir=tmp_dir)[1])
-            shutil.copyfile(path, temp)
-            digest = hashlib.sha256(temp.read_bytes()).hexdigest()
-            try:
-                with runtime.db.session() as session:
-                    result = runtime.documents.submit(
-                        session=session, principal=principal, temp_path=temp, source_name=path.name,
-                        sha256=digest, size=path.stat().st_size, collection=collection,
-                    )
-            except KnowbaseError as error:
-                temp.unlink(missing_ok=True)
-                outcomes[str(path)] = FileOutcome(path, "failed", reason=error.message)
-                continue
-            document = result.document
-            if result.duplicate:
-                outcomes[str(path)] = FileOutcome(path, "duplicate", document.chunks, result.message)
-            elif document.status == "failed":
-                outcomes[str(path)] = FileOutcome(path, "failed", reason=document.error or "failed")
+            submitted = submit_file(runtime, principal, path, collection)
+            if isinstance(submitted, FileOutcome):
+                outcomes[str(path)] = submitted
             else:
-                pending[document.id] = FileOutcome(path, "queued")
+                pending[submitted] = FileOutcome(path, "queued")
         bar.close()
         if pending:
             bar = ProgressBar(len(pending), "ingest ")

@@ -14,7 +14,7 @@ from core.errors import ParseError
 BLOCK_SEPARATOR = "\n\n"
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_LINE_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
-_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 
