@@ -107,7 +107,7 @@ def local_principal(runtime):  # type: ignore[no-untyped-def]
         return accounts.principal_for(user)
 
 
-def submit_file(runtime, principal, path: Path, collection: str) -> FileOutcome | str:  # type: ignore[no-untyped-def]
+def submit_file(runtime, principal, path: Path, collection: str, title: str | None = None) -> FileOutcome | str:  # type: ignore[no-untyped-def]
     """Queue one file as the REST upload does; returns the document id, or the outcome when final."""
     tmp_dir = runtime.settings.data_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -118,7 +118,7 @@ def submit_file(runtime, principal, path: Path, collection: str) -> FileOutcome 
         with runtime.db.session() as session:
             result = runtime.documents.submit(
                 session=session, principal=principal, temp_path=temp, source_name=path.name,
-                sha256=digest, size=path.stat().st_size, collection=collection,
+                sha256=digest, size=path.stat().st_size, collection=collection, title=title,
             )
     except KnowbaseError as error:
         temp.unlink(missing_ok=True)

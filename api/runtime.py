@@ -22,6 +22,9 @@ from ingest.isolation import ParserPool
 from ingest.jobs import IngestionWorker
 from ingest.pipeline import IngestPipeline
 from ingest.service import DocumentService
+from retrieval.rerank import HttpReranker
+from retrieval.search import Retriever
+from retrieval.service import RetrievalService
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,16 @@ class Runtime:
             on_queued=self.worker.wake,
             remove_points=lambda document_id: self.pipeline.remove_document(document_id),
         )
+
+    @cached_property
+    def retrieval(self) -> RetrievalService:
+        settings = self.settings
+        reranker = None
+        if settings.reranker_url:
+            key = settings.reranker_api_key.get_secret_value() if settings.reranker_api_key else None
+            reranker = HttpReranker(settings.reranker_url, settings.reranker_style, settings.reranker_model, key)
+        retriever = Retriever(embedder=self.embedder, lexical=self.lexical, store=self.vector_store, reranker=reranker)
+        return RetrievalService(db=self.db, retriever=retriever, settings=settings)
 
     def readiness(self) -> dict[str, bool]:
         checks = {"database": self.db.ping()}

@@ -48,6 +48,17 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(350, ge=32, le=4000)
     chunk_overlap_tokens: int = Field(50, ge=0)
 
+    # Retrieval
+    search_fusion: Literal["rrf", "dbsf"] = Field("rrf", description="How dense and lexical candidates are fused.")
+    search_candidates: int = Field(60, ge=1, le=1000, description="Candidates per retriever before fusion.")
+    search_dense_weight: float = Field(1.0, ge=0)
+    search_lexical_weight: float = Field(1.0, ge=0)
+    search_max_per_document: int = Field(3, ge=1)
+    reranker_url: str = Field("", description="Base URL of a /rerank endpoint (TEI, Jina, Cohere); empty = off.")
+    reranker_style: Literal["tei", "cohere"] = "tei"
+    reranker_model: str = ""
+    reranker_api_key: SecretStr | None = None
+
     # Ingestion safety limits
     max_pages: int = Field(5000, gt=0)
     max_extracted_chars: int = Field(20_000_000, gt=0)
@@ -82,7 +93,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with '{API_KEY_PREFIX}' and be at least 24 characters long")
         return value
 
-    @field_validator("qdrant_url", "llm_base_url", "embedding_base_url")
+    @field_validator("qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
         value = value.strip()

@@ -1,0 +1,65 @@
+"""Search and context endpoints. Every result is filtered by the caller's access inside the query."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.deps import PrincipalDep, RuntimeDep
+from retrieval.context import ContextPublic
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=4000)
+    top_k: int = Field(8, ge=1, le=100)
+    collection: str | None = None
+    mode: Literal["hybrid", "dense", "lexical"] | None = None
+    fusion: Literal["rrf", "dbsf"] | None = None
+
+
+class SearchResult(BaseModel):
+    chunk_id: str
+    document_id: str
+    collection: str
+    title: str
+    source: str
+    page: int | None
+    pages: list[int]
+    heading: str
+    text: str
+    score: float
+    char_start: int
+    char_end: int
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+    mode: str
+
+
+class ContextRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=4000)
+    max_tokens: int | None = Field(None, ge=1, le=2_000_000, description="Budget for the context; wins over model")
+    model: str | None = Field(None, description="Derive the budget from this model's context window")
+    collection: str | None = None
+    top_k: int = Field(12, ge=1, le=100)
+
+
+@router.post("/search", summary="Hybrid (or dense / lexical) search over the caller's collections")
+def search(body: SearchRequest, runtime: RuntimeDep, principal: PrincipalDep) -> SearchResponse:
+    service = runtime.retrieval
+    options = service.options(top_k=body.top_k, mode=body.mode, fusion=body.fusion)
+    hits = service.search(principal, body.query, collection=body.collection, options=options)
+    return SearchResponse(results=[SearchResult.model_validate(h, from_attributes=True) for h in hits], mode=options.mode)
+
+
+@router.post("/context", summary="The best context for a question, within a token budget, with its source map")
+def context(body: ContextRequest, runtime: RuntimeDep, principal: PrincipalDep) -> ContextPublic:
+    assembled, _ = runtime.retrieval.context(
+        principal, body.query, max_tokens=body.max_tokens, model=body.model, collection=body.collection, top_k=body.top_k
+    )
+    return assembled

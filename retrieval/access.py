@@ -1,0 +1,34 @@
+"""The caller's access, as a filter applied *inside* every vector-store query (never after it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from core.access import readable_collections, require_readable
+from core.types import Principal
+from core.vectorstore import StoreFilter
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """What a caller may see: collection ids (fresh from the DB) and, for non-admins, their groups,
+    which every chunk's payload must share too."""
+
+    collection_names: dict[str, str]  # id -> name
+    groups: list[str] | None  # None for admins
+
+    def store_filter(self, **extra) -> StoreFilter:  # type: ignore[no-untyped-def]
+        return StoreFilter(collection_ids=sorted(self.collection_names), read_groups=self.groups, **extra)
+
+
+def access_scope(*, session: Session, principal: Principal, collection: str | None = None) -> AccessScope:
+    """:raises NotFound: ``collection`` does not exist or the caller may not read it."""
+    if collection is not None:
+        collection_id = require_readable(session=session, principal=principal, name=collection)
+        names = {collection_id: collection}
+    else:
+        names = {cid: name for name, cid in readable_collections(session=session, principal=principal).items()}
+    groups = None if principal.is_admin else sorted(principal.all_groups)
+    return AccessScope(collection_names=names, groups=groups)

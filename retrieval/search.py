@@ -1,0 +1,182 @@
+"""Hybrid search: dense (query embedding) and sparse lexical candidates fused inside one Qdrant
+query, filtered by the caller's access inside that query, then shaped.
+
+>>> hits = retriever.search("年假有几天？", scope, SearchOptions(top_k=5))
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from core.providers.embeddings import Embedder
+from core.providers.lexical import LexicalEncoder
+from core.settings import Settings
+from core.vectorstore import StoredHit, VectorStore
+from retrieval.access import AccessScope
+from retrieval.rerank import HttpReranker
+from retrieval.shaping import cap_per_document, drop_near_duplicates, mmr
+
+log = logging.getLogger(__name__)
+Mode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    top_k: int = 8
+    mode: Mode = "hybrid"
+    fusion: Literal["rrf", "dbsf"] = "rrf"
+    candidates: int = 60
+    weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
+    max_per_document: int | None = 3
+    dedupe: bool = True
+    neighbors: int = 0  # add this many chunks before and after each hit (for context)
+    mmr_lambda: float | None = None  # e.g. 0.7 turns MMR diversity on
+    rerank: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides) -> SearchOptions:  # type: ignore[no-untyped-def]
+        base = cls(
+            fusion=settings.search_fusion,
+            candidates=settings.search_candidates,
+            weights=(settings.search_dense_weight, settings.search_lexical_weight),
+            max_per_document=settings.search_max_per_document,
+            rerank=bool(settings.reranker_url),
+        )
+        return replace(base, **{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass
+class SearchHit:
+    chunk_id: str
+    document_id: str
+    collection: str
+    title: str
+    source: str
+    page: int | None
+    pages: list[int]
+    heading: str
+    text: str
+    score: float
+    chunk_index: int
+    version: int
+    char_start: int
+    char_end: int
+    neighbor_of: str | None = None  # set on chunks added by neighbour expansion
+
+    @classmethod
+    def from_stored(cls, hit: StoredHit, scope: AccessScope) -> SearchHit:
+        p = hit.payload
+        return cls(
+            chunk_id=hit.id,
+            document_id=p["document_id"],
+            collection=scope.collection_names.get(p["collection_id"], ""),
+            title=p.get("title", ""),
+            source=p.get("source", ""),
+            page=p.get("page"),
+            pages=list(p.get("pages") or []),
+            heading=p.get("heading", ""),
+            text=p.get("text", ""),
+            score=hit.score,
+            chunk_index=int(p.get("chunk_index", 0)),
+            version=int(p.get("version", 1)),
+            char_start=int(p.get("char_start", 0)),
+            char_end=int(p.get("char_end", 0)),
+        )
+
+
+@dataclass
+class SearchTimings:
+    embed_ms: float = 0.0
+    store_ms: float = 0.0
+    shaping_ms: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        lexical: LexicalEncoder,
+        store: VectorStore,
+        reranker: HttpReranker | None = None,
+    ) -> None:
+        self.embedder, self.lexical, self.store, self.reranker = embedder, lexical, store, reranker
+
+    def search(
+        self, query: str, scope: AccessScope, options: SearchOptions = SearchOptions(), timings: SearchTimings | None = None
+    ) -> list[SearchHit]:
+        timings = timings if timings is not None else SearchTimings()
+        query = query.strip()
+        if not query or not scope.collection_names:
+            return []
+        started = time.perf_counter()
+        dense = self.embedder.embed_query(query) if options.mode in ("hybrid", "dense") else None
+        sparse = self.lexical.encode_query(query) if options.mode in ("hybrid", "lexical") else None
+        timings.embed_ms = (time.perf_counter() - started) * 1000
+
+        # Over-fetch so that de-duplication and the per-document cap still leave top_k results.
+        limit = min(max(options.top_k * 3, options.top_k + 10), max(options.candidates, options.top_k))
+        started = time.perf_counter()
+        stored = self.store.query(
+            dense=dense,
+            sparse=sparse,
+            where=scope.store_filter(),
+            limit=limit,
+            candidates=max(options.candidates, limit),
+            fusion=options.fusion,
+            weights=options.weights,
+        )
+        timings.store_ms = (time.perf_counter() - started) * 1000
+
+        started = time.perf_counter()
+        hits = [SearchHit.from_stored(h, scope) for h in stored]
+        if options.rerank and self.reranker is not None and hits:
+            hits = self._rerank(query, hits)
+        if options.dedupe:
+            hits = drop_near_duplicates(hits)
+        if options.max_per_document:
+            hits = cap_per_document(hits, options.max_per_document)
+        if options.mmr_lambda is not None:
+            hits = mmr(hits, options.top_k, options.mmr_lambda)
+        hits = hits[: options.top_k]
+        if options.neighbors:
+            hits = self._with_neighbors(hits, scope, options.neighbors)
+        timings.shaping_ms = (time.perf_counter() - started) * 1000
+        return hits
+
+    def _rerank(self, query: str, hits: list[SearchHit]) -> list[SearchHit]:
+        try:
+            scores = self.reranker.rerank(query, [h.text for h in hits])  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - reranking is an improvement, never a point of failure
+            log.warning("reranker unavailable; keeping fused order", exc_info=True)
+            return hits
+        for hit, score in zip(hits, scores):
+            hit.score = score
+        return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    def _with_neighbors(self, hits: list[SearchHit], scope: AccessScope, radius: int) -> list[SearchHit]:
+        """Each hit followed by up to ``radius`` chunks on either side (same document version),
+        fetched with the same access filter."""
+        have = {(h.document_id, h.chunk_index) for h in hits}
+        expanded: list[SearchHit] = []
+        for hit in hits:
+            wanted = [
+                hit.chunk_index + offset
+                for offset in range(-radius, radius + 1)
+                if offset and hit.chunk_index + offset >= 0 and (hit.document_id, hit.chunk_index + offset) not in have
+            ]
+            neighbors = []
+            if wanted:
+                where = scope.store_filter(document_ids=[hit.document_id], chunk_indexes=wanted, version=hit.version)
+                for stored in self.store.fetch(where, limit=len(wanted)):
+                    neighbor = SearchHit.from_stored(stored, scope)
+                    neighbor.score, neighbor.neighbor_of = hit.score, hit.chunk_id
+                    neighbors.append(neighbor)
+                    have.add((neighbor.document_id, neighbor.chunk_index))
+            expanded.append(hit)
+            expanded.extend(sorted(neighbors, key=lambda n: n.chunk_index))
+        return expanded

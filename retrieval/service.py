@@ -1,0 +1,65 @@
+"""Search and context for a caller: access scope from the DB, then the retriever and assembler."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from core.metadata.db import Database
+from core.settings import Settings
+from core.types import Principal
+from retrieval.access import access_scope
+from retrieval.context import KNOWN_CONTEXT_WINDOWS, ContextAssembler, ContextPublic, context_budget
+from retrieval.search import Retriever, SearchHit, SearchOptions, SearchTimings
+
+# What the chat prompt's fixed instructions cost, reserved when a budget is derived from a model.
+SYSTEM_PROMPT_RESERVE = 400
+
+
+class RetrievalService:
+    def __init__(self, *, db: Database, retriever: Retriever, settings: Settings) -> None:
+        self.db, self.retriever, self.settings = db, retriever, settings
+        self.assembler = ContextAssembler()
+
+    def options(self, **overrides) -> SearchOptions:  # type: ignore[no-untyped-def]
+        return SearchOptions.from_settings(self.settings, **overrides)
+
+    def search(
+        self,
+        principal: Principal,
+        query: str,
+        *,
+        collection: str | None = None,
+        options: SearchOptions | None = None,
+        timings: SearchTimings | None = None,
+    ) -> list[SearchHit]:
+        """:raises NotFound: the collection does not exist or the caller may not read it."""
+        with self.db.session() as session:
+            scope = access_scope(session=session, principal=principal, collection=collection)
+        return self.retriever.search(query, scope, options or self.options(), timings)
+
+    def budget_for(self, *, max_tokens: int | None = None, model: str | None = None, history_tokens: int = 0) -> int:
+        if max_tokens is not None:
+            return max_tokens
+        window = KNOWN_CONTEXT_WINDOWS.get(model or "", self.settings.llm_context_window)
+        return context_budget(
+            context_window=window,
+            system_prompt_tokens=SYSTEM_PROMPT_RESERVE,
+            history_tokens=history_tokens,
+            answer_tokens=self.settings.llm_max_tokens,
+        )
+
+    def context(
+        self,
+        principal: Principal,
+        query: str,
+        *,
+        max_tokens: int | None = None,
+        model: str | None = None,
+        collection: str | None = None,
+        top_k: int = 12,
+        history_tokens: int = 0,
+    ) -> tuple[ContextPublic, list[SearchHit]]:
+        budget = self.budget_for(max_tokens=max_tokens, model=model, history_tokens=history_tokens)
+        options = replace(self.options(), top_k=top_k, neighbors=1)
+        hits = self.search(principal, query, collection=collection, options=options)
+        return self.assembler.assemble(hits, budget), hits
