@@ -9,6 +9,8 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,57 +181,63 @@ def _ingest_locally(files: list[Path], collection: str, settings: Settings) -> l
     return [outcomes[str(p)] for p in files if str(p) in outcomes]
 
 
-def _ingest_via_server(url: str, files: list[Path], collection: str, key: str | None, settings: Settings) -> list[FileOutcome]:
-    temporary_key_id = None
-    if key is None:
-        from api.runtime import Runtime
-        from core.metadata import accounts
-        from core.types import Role
+@contextmanager
+def server_client(url: str, settings: Settings, key: str | None = None) -> Iterator[httpx.Client]:
+    """An HTTP client for the running server; without ``key``, a temporary admin key revoked afterwards."""
+    from api.runtime import Runtime
+    from core.metadata import accounts
+    from core.types import Role
 
-        db = Runtime(settings).db
+    temporary_key_id = None
+    db = Runtime(settings).db
+    if key is None:
         with db.session() as session:
-            created = accounts.create_key(session=session, user=CLI_USER, role=Role.admin, name="knowbase ingest (temporary)")
+            created = accounts.create_key(session=session, user=CLI_USER, role=Role.admin, name="knowbase CLI (temporary)")
         key, temporary_key_id = created.key, created.id
-    headers = {"Authorization": f"Bearer {key}"}
-    outcomes: dict[str, FileOutcome] = {}
-    pending: dict[str, FileOutcome] = {}
     try:
-        with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
-            bar = ProgressBar(len(files), "upload ")
-            for number, path in enumerate(files, 1):
-                bar.update(number, path.name[:40])
-                with path.open("rb") as handle:
-                    response = client.post("/v1/documents", files={"file": (path.name, handle)}, data={"collection": collection})
-                body = response.json()
-                if response.status_code >= 400:
-                    outcomes[str(path)] = FileOutcome(path, "failed", reason=body["error"]["message"])
-                elif body["duplicate"]:
-                    outcomes[str(path)] = FileOutcome(path, "duplicate", body["document"]["chunks"], body["message"])
-                elif body["document"]["status"] == "failed":
-                    outcomes[str(path)] = FileOutcome(path, "failed", reason=body["document"]["error"])
-                else:
-                    pending[body["document"]["id"]] = FileOutcome(path, "queued")
-            bar.close()
-            bar = ProgressBar(len(pending), "ingest ")
-            waiting = dict(pending)
-            while waiting:
-                for document_id in list(waiting):
-                    document = client.get(f"/v1/documents/{document_id}").json()
-                    if document.get("status") in ("ready", "failed"):
-                        outcome = waiting.pop(document_id)
-                        outcome.status, outcome.chunks = document["status"], document["chunks"]
-                        outcome.reason = document.get("error") or ""
-                    elif "progress" in document:
-                        p = document["progress"]
-                        bar.update(len(pending) - len(waiting), f"{document['source'][:30]} chunks {p['done']}/{p['total']}")
-                bar.update(len(pending) - len(waiting))
-                if waiting:
-                    time.sleep(1)
-            bar.close()
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120) as client:
+            yield client
     finally:
         if temporary_key_id:
             with db.session() as session:
                 accounts.revoke_key(session=session, key_id=temporary_key_id)
+
+
+def _ingest_via_server(url: str, files: list[Path], collection: str, key: str | None, settings: Settings) -> list[FileOutcome]:
+    outcomes: dict[str, FileOutcome] = {}
+    pending: dict[str, FileOutcome] = {}
+    with server_client(url, settings, key) as client:
+        bar = ProgressBar(len(files), "upload ")
+        for number, path in enumerate(files, 1):
+            bar.update(number, path.name[:40])
+            with path.open("rb") as handle:
+                response = client.post("/v1/documents", files={"file": (path.name, handle)}, data={"collection": collection})
+            body = response.json()
+            if response.status_code >= 400:
+                outcomes[str(path)] = FileOutcome(path, "failed", reason=body["error"]["message"])
+            elif body["duplicate"]:
+                outcomes[str(path)] = FileOutcome(path, "duplicate", body["document"]["chunks"], body["message"])
+            elif body["document"]["status"] == "failed":
+                outcomes[str(path)] = FileOutcome(path, "failed", reason=body["document"]["error"])
+            else:
+                pending[body["document"]["id"]] = FileOutcome(path, "queued")
+        bar.close()
+        bar = ProgressBar(len(pending), "ingest ")
+        waiting = dict(pending)
+        while waiting:
+            for document_id in list(waiting):
+                document = client.get(f"/v1/documents/{document_id}").json()
+                if document.get("status") in ("ready", "failed"):
+                    outcome = waiting.pop(document_id)
+                    outcome.status, outcome.chunks = document["status"], document["chunks"]
+                    outcome.reason = document.get("error") or ""
+                elif "progress" in document:
+                    p = document["progress"]
+                    bar.update(len(pending) - len(waiting), f"{document['source'][:30]} chunks {p['done']}/{p['total']}")
+            bar.update(len(pending) - len(waiting))
+            if waiting:
+                time.sleep(1)
+        bar.close()
     for outcome in pending.values():
         outcomes[str(outcome.path)] = outcome
     return [outcomes[str(p)] for p in files if str(p) in outcomes]

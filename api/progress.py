@@ -7,13 +7,13 @@ import time
 
 
 class ProgressBar:
-    def __init__(self, total: int, label: str = "", width: int = 30, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, total: int, label: str = "", width: int = 30, stream=None) -> None:  # type: ignore[no-untyped-def]
         self.total = max(total, 1)
         self.label = label
         self.width = width
-        self.stream = stream
+        self.stream = stream or sys.stderr  # looked up now: sys.stderr may have been replaced
         self.started = time.monotonic()
-        self._tty = stream.isatty()
+        self._tty = self.stream.isatty()
         self._last_line = ""
 
     def update(self, done: int, detail: str = "") -> None:

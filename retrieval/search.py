@@ -133,7 +133,8 @@ class Retriever:
         timings.store_ms = (time.perf_counter() - started) * 1000
 
         started = time.perf_counter()
-        hits = [SearchHit.from_stored(h, scope) for h in stored]
+        # Ties (common with rank fusion) are broken by chunk id, so equal queries give equal answers.
+        hits = sorted((SearchHit.from_stored(h, scope) for h in stored), key=lambda h: (-h.score, h.chunk_id))
         if options.rerank and self.reranker is not None and hits:
             hits = self._rerank(query, hits)
         if options.dedupe:
