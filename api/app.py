@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
-from api.routes import admin, documents, health, search
+from api.routes import admin, chat, documents, health, openai_compat, search
 from api.upload_limit import UploadLimitMiddleware
 from api.runtime import Runtime
 from core.settings import Settings
@@ -38,7 +38,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(UploadLimitMiddleware, limit_bytes=lambda: settings.max_upload_bytes, paths=("/v1/documents",))
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
-    for module in (health, admin, documents, search):
+    for module in (health, admin, documents, search, chat, openai_compat):
         app.include_router(module.router)
     return app
 

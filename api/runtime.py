@@ -22,6 +22,9 @@ from ingest.isolation import ParserPool
 from ingest.jobs import IngestionWorker
 from ingest.pipeline import IngestPipeline
 from ingest.service import DocumentService
+from api.chat.service import ChatService
+from core.providers.llm import ChatModel, OpenAICompatibleChat
+from core.providers.moderation import LocalModerator, Moderator, OpenAIModerator
 from retrieval.rerank import HttpReranker
 from retrieval.search import Retriever
 from retrieval.service import RetrievalService
@@ -107,6 +110,33 @@ class Runtime:
             reranker = HttpReranker(settings.reranker_url, settings.reranker_style, settings.reranker_model, key)
         retriever = Retriever(embedder=self.embedder, lexical=self.lexical, store=self.vector_store, reranker=reranker)
         return RetrievalService(db=self.db, retriever=retriever, settings=settings)
+
+    @cached_property
+    def llm(self) -> ChatModel | None:
+        settings = self.settings
+        if not settings.llm_enabled:
+            return None
+        return OpenAICompatibleChat(
+            settings.llm_base_url,
+            settings.llm_model,
+            [k.get_secret_value() for k in settings.llm_api_keys],
+            fallback_model=settings.llm_fallback_model,
+            temperature=settings.llm_temperature,
+            max_tokens=settings.llm_max_tokens,
+            timeout_s=settings.llm_timeout_s,
+        )
+
+    @cached_property
+    def moderator(self) -> Moderator:
+        settings = self.settings
+        if settings.moderation_provider == "openai":
+            key = settings.moderation_api_key.get_secret_value() if settings.moderation_api_key else None
+            return OpenAIModerator(settings.moderation_base_url, key)
+        return LocalModerator()
+
+    @cached_property
+    def chat(self) -> ChatService:
+        return ChatService(db=self.db, retrieval=self.retrieval, llm=self.llm, moderator=self.moderator, settings=self.settings)
 
     def readiness(self) -> dict[str, bool]:
         checks = {"database": self.db.ping()}

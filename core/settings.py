@@ -74,6 +74,15 @@ class Settings(BaseSettings):
     llm_context_window: int = Field(8192, gt=0)
     llm_timeout_s: float = Field(60, gt=0)
 
+    # Moderation, PII and usage
+    moderation_provider: Literal["local", "openai"] = "local"
+    moderation_base_url: str = ""
+    moderation_api_key: SecretStr | None = None
+    pii_policy: str = Field("", description="e.g. 'cn_id=block,email=redact' over defaults (ids, cards, phones redacted)")
+    prices: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description='Per million tokens, e.g. {"gpt-4o-mini": {"prompt": 0.15, "completion": 0.6}}'
+    )
+
     @field_validator("llm_api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
@@ -93,7 +102,15 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with '{API_KEY_PREFIX}' and be at least 24 characters long")
         return value
 
-    @field_validator("qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url")
+    @field_validator("pii_policy")
+    @classmethod
+    def _check_pii_policy(cls, value: str) -> str:
+        from core.providers.pii import parse_policy
+
+        parse_policy(value)
+        return value
+
+    @field_validator("qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url", "moderation_base_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
         value = value.strip()
@@ -115,6 +132,8 @@ class Settings(BaseSettings):
             raise ValueError("KNOWBASE_CHUNK_OVERLAP_TOKENS must be smaller than KNOWBASE_CHUNK_TOKENS")
         if self.embedding_provider == "openai" and not self.embedding_base_url:
             raise ValueError("KNOWBASE_EMBEDDING_PROVIDER=openai needs KNOWBASE_EMBEDDING_BASE_URL")
+        if self.moderation_provider == "openai" and not self.moderation_base_url:
+            raise ValueError("KNOWBASE_MODERATION_PROVIDER=openai needs KNOWBASE_MODERATION_BASE_URL")
         if self.llm_base_url and not self.llm_model:
             raise ValueError("KNOWBASE_LLM_BASE_URL is set but KNOWBASE_LLM_MODEL is empty")
         return self

@@ -12,13 +12,12 @@ and citations can be checked against it.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
+from core.text import sentence_spans
 from core.tokens import count_tokens, encoding
 from ingest.parsers.base import Block, ParsedDocument
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+|(?<=[。！？；…])[”’」』）]*\s*|\n+")
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,7 @@ class Chunk:
     heading_path: tuple[str, ...]
     token_count: int
     content_hash: str
+    page_starts: tuple[tuple[int, int], ...] = ()  # (document offset, page) where each page begins in the chunk
 
     @property
     def page(self) -> int | None:
@@ -70,7 +70,7 @@ class Chunker:
         if tokens <= self.target:
             return [Piece(block.start, block.end, tokens, block)]
         pieces = []
-        for start, end in _sentence_spans(text, block.start, block.end):
+        for start, end in sentence_spans(text, block.start, block.end):
             sentence_tokens = count_tokens(text[start:end])
             if sentence_tokens <= self.target:
                 pieces.append(Piece(start, end, sentence_tokens, block))
@@ -148,6 +148,10 @@ class Chunker:
             body = text[start:end]
             tokens = count_tokens(body)
         pages = tuple(sorted({p.block.page for p in group if p.block.page is not None}))
+        page_starts: list[tuple[int, int]] = []
+        for piece in group:
+            if piece.block.page is not None and (not page_starts or page_starts[-1][1] != piece.block.page):
+                page_starts.append((piece.start, piece.block.page))
         return Chunk(
             index=index,
             text=body,
@@ -157,19 +161,5 @@ class Chunker:
             heading_path=group[0].block.heading_path or group[-1].block.heading_path,
             token_count=tokens,
             content_hash=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            page_starts=tuple(page_starts),
         )
-
-
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans = []
-    position = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        if match.end() > position:
-            stop = match.start() if text[match.start() : match.end()].isspace() else match.end()
-            stop = len(text[position:stop].rstrip()) + position
-            if stop > position:
-                spans.append((position, stop))
-            position = match.end()
-    if position < end and text[position:end].strip():
-        spans.append((position, end))
-    return spans

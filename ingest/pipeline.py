@@ -184,6 +184,7 @@ class IngestPipeline:
             "source": target.source_name,
             "pages": list(chunk.pages),
             "page": chunk.page,
+            "page_starts": [list(pair) for pair in chunk.page_starts],
             "heading": " > ".join(chunk.heading_path),
             "char_start": chunk.char_start,
             "char_end": chunk.char_end,

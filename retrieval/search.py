@@ -65,6 +65,15 @@ class SearchHit:
     char_start: int
     char_end: int
     neighbor_of: str | None = None  # set on chunks added by neighbour expansion
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The page on which the document offset ``offset`` (inside this chunk) lies."""
+        page = self.page
+        for start, number in self.page_starts:
+            if start <= offset:
+                page = number
+        return page
 
     @classmethod
     def from_stored(cls, hit: StoredHit, scope: AccessScope) -> SearchHit:
@@ -84,6 +93,7 @@ class SearchHit:
             version=int(p.get("version", 1)),
             char_start=int(p.get("char_start", 0)),
             char_end=int(p.get("char_end", 0)),
+            page_starts=[(int(a), int(b)) for a, b in p.get("page_starts") or []],
         )
 
 

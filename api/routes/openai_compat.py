@@ -1,0 +1,98 @@
+"""``/v1/chat/completions`` and ``/v1/models`` for any client written for the OpenAI API.
+
+The last user message is the question; earlier messages are the conversation. The answer's checked
+citations come in the extra top-level field ``citations`` (and ``knowbase`` with mode, moderation
+and the conversation id), also on the final chunk when streaming.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from api.chat.service import ChatEvent
+from api.deps import PrincipalDep, RuntimeDep
+from core.errors import InvalidInput
+
+router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+MODEL_ID = "knowbase"
+
+
+class CompletionMessage(BaseModel):
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class CompletionRequest(BaseModel):
+    model: str = MODEL_ID
+    messages: list[CompletionMessage] = Field(min_length=1)
+    stream: bool = False
+    collection: str | None = None  # knowbase extension
+    model_config = {"extra": "allow"}  # temperature, max_tokens, … are accepted and ignored
+
+
+def _text(content: str | list[dict[str, Any]] | None) -> str:
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if part.get("type") == "text")
+    return content or ""
+
+
+@router.get("/models")
+def models() -> dict:
+    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 1_700_000_000, "owned_by": "knowbase"}]}
+
+
+@router.post("/chat/completions")
+def chat_completions(body: CompletionRequest, runtime: RuntimeDep, principal: PrincipalDep):  # type: ignore[no-untyped-def]
+    messages = [(m.role, _text(m.content)) for m in body.messages]
+    if messages[-1][0] != "user" or not messages[-1][1].strip():
+        raise InvalidInput("the last message must be a non-empty user message")
+    history = [{"role": r, "content": c} for r, c in messages[:-1] if r in ("user", "assistant") and c]
+    service = runtime.chat
+    turn = service.start(principal, messages[-1][1], collection=body.collection, history=history)
+    completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+    if body.stream:
+        return StreamingResponse(_stream(service.events(turn), completion_id, created, body.model), media_type="text/event-stream")
+    final: dict[str, Any] = {}
+    for event in service.events(turn):
+        if event.type == "done":
+            final = event.data
+    return {
+        "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": final["answer"]}, "finish_reason": "stop"}],
+        "usage": {k: final["usage"][k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")},
+        "citations": final["citations"],
+        "knowbase": _extension(final),
+    }
+
+
+def _extension(final: dict[str, Any]) -> dict[str, Any]:
+    return {"mode": final["mode"], "moderation": final["moderation"], "conversation_id": final["conversation_id"],
+            "message_id": final["message_id"], "dropped_citations": final["dropped_citations"]}
+
+
+def _stream(events: Iterator[ChatEvent], completion_id: str, created: int, model: str) -> Iterator[str]:
+    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> str:
+        body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    for event in events:
+        if event.type == "delta":
+            yield chunk({"content": event.data["text"]})
+        elif event.type == "reset":
+            # OpenAI streams cannot retract text: say plainly that what follows replaces it.
+            yield chunk({"content": f"\n\n[{event.data['reason']}]\n\n"})
+        elif event.type == "done":
+            final = event.data
+            usage = {k: final["usage"][k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
+            yield chunk({}, "stop", usage=usage, citations=final["citations"], knowbase=_extension(final))
+    yield "data: [DONE]\n\n"
