@@ -14,8 +14,7 @@ from retrieval.context import SourcePublic
 from retrieval.search import SearchHit
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]|【(\d{1,3})】")
-SUPPORT_THRESHOLD = 0.34
-_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+SUPPORT_THRESHOLD = 0.5
 
 
 class Citation(BaseModel):
@@ -37,15 +36,27 @@ class CheckedAnswer:
     dropped: list[int]  # numbers of removed markers: unknown source, or no quote supports that claim
 
 
-def bigrams(text: str) -> set[str]:
-    normalised = _NOISE.sub("", text.lower())
-    return {normalised[i : i + 2] for i in range(len(normalised) - 1)} if len(normalised) > 1 else {normalised}
+_WORD = re.compile(r"[a-z0-9]+")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_STOP = frozenset(
+    "the a an of to in on at for and or but is are was were be been it its this that these those with by from as "
+    "they them their you your we our he she his her not no do does did have has had will would can could should may".split()
+)
+
+
+def terms(text: str) -> set[str]:
+    """Words for Latin text, character bigrams for Chinese."""
+    lowered = text.lower()
+    found = {w for w in _WORD.findall(lowered) if len(w) > 1 and w not in _STOP}
+    for run in _CJK_RUN.findall(lowered):
+        found.update({run[i : i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run})
+    return found
 
 
 def support(claim: str, sentence: str) -> float:
-    """How much of the shorter text the longer one repeats (character bigrams; CJK and Latin alike)."""
-    a, b = bigrams(claim), bigrams(sentence)
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    """The share of the claim's terms that the source sentence contains."""
+    wanted = terms(claim)
+    return len(wanted & terms(sentence)) / len(wanted) if wanted else 0.0
 
 
 def _claims(answer: str) -> list[tuple[int, int, str]]:

@@ -3,6 +3,8 @@ context, citations, document lists or downloads — even when quoting its text v
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -104,3 +106,16 @@ def test_revoking_a_group_hides_its_chunks_at_once(client: TestClient, two_teams
     client.patch("/v1/admin/collections/finance", json={"read_groups": ["board", "hr"]}, headers=bearer(admin_key))
     hr = bearer(two_teams["keys"]["hr_reader"])
     assert client.post("/v1/search", json=query, headers=hr).json()["results"]
+
+
+def test_chat_and_citations_never_use_other_collections(client: TestClient, two_teams: dict) -> None:
+    reader = bearer(two_teams["keys"]["hr_reader"])
+    for query in QUERIES:
+        result = client.post("/v1/chat", json={"message": query}, headers=reader).json()
+        assert "Nightingale" not in json.dumps(result) and "夜莺" not in json.dumps(result, ensure_ascii=False)
+        assert {c["document_id"] for c in result["citations"]} <= {two_teams["ids"]["public"]}
+        compat = client.post("/v1/chat/completions", json={"model": "knowbase", "messages": [{"role": "user", "content": query}]}, headers=reader)
+        assert "Nightingale" not in compat.text and "夜莺" not in compat.text
+        streamed = client.post("/v1/chat", json={"message": query, "stream": True}, headers=reader)
+        assert "Nightingale" not in streamed.text and "夜莺" not in streamed.text
+    assert_error_shape(client.post("/v1/chat", json={"message": "deal", "collection": "finance"}, headers=reader), 404)
