@@ -1,0 +1,106 @@
+"""Chat benchmark: time to first token and total latency (p50/p95) over HTTP with SSE streaming, for
+extractive mode and for LLM mode against the fake OpenAI-compatible server (its own latency is
+measured too, so our overhead is visible); single client and 8 concurrent.
+
+    python -m bench.chat [--questions 40] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from api.app import create_app
+from api.cli_ingest import local_principal, submit_file
+from api.runtime import Runtime
+from core.security import generate_api_key
+from core.settings import Settings
+from tests.servers import FakeLLM, serve
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+QUESTIONS = [
+    "When was Google Docs introduced?", "PagedAttention 浪费了多少显存？", "What is data parallelism?", "什么是张量并行？",
+    "How did word processors evolve?", "KV cache 有什么特点？", "What does FSDP stand for?", "显存优化有哪些方法？",
+]
+DOCUMENTS = ["docling/pdf__multi_page.pdf", "chatchat/大模型推理优化策略.md", "chatchat/分布式训练技术原理.md"]
+
+
+def summarise(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {"p50": round(statistics.median(ordered), 1), "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)}
+
+
+def timed_stream(client: httpx.Client, url: str, body: dict) -> tuple[float, float]:
+    started = time.perf_counter()
+    first = None
+    with client.stream("POST", url, json=body) as response:
+        assert response.status_code == 200, response.read()
+        for line in response.iter_lines():
+            if first is None and (line.startswith("event: delta") or '"content": "' in line and '"content": ""' not in line):
+                first = time.perf_counter()
+    total = time.perf_counter() - started
+    return ((first or time.perf_counter()) - started) * 1000, total * 1000
+
+
+def run_clients(base: str, headers: dict, path: str, bodies: list[dict], concurrency: int) -> dict:
+    def worker(batch: list[dict]) -> list[tuple[float, float]]:
+        with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+            return [timed_stream(client, path, body) for body in batch]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        results = [r for batch in pool.map(worker, [bodies[i::concurrency] for i in range(concurrency)]) for r in batch]
+    elapsed = time.perf_counter() - started
+    return {"ttft_ms": summarise([r[0] for r in results]), "total_ms": summarise([r[1] for r in results]),
+            "requests_per_s": round(len(results) / elapsed, 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args(argv)
+    if not CORPUS.exists():
+        print(json.dumps({"error": f"{CORPUS} not found"}))
+        return 1
+    data_dir, key = Path(tempfile.mkdtemp(prefix="kb-chat-")), generate_api_key()
+    base_settings = Settings(data_dir=data_dir, admin_key=key, log_level="warning")
+    runtime = Runtime(base_settings)
+    runtime.bootstrap()
+    principal = local_principal(runtime)
+    for name in DOCUMENTS:
+        submit_file(runtime, principal, CORPUS / name, "default")
+    runtime.worker.run_until_empty()
+    runtime.close()
+
+    questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.questions)]
+    headers = {"Authorization": f"Bearer {key}"}
+    report: dict = {"questions": len(questions)}
+    fake = FakeLLM()
+    with serve(fake.app()) as llm_url:
+        prompt = [{"role": "user", "content": "Sources:\n[1] Doc\nThe answer is in the first source, as usual.\n\nQuestion: q"}]
+        report["fake_llm_alone"] = run_clients(llm_url, {}, "/v1/chat/completions",
+                                               [{"model": "m", "messages": prompt, "stream": True}] * len(questions), 1)
+        for mode, extra in (("extractive", {}), ("llm", {"llm_base_url": llm_url + "/v1", "llm_model": "fake-model"})):
+            settings = base_settings.model_copy(update=extra)
+            with serve(create_app(settings)) as url:
+                bodies = [{"message": q, "stream": True} for q in questions]
+                run_clients(url, headers, "/v1/chat", bodies[:4], 1)  # warm-up
+                report[mode] = {
+                    "single_client": run_clients(url, headers, "/v1/chat", bodies, 1),
+                    f"{args.concurrency}_clients": run_clients(url, headers, "/v1/chat", bodies, args.concurrency),
+                }
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
