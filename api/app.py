@@ -11,6 +11,9 @@ from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
 from api.upload_limit import UploadLimitMiddleware
+from fastapi.staticfiles import StaticFiles
+from pathlib import Path
+from ui import routes as ui_routes
 from api.runtime import Runtime
 from core.settings import Settings
 
@@ -38,7 +41,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(UploadLimitMiddleware, limit_bytes=lambda: settings.max_upload_bytes, paths=("/v1/documents",))
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
-    for module in (health, admin, documents, search, chat, openai_compat):
+    for module in (health, admin, documents, search, chat, openai_compat, ui_routes):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")
     return app
 

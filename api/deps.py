@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -50,11 +51,26 @@ def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
     return principal
 
 
+SESSION_COOKIE = "kb_session"
+CSRF_HEADER = "x-csrf-token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
 def _principal_from_cookie(request: Request, runtime: RuntimeDep) -> Principal:
-    resolver = getattr(request.app.state, "cookie_principal", None)
-    principal = resolver(request, runtime) if resolver else None
-    if principal is None:
-        raise Unauthorized("missing API key: send 'Authorization: Bearer kb-...'")
+    """Browser sessions. State-changing requests must also carry the session's CSRF token."""
+    from core.metadata import sessions
+
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise Unauthorized("missing API key: send 'Authorization: Bearer kb-...' or sign in")
+    with runtime.db.session() as session:
+        resolved = sessions.resolve(session=session, token=token)
+    if resolved is None:
+        raise Unauthorized("your session has expired; sign in again")
+    principal, csrf = resolved
+    if request.method not in _SAFE_METHODS and not secrets.compare_digest(request.headers.get(CSRF_HEADER, ""), csrf):
+        raise PermissionDenied("missing or wrong CSRF token; reload the page")
+    request.state.csrf_token = csrf
     return principal
 
 

@@ -148,6 +148,22 @@ class DocumentService:
         document = self._get(session, principal, document_id)
         return Path(document.storage_path), document.source_name
 
+    def text_around(
+        self, *, session: Session, principal: Principal, document_id: str, texts_dir: Path, start: int, end: int, window: int = 600
+    ) -> dict:
+        """The extracted text around ``[start, end)``: what a citation panel shows."""
+        document = self._get(session, principal, document_id)
+        path = texts_dir / f"{document.id}.v{document.version}.txt"
+        if not path.exists():
+            raise NotFound(f"the text of document '{document_id}' is not available yet")
+        text = path.read_text(encoding="utf-8")
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        return {
+            "document_id": document.id, "title": document.title or Path(document.source_name).stem, "source": document.source_name,
+            "before": text[max(0, start - window) : start], "quote": text[start:end], "after": text[end : end + window],
+            "start": start, "end": end, "length": len(text),
+        }
+
     def list(
         self,
         *,

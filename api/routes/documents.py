@@ -108,6 +108,18 @@ def download_document(document_id: str, runtime: RuntimeDep, principal: Principa
     return FileResponse(path, filename=name)
 
 
+@router.get("/{document_id}/text", summary="Extracted text around a character range (for citations)")
+def document_text(
+    document_id: str, runtime: RuntimeDep, principal: PrincipalDep,
+    start: Annotated[int, Query(ge=0)] = 0, end: Annotated[int, Query(ge=0)] = 0, window: Annotated[int, Query(ge=0, le=5000)] = 600,
+) -> dict:
+    with runtime.db.session() as session:
+        return runtime.documents.text_around(
+            session=session, principal=principal, document_id=document_id, texts_dir=runtime.settings.data_dir / "texts",
+            start=start, end=end, window=window,
+        )
+
+
 @router.delete("/{document_id}", status_code=204, summary="Delete a document and all its chunks")
 def delete_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
     with runtime.db.session() as session:

@@ -26,6 +26,19 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
     return JSONResponse({"status": "ready", "checks": checks})
 
 
+@router.get("/v1/collections", summary="Collections the caller may read, and whether they may write them")
+def my_collections(principal: PrincipalDep, runtime: RuntimeDep) -> list[dict]:
+    from sqlalchemy import select
+
+    from core.access import can_write, readable_collections
+    from core.metadata.models import Collection
+
+    with runtime.db.session() as session:
+        names = readable_collections(session=session, principal=principal)
+        rows = session.scalars(select(Collection).where(Collection.id.in_(list(names.values()))).order_by(Collection.name))
+        return [{"name": c.name, "can_write": can_write(session=session, principal=principal, collection=c)} for c in rows]
+
+
 @router.get("/v1/me", summary="Who the caller is")
 def me(principal: PrincipalDep, runtime: RuntimeDep) -> UserPublic:
     with runtime.db.session() as session:

@@ -11,13 +11,14 @@ from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.metadata.models import Base, SchemaVersion
+from core.metadata.models import Base, SchemaVersion, UiSession
 
 log = logging.getLogger(__name__)
 
 # Each step brings the schema from version i to i+1. Append only; never edit a released step.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: Base.metadata.create_all(conn),
+    lambda conn: UiSession.__table__.create(conn, checkfirst=True),  # v2: browser sign-in
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
