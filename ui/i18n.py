@@ -45,6 +45,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "usage.title": ("Usage", "用量"), "usage.tokens_day": ("Tokens per day", "每日 Token"), "usage.cost_day": ("Cost per day", "每日费用"),
     "usage.per_model": ("Tokens per model", "各模型 Token"), "usage.per_user": ("Tokens per user", "各用户 Token"),
     "usage.prompt": ("prompt", "输入"), "usage.completion": ("completion", "输出"), "usage.none": ("No usage recorded yet.", "暂无用量记录。"),
+    "usage.zero": ("All zero so far (extractive answers cost nothing; set KNOWBASE_PRICES for LLM costs).", "目前均为零（摘录式回答不产生费用；可通过 KNOWBASE_PRICES 设置大模型价格）。"),
     "error.forbidden": ("This page is for admins only.", "此页面仅限管理员访问。"), "common.loading": ("Loading…", "加载中…"),
 }
 

@@ -16,9 +16,10 @@
     if (!rows.length) { container.append(el("p", { class: "muted" }, t("usage.none"))); return; }
     const width = 560, height = 220, left = 56, bottom = 38, top = 10;
     const totals = rows.map((row) => series.reduce((sum, s) => sum + row[s.key], 0));
-    const max = Math.max(...totals, 1e-9);
+    const max = Math.max(...totals);
+    if (max <= 0) { container.append(el("p", { class: "muted" }, t("usage.zero"))); return; }
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": container.previousElementSibling?.textContent || "" });
-    const band = (width - left - 10) / rows.length;
+    const band = Math.min((width - left - 10) / rows.length, 90);
     for (let i = 0; i <= 4; i++) {
       const y = top + (height - top - bottom) * (1 - i / 4);
       chart.append(svg("line", { x1: left, x2: width - 10, y1: y, y2: y, stroke: "#e6eaf2" }));
