@@ -15,7 +15,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install -e '.[test]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -e '.[test,llm-test]'  # portable llama.cpp build
+	./.ci/install-browser
 	touch $@
 
 install: $(VENV)/.installed
