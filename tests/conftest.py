@@ -42,6 +42,17 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def fake_llm():  # type: ignore[no-untyped-def]
+    """A scriptable OpenAI-compatible server on 127.0.0.1 (see tests/servers.py); ``.url`` ends in /v1."""
+    from tests.servers import FakeLLM, serve
+
+    llm = FakeLLM()
+    with serve(llm.app()) as url:
+        llm.url = url + "/v1"
+        yield llm
+
+
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 

@@ -59,6 +59,30 @@ class StoredHit:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
+def translate_filter(where: StoreFilter, models: Any) -> Any | None:
+    """``where`` as a Qdrant filter built from ``models`` (``qdrant_edge`` or ``qdrant_client.models``,
+    whose FieldCondition/MatchAny/MatchValue/Filter take the same arguments)."""
+    must: list[Any] = []
+    must_not: list[Any] = []
+    for key, values in (
+        ("collection_id", where.collection_ids),
+        ("read_groups", where.read_groups),
+        ("document_id", where.document_ids),
+        ("chunk_index", where.chunk_indexes),
+    ):
+        if values is not None:
+            must.append(models.FieldCondition(key=key, match=models.MatchAny(any=list(values))))
+    if where.version is not None:
+        must.append(models.FieldCondition(key="version", match=models.MatchValue(value=where.version)))
+    if where.exclude_version_of is not None:
+        document_id, version = where.exclude_version_of
+        must.append(models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id)))
+        must_not.append(models.FieldCondition(key="version", match=models.MatchValue(value=version)))
+    if not must and not must_not:
+        return None
+    return models.Filter(must=must or None, must_not=must_not or None)
+
+
 class VectorStore(Protocol):
     def ensure_collection(self) -> None: ...
 

@@ -23,31 +23,14 @@ from core.vectorstore.base import (
     Fusion,
     StoredHit,
     StoreFilter,
+    translate_filter,
 )
 
 log = logging.getLogger(__name__)
 
 
 def _filter(where: StoreFilter) -> qe.Filter | None:
-    must: list[Any] = []
-    must_not: list[Any] = []
-    if where.collection_ids is not None:
-        must.append(qe.FieldCondition(key="collection_id", match=qe.MatchAny(any=list(where.collection_ids))))
-    if where.read_groups is not None:
-        must.append(qe.FieldCondition(key="read_groups", match=qe.MatchAny(any=list(where.read_groups))))
-    if where.document_ids is not None:
-        must.append(qe.FieldCondition(key="document_id", match=qe.MatchAny(any=list(where.document_ids))))
-    if where.chunk_indexes is not None:
-        must.append(qe.FieldCondition(key="chunk_index", match=qe.MatchAny(any=list(where.chunk_indexes))))
-    if where.version is not None:
-        must.append(qe.FieldCondition(key="version", match=qe.MatchValue(value=where.version)))
-    if where.exclude_version_of is not None:
-        document_id, version = where.exclude_version_of
-        must.append(qe.FieldCondition(key="document_id", match=qe.MatchValue(value=document_id)))
-        must_not.append(qe.FieldCondition(key="version", match=qe.MatchValue(value=version)))
-    if not must and not must_not:
-        return None
-    return qe.Filter(must=must or None, must_not=must_not or None)
+    return translate_filter(where, qe)
 
 
 class EdgeVectorStore:

@@ -21,31 +21,14 @@ from core.vectorstore.base import (
     Fusion,
     StoredHit,
     StoreFilter,
+    translate_filter,
 )
 
 log = logging.getLogger(__name__)
 
 
 def _filter(where: StoreFilter) -> qm.Filter | None:
-    must: list[Any] = []
-    must_not: list[Any] = []
-    if where.collection_ids is not None:
-        must.append(qm.FieldCondition(key="collection_id", match=qm.MatchAny(any=list(where.collection_ids))))
-    if where.read_groups is not None:
-        must.append(qm.FieldCondition(key="read_groups", match=qm.MatchAny(any=list(where.read_groups))))
-    if where.document_ids is not None:
-        must.append(qm.FieldCondition(key="document_id", match=qm.MatchAny(any=list(where.document_ids))))
-    if where.chunk_indexes is not None:
-        must.append(qm.FieldCondition(key="chunk_index", match=qm.MatchAny(any=list(where.chunk_indexes))))
-    if where.version is not None:
-        must.append(qm.FieldCondition(key="version", match=qm.MatchValue(value=where.version)))
-    if where.exclude_version_of is not None:
-        document_id, version = where.exclude_version_of
-        must.append(qm.FieldCondition(key="document_id", match=qm.MatchValue(value=document_id)))
-        must_not.append(qm.FieldCondition(key="version", match=qm.MatchValue(value=version)))
-    if not must and not must_not:
-        return None
-    return qm.Filter(must=must or None, must_not=must_not or None)
+    return translate_filter(where, qm)
 
 
 class ServerVectorStore:

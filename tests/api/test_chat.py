@@ -101,14 +101,6 @@ def test_conversations_follow_ups_and_feedback(client: TestClient, admin_key: st
 
 
 @pytest.fixture
-def fake_llm():  # type: ignore[no-untyped-def]
-    llm = FakeLLM()
-    with serve(llm.app()) as url:
-        llm.url = url + "/v1"
-        yield llm
-
-
-@pytest.fixture
 def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
     configured = settings.model_copy(update={
         "llm_base_url": fake_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 2.0,
