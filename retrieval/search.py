@@ -17,7 +17,7 @@ from core.settings import Settings
 from core.vectorstore import StoredHit, VectorStore
 from retrieval.access import AccessScope
 from retrieval.rerank import HttpReranker
-from retrieval.shaping import cap_per_document, drop_near_duplicates, mmr
+from retrieval.shaping import cap_per_document, drop_near_duplicates, mmr, select
 
 log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -147,13 +147,14 @@ class Retriever:
         hits = sorted((SearchHit.from_stored(h, scope) for h in stored), key=lambda h: (-h.score, h.chunk_id))
         if options.rerank and self.reranker is not None and hits:
             hits = self._rerank(query, hits)
-        if options.dedupe:
-            hits = drop_near_duplicates(hits)
-        if options.max_per_document:
-            hits = cap_per_document(hits, options.max_per_document)
         if options.mmr_lambda is not None:
+            if options.dedupe:
+                hits = drop_near_duplicates(hits)
+            if options.max_per_document:
+                hits = cap_per_document(hits, options.max_per_document)
             hits = mmr(hits, options.top_k, options.mmr_lambda)
-        hits = hits[: options.top_k]
+        else:
+            hits = select(hits, options.top_k, max_per_document=options.max_per_document, dedupe=options.dedupe)
         if options.neighbors:
             hits = self._with_neighbors(hits, scope, options.neighbors)
         timings.shaping_ms = (time.perf_counter() - started) * 1000

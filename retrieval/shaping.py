@@ -47,6 +47,29 @@ def drop_near_duplicates(hits: Sequence[HasText], threshold: float = 0.85) -> li
     return kept
 
 
+def select(hits: Sequence[HasText], k: int, *, max_per_document: int | None, dedupe: bool, threshold: float = 0.85) -> list[HasText]:
+    """One pass in rank order: skip hits over the per-document cap or repeating a kept hit, and stop
+    once ``k`` are kept, so only the hits that matter are compared. Same result as
+    ``drop_near_duplicates`` → ``cap_per_document`` → ``[:k]``, except that a hit skipped by the cap
+    (never shown) does not suppress its near-duplicates from other documents."""
+    kept: list[HasText] = []
+    kept_shingles: list[frozenset[str]] = []
+    counts: dict[str, int] = {}
+    for hit in hits:
+        if len(kept) == k:
+            break
+        if max_per_document and counts.get(hit.document_id, 0) >= max_per_document:
+            continue
+        if dedupe:
+            current = shingles(hit.text)
+            if any(similarity(current, other) >= threshold for other in kept_shingles):
+                continue
+            kept_shingles.append(current)
+        kept.append(hit)
+        counts[hit.document_id] = counts.get(hit.document_id, 0) + 1
+    return kept
+
+
 def cap_per_document(hits: Sequence[HasText], limit: int) -> list[HasText]:
     counts: dict[str, int] = {}
     kept = []

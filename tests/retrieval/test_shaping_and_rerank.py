@@ -83,3 +83,13 @@ def test_reranker_failure_keeps_fused_order(tmp_path: Path) -> None:
     assert retriever.search("annual leave", AccessScope({}, ["g"]), SearchOptions()) == []
     assert retriever.search("annual leave", AccessScope({"c": "default"}, ["other"]), SearchOptions()) == []
     store.close()
+
+
+def test_single_pass_selection_equals_the_separate_steps() -> None:
+    from retrieval.shaping import select
+
+    boiler = "Confidential notice repeated on every page of every report."
+    items = [Item(boiler, f"d{i % 3}", 10 - i) if i % 4 == 0 else Item(f"unique text number {i} about topic {i}", f"d{i % 3}", 10 - i) for i in range(12)]
+    for k in (1, 3, 5, 12):
+        expected = cap_per_document(drop_near_duplicates(items), 2)[:k]
+        assert select(items, k, max_per_document=2, dedupe=True) == expected
