@@ -42,11 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=_keys_revoke)
     generate = keys.add_parser("generate", help="print a fresh random key (for KNOWBASE_ADMIN_KEY)")
     generate.set_defaults(handler=_keys_generate)
-    from api import cli_ask, cli_eval, cli_ingest, cli_search
+    from api import cli_ask, cli_eval, cli_ingest, cli_search, cli_users
 
     cli_ingest.add_command(sub)
     cli_search.add_command(sub)
     cli_ask.add_command(sub)
+    cli_users.add_command(sub)
     cli_eval.add_command(sub)
     return parser
 
@@ -70,7 +71,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "\n  First start: an admin API key was generated. It is shown only this once:\n\n"
             f"      {result.generated_admin_key}\n\n"
-            "  Use it as 'Authorization: Bearer <key>'. Create more with 'knowbase keys create'.\n",
+            "  Use it as 'Authorization: Bearer <key>'. Create more with 'knowbase keys create'.\n"
+            "  To sign in to the web UI as 'admin', set a password: knowbase users set-password admin\n",
             flush=True,
         )
     from api.cli_ingest import write_server_info
