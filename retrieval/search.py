@@ -27,7 +27,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 class SearchOptions:
     top_k: int = 8
     mode: Mode = "hybrid"
-    fusion: Literal["rrf", "dbsf"] = "rrf"
+    fusion: Literal["rrf", "dbsf"] = "dbsf"
     candidates: int = 60
     weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
     max_per_document: int | None = 3
