@@ -38,5 +38,5 @@ def bootstrap(db: Database, admin_key: str | None) -> BootstrapResult:
         elif accounts.count_active_admin_keys(session=session) == 0:
             created = accounts.create_key(session=session, user=BOOTSTRAP_ADMIN, role=Role.admin, name="bootstrap")
             result.generated_admin_key = created.key
-            log.info("generated a bootstrap admin key", extra={"key_prefix": created.prefix})
+            log.info("generated a bootstrap admin key; it is printed once on the terminal, never logged")
     return result
