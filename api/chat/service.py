@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.chat.gate import SentenceGate
+from core.access import require_readable
 from core.errors import ProviderError, QuotaExceeded
 from core.metadata import conversations, usage
 from core.metadata.db import Database
@@ -103,6 +104,9 @@ class ChatService:
         :raises NotFound: unknown conversation or collection.
         """
         self._check_budget(principal)
+        if collection is not None:  # fail before anything is stored
+            with self.db.session() as session:
+                require_readable(session=session, principal=principal, name=collection)
         blocked = self._input_blocked(message)
         clean = redact(message, find_pii(message), self.pii_policy)
         with self.db.session() as session:

@@ -119,3 +119,5 @@ def test_chat_and_citations_never_use_other_collections(client: TestClient, two_
         streamed = client.post("/v1/chat", json={"message": query, "stream": True}, headers=reader)
         assert "Nightingale" not in streamed.text and "夜莺" not in streamed.text
     assert_error_shape(client.post("/v1/chat", json={"message": "deal", "collection": "finance"}, headers=reader), 404)
+    titles = [c["title"] for c in client.get("/v1/conversations", headers=reader).json()]
+    assert "deal" not in titles  # nothing was stored for the refused request
