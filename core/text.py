@@ -26,10 +26,6 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
-def sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentence_spans(text)]
-
-
 def is_chinese(text: str) -> bool:
     """Mostly Chinese: decides the language of fixed phrases in answers."""
     cjk = len(_CJK_CHAR.findall(text))

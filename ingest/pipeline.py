@@ -8,6 +8,7 @@ partial work instead of duplicating it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -135,8 +136,6 @@ class IngestPipeline:
         on_progress: Callable[[int, int], None],
         should_stop: Callable[[], bool],
     ) -> tuple[int, float, float]:
-        import hashlib
-
         embed_s = store_s = 0.0
         embedded = 0
         model = self.embedder.model_id

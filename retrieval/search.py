@@ -102,7 +102,6 @@ class SearchTimings:
     embed_ms: float = 0.0
     store_ms: float = 0.0
     shaping_ms: float = 0.0
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 class Retriever:
