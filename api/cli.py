@@ -88,11 +88,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db(settings: Settings):  # type: ignore[no-untyped-def]
-    from api.runtime import Runtime
+    from api.runtime import open_database
 
-    runtime = Runtime(settings)
-    runtime.bootstrap()
-    return runtime.db
+    return open_database(settings)
 
 
 def _keys_create(args: argparse.Namespace, settings: Settings) -> int:

@@ -41,11 +41,9 @@ def _read_password() -> str:
 
 
 def _db(settings: Settings):  # type: ignore[no-untyped-def]
-    from api.runtime import Runtime
+    from api.runtime import open_database
 
-    runtime = Runtime(settings)
-    runtime.bootstrap()
-    return runtime.db
+    return open_database(settings)
 
 
 def _create(args: argparse.Namespace, settings: Settings) -> int:

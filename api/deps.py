@@ -56,15 +56,22 @@ CSRF_HEADER = "x-csrf-token"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def _principal_from_cookie(request: Request, runtime: RuntimeDep) -> Principal:
-    """Browser sessions. State-changing requests must also carry the session's CSRF token."""
+def cookie_session(request: Request, runtime: Runtime) -> tuple[Principal, str] | None:
+    """The signed-in browser's principal and CSRF token, or None (the page routes use this too)."""
     from core.metadata import sessions
 
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
-        raise Unauthorized("missing API key: send 'Authorization: Bearer kb-...' or sign in")
+        return None
     with runtime.db.session() as session:
-        resolved = sessions.resolve(session=session, token=token)
+        return sessions.resolve(session=session, token=token)
+
+
+def _principal_from_cookie(request: Request, runtime: RuntimeDep) -> Principal:
+    """Browser sessions. State-changing requests must also carry the session's CSRF token."""
+    if not request.cookies.get(SESSION_COOKIE):
+        raise Unauthorized("missing API key: send 'Authorization: Bearer kb-...' or sign in")
+    resolved = cookie_session(request, runtime)
     if resolved is None:
         raise Unauthorized("your session has expired; sign in again")
     principal, csrf = resolved

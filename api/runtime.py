@@ -32,6 +32,13 @@ from retrieval.service import RetrievalService
 log = logging.getLogger(__name__)
 
 
+def open_database(settings: Settings) -> Database:
+    """The metadata DB, migrated and bootstrapped, without opening the vector store (CLI commands)."""
+    runtime = Runtime(settings)
+    runtime.bootstrap()
+    return runtime.db
+
+
 class Runtime:
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None) -> None:
         self.settings = settings

@@ -10,11 +10,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SESSION_COOKIE, RuntimeDep
+from api.deps import SESSION_COOKIE, RuntimeDep, cookie_session
 from core.errors import Unauthorized
 from core.metadata import accounts, sessions
 from core.metadata.sessions import SESSION_DAYS
-from core.types import Principal
 from ui.i18n import LANGUAGES, choose_language, translations
 
 LANG_COOKIE = "kb_lang"
@@ -26,16 +25,8 @@ def _language(request: Request) -> str:
     return choose_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
 
 
-def _session(request: Request, runtime: RuntimeDep) -> tuple[Principal, str] | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    with runtime.db.session() as session:
-        return sessions.resolve(session=session, token=token)
-
-
 def _page(request: Request, runtime: RuntimeDep, template: str, *, admin: bool = False, **context) -> Response:  # type: ignore[no-untyped-def]
-    resolved = _session(request, runtime)
+    resolved = cookie_session(request, runtime)
     if resolved is None:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     principal, csrf = resolved
@@ -80,7 +71,7 @@ def login(request: Request, runtime: RuntimeDep, username: str = Form(...), pass
 
 @router.post("/logout")
 def logout(request: Request, runtime: RuntimeDep, csrf: str = Form("")) -> Response:
-    resolved = _session(request, runtime)
+    resolved = cookie_session(request, runtime)
     if resolved is not None and resolved[1] == csrf:
         with runtime.db.session() as session:
             sessions.end_session(session=session, token=request.cookies[SESSION_COOKIE])

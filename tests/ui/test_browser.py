@@ -12,7 +12,6 @@ import pytest
 
 from api.app import create_app
 from core.metadata import accounts
-from core.types import Role
 from tests.conftest import CORPUS, bearer
 from tests.factories import make_pdf
 from tests.servers import serve
