@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -188,7 +188,7 @@ class DocumentService:
         rows = session.scalars(
             select(Document).where(*conditions).order_by(Document.created_at.desc(), Document.id).limit(limit).offset(offset)
         ).all()
-        return DocumentPage(items=[self._public(session, d) for d in rows], total=total, limit=limit, offset=offset)
+        return DocumentPage(items=self._public_many(session, rows), total=total, limit=limit, offset=offset)
 
     def _get(self, session: Session, principal: Principal, document_id: str) -> Document:
         document = session.get(Document, document_id)
@@ -202,17 +202,29 @@ class DocumentService:
         return session.scalar(select(Collection.name).where(Collection.id == document.collection_id)) or ""
 
     def _public(self, session: Session, document: Document) -> DocumentPublic:
-        job = session.scalar(
-            select(IngestionJob).where(IngestionJob.document_id == document.id).order_by(IngestionJob.created_at.desc())
-        )
-        uploader = session.scalar(select(User.name).where(User.id == document.uploader_id)) if document.uploader_id else None
+        return self._public_many(session, [document])[0]
+
+    def _public_many(self, session: Session, documents: Sequence[Document]) -> list[DocumentPublic]:
+        """Three queries for any number of documents (latest jobs, uploaders, collection names)."""
+        latest_job: dict[str, IngestionJob] = {}
+        jobs = select(IngestionJob).where(IngestionJob.document_id.in_([d.id for d in documents]))
+        for job in session.scalars(jobs.order_by(IngestionJob.created_at)):
+            latest_job[job.document_id] = job  # ascending: the newest job wins
+        uploader_ids = {d.uploader_id for d in documents if d.uploader_id}
+        uploaders = dict(session.execute(select(User.id, User.name).where(User.id.in_(uploader_ids))).all()) if uploader_ids else {}
+        collection_ids = {d.collection_id for d in documents}
+        names = dict(session.execute(select(Collection.id, Collection.name).where(Collection.id.in_(collection_ids))).all())
+        return [self._to_public(d, latest_job.get(d.id), uploaders.get(d.uploader_id or ""), names.get(d.collection_id, "")) for d in documents]
+
+    @staticmethod
+    def _to_public(document: Document, job: IngestionJob | None, uploader: str | None, collection: str) -> DocumentPublic:
         done = job.progress_done if job else 0
         total = job.progress_total if job else 0
         if document.status == "ready":
             done = total = document.chunk_count
         return DocumentPublic(
             id=document.id,
-            collection=self._collection_name(session, document),
+            collection=collection,
             title=document.title or Path(document.source_name).stem,
             source=document.source_name,
             format=document.content_type,
