@@ -45,7 +45,7 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
 
 
 @router.get("/models")
-def models() -> dict:
+def models(_principal: PrincipalDep) -> dict:
     return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 1_700_000_000, "owned_by": "knowbase"}]}
 
 

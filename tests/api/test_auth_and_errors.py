@@ -129,3 +129,17 @@ def test_keys_never_appear_in_logs(client: TestClient, admin_key: str, caplog: p
     assert '"path": "/v1/me"' in text  # the access log is there…
     for secret in (admin_key, new_key, "kb-wrong-key-1234567890abc"):
         assert secret not in text  # …but never a key
+
+
+def test_every_v1_route_needs_a_caller(client: TestClient) -> None:
+    """Walks the OpenAPI spec so that no route added later can forget authentication."""
+    checked = 0
+    for path, methods in client.app.openapi()["paths"].items():
+        if not path.startswith("/v1/"):
+            continue
+        concrete = path.replace("{", "").replace("}", "")  # any value will do for path parameters
+        for method in methods:
+            response = client.request(method.upper(), concrete)
+            assert_error_shape(response, 401, "unauthorized")
+            checked += 1
+    assert checked >= 30
