@@ -33,7 +33,9 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         runtime = Runtime(settings)
         runtime.bootstrap()
         try:
-            result = runtime.chat.answer(local_principal(runtime), args.question, collection=args.collection).model_dump(mode="json")
+            result = runtime.chat.answer(
+                local_principal(runtime), args.question, collection=args.collection
+            ).model_dump(mode="json")
         finally:
             runtime.close()
     if args.json:
@@ -45,7 +47,10 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         for citation in result["citations"]:
             page = f", p. {citation['page']}" if citation["page"] else ""
             print(f"[{citation['n']}] {citation['title']} ({citation['source']}{page}): “{citation['quote']}”")
-    note = {"extractive": "answered from the documents without a language model", "blocked": "blocked by the content policy"}.get(result["mode"])
+    note = {
+        "extractive": "answered from the documents without a language model",
+        "blocked": "blocked by the content policy",
+    }.get(result["mode"])
     if note:
         print(f"\n({note})")
     return 0

@@ -26,7 +26,9 @@ def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     command.add_argument("--mode", default="hybrid", help="hybrid, dense, lexical, or several comma-separated")
     command.add_argument("--fusion", default=None, help="rrf or dbsf, or both comma-separated (default: setting)")
     command.add_argument("--max-queries", type=int, default=None, help="evaluate the first N queries only")
-    command.add_argument("--max-documents", type=int, default=None, help="ingest only the first N passages (smoke runs)")
+    command.add_argument(
+        "--max-documents", type=int, default=None, help="ingest only the first N passages (smoke runs)"
+    )
     command.add_argument("--json", action="store_true")
     command.set_defaults(handler=run_eval)
 
@@ -44,7 +46,9 @@ def _ingest(runtime, principal, dataset, collection: str, limit: int | None) -> 
             target = collections.get_collection(session=session, name=collection)
         present = dict(
             session.execute(
-                select(Document.source_name, Document.id).where(Document.collection_id == target.id, Document.status == "ready")
+                select(Document.source_name, Document.id).where(
+                    Document.collection_id == target.id, Document.status == "ready"
+                )
             ).all()
         )
     missing = [p for p in passages if f"{p['id']}.txt" not in present]
@@ -75,7 +79,9 @@ def _ingest(runtime, principal, dataset, collection: str, limit: int | None) -> 
         with runtime.db.session() as session:
             present = dict(
                 session.execute(
-                    select(Document.source_name, Document.id).where(Document.collection_id == target.id, Document.status == "ready")
+                    select(Document.source_name, Document.id).where(
+                        Document.collection_id == target.id, Document.status == "ready"
+                    )
                 ).all()
             )
     return {document_id: name.removesuffix(".txt") for name, document_id in present.items()}
@@ -95,7 +101,13 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         ingest_s = time.perf_counter() - started
         queries = dataset.queries[: args.max_queries]
         service = runtime.retrieval
-        report: dict = {"dataset": dataset.name, "passages": len(corpus_ids), "queries": len(queries), "ingest_s": round(ingest_s, 1), "runs": []}
+        report: dict = {
+            "dataset": dataset.name,
+            "passages": len(corpus_ids),
+            "queries": len(queries),
+            "ingest_s": round(ingest_s, 1),
+            "runs": [],
+        }
         fusions = (args.fusion or settings.search_fusion).split(",")
         for mode in args.mode.split(","):
             for fusion in fusions if mode == "hybrid" else [settings.search_fusion]:
@@ -107,14 +119,24 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
                 for number, query in enumerate(queries, 1):
                     hits = service.search(principal, query["text"], collection=collection, options=options)
                     ranked = distinct(corpus_ids.get(h.document_id, "") for h in hits)
-                    score_query(totals, ranked, [h.text for h in hits], dataset.qrels[query["id"]], dataset.answers.get(query["id"]))
+                    score_query(
+                        totals,
+                        ranked,
+                        [h.text for h in hits],
+                        dataset.qrels[query["id"]],
+                        dataset.answers.get(query["id"]),
+                    )
                     if number % 20 == 0 or number == len(queries):
                         bar.update(number)
                 bar.close()
                 elapsed = time.perf_counter() - began
                 report["runs"].append(
-                    {"mode": mode, "fusion": fusion if mode == "hybrid" else None, **totals.means(),
-                     "query_ms_mean": round(elapsed / max(len(queries), 1) * 1000, 1)}
+                    {
+                        "mode": mode,
+                        "fusion": fusion if mode == "hybrid" else None,
+                        **totals.means(),
+                        "query_ms_mean": round(elapsed / max(len(queries), 1) * 1000, 1),
+                    }
                 )
     except KnowbaseError as error:
         print(f"knowbase: {error.message}")

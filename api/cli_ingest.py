@@ -36,7 +36,9 @@ def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     ingest = sub.add_parser("ingest", help="ingest files and folders (recursively)")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--collection", default="default")
-    ingest.add_argument("--key", default=None, help="API key to use with a running server (default: a temporary admin key)")
+    ingest.add_argument(
+        "--key", default=None, help="API key to use with a running server (default: a temporary admin key)"
+    )
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.set_defaults(handler=run_ingest)
 
@@ -46,7 +48,8 @@ def collect_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                p for p in sorted(path.rglob("*"))
+                p
+                for p in sorted(path.rglob("*"))
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
@@ -119,8 +122,14 @@ def submit_file(runtime, principal, path: Path, collection: str, title: str | No
     try:
         with runtime.db.session() as session:
             result = runtime.documents.submit(
-                session=session, principal=principal, temp_path=temp, source_name=path.name,
-                sha256=digest, size=path.stat().st_size, collection=collection, title=title,
+                session=session,
+                principal=principal,
+                temp_path=temp,
+                source_name=path.name,
+                sha256=digest,
+                size=path.stat().st_size,
+                collection=collection,
+                title=title,
             )
     except KnowbaseError as error:
         temp.unlink(missing_ok=True)
@@ -192,7 +201,9 @@ def server_client(url: str, settings: Settings, key: str | None = None) -> Itera
     db = Runtime(settings).db
     if key is None:
         with db.session() as session:
-            created = accounts.create_key(session=session, user=CLI_USER, role=Role.admin, name="knowbase CLI (temporary)")
+            created = accounts.create_key(
+                session=session, user=CLI_USER, role=Role.admin, name="knowbase CLI (temporary)"
+            )
         key, temporary_key_id = created.key, created.id
     try:
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120) as client:
@@ -203,7 +214,9 @@ def server_client(url: str, settings: Settings, key: str | None = None) -> Itera
                 accounts.revoke_key(session=session, key_id=temporary_key_id)
 
 
-def _ingest_via_server(url: str, files: list[Path], collection: str, key: str | None, settings: Settings) -> list[FileOutcome]:
+def _ingest_via_server(
+    url: str, files: list[Path], collection: str, key: str | None, settings: Settings
+) -> list[FileOutcome]:
     outcomes: dict[str, FileOutcome] = {}
     pending: dict[str, FileOutcome] = {}
     with server_client(url, settings, key) as client:
@@ -211,7 +224,9 @@ def _ingest_via_server(url: str, files: list[Path], collection: str, key: str | 
         for number, path in enumerate(files, 1):
             bar.update(number, path.name[:40])
             with path.open("rb") as handle:
-                response = client.post("/v1/documents", files={"file": (path.name, handle)}, data={"collection": collection})
+                response = client.post(
+                    "/v1/documents", files={"file": (path.name, handle)}, data={"collection": collection}
+                )
             body = response.json()
             if response.status_code >= 400:
                 outcomes[str(path)] = FileOutcome(path, "failed", reason=body["error"]["message"])
@@ -233,7 +248,9 @@ def _ingest_via_server(url: str, files: list[Path], collection: str, key: str | 
                     outcome.reason = document.get("error") or ""
                 elif "progress" in document:
                     p = document["progress"]
-                    bar.update(len(pending) - len(waiting), f"{document['source'][:30]} chunks {p['done']}/{p['total']}")
+                    bar.update(
+                        len(pending) - len(waiting), f"{document['source'][:30]} chunks {p['done']}/{p['total']}"
+                    )
             bar.update(len(pending) - len(waiting))
             if waiting:
                 time.sleep(1)
@@ -246,7 +263,12 @@ def _ingest_via_server(url: str, files: list[Path], collection: str, key: str | 
 def _report(outcomes: list[FileOutcome], as_json: bool) -> int:
     failed = [o for o in outcomes if o.status == "failed"]
     if as_json:
-        print(json.dumps([{"file": str(o.path), "status": o.status, "chunks": o.chunks, "reason": o.reason} for o in outcomes], ensure_ascii=False))
+        print(
+            json.dumps(
+                [{"file": str(o.path), "status": o.status, "chunks": o.chunks, "reason": o.reason} for o in outcomes],
+                ensure_ascii=False,
+            )
+        )
     else:
         counts = {s: sum(o.status == s for o in outcomes) for s in ("ready", "failed", "duplicate")}
         print(f"\n{'status':10} {'chunks':>6}  file / reason")

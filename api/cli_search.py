@@ -31,8 +31,8 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         results = response.json()["results"]
     else:
-        from api.runtime import Runtime
         from api.routes.search import SearchResult
+        from api.runtime import Runtime
 
         runtime = Runtime(settings)
         runtime.bootstrap()

@@ -13,7 +13,9 @@ from core.types import Role
 
 
 def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    users = sub.add_parser("users", help="manage users and their web UI passwords").add_subparsers(dest="users_command", required=True)
+    users = sub.add_parser("users", help="manage users and their web UI passwords").add_subparsers(
+        dest="users_command", required=True
+    )
     create = users.add_parser("create", help="create a user (asks for a password)")
     create.add_argument("name")
     create.add_argument("--role", choices=[r.value for r in Role], default="reader")
@@ -51,8 +53,13 @@ def _create(args: argparse.Namespace, settings: Settings) -> int:
 
     password = None if args.no_password else _read_password()
     with _db(settings).session() as session:
-        user = accounts.create_user(session=session, name=args.name, role=Role(args.role),
-                                    groups=[g for g in args.groups.split(",") if g], password=password)
+        user = accounts.create_user(
+            session=session,
+            name=args.name,
+            role=Role(args.role),
+            groups=[g for g in args.groups.split(",") if g],
+            password=password,
+        )
     print(f"created user '{user.name}' ({user.role.value}){' who can sign in to the web UI' if password else ''}")
     return 0
 
@@ -73,5 +80,15 @@ def _list(_args: argparse.Namespace, settings: Settings) -> int:
     with _db(settings).session() as session:
         users = accounts.list_users(session=session)
     for user in users:
-        print(json.dumps({"name": user.name, "role": user.role.value, "groups": user.groups, "web_sign_in": user.has_password, "disabled": user.disabled}))
+        print(
+            json.dumps(
+                {
+                    "name": user.name,
+                    "role": user.role.value,
+                    "groups": user.groups,
+                    "web_sign_in": user.has_password,
+                    "disabled": user.disabled,
+                }
+            )
+        )
     return 0

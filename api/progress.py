@@ -20,7 +20,9 @@ class ProgressBar:
         fraction = min(done / self.total, 1.0)
         filled = int(fraction * self.width)
         elapsed = time.monotonic() - self.started
-        line = f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} {elapsed:5.0f}s {detail}"
+        line = (
+            f"{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total} {elapsed:5.0f}s {detail}"
+        )
         if self._tty:
             self.stream.write("\r" + line[:160].ljust(len(self._last_line)))
         elif line.split("s ", 1)[0] != self._last_line.split("s ", 1)[0]:

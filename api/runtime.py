@@ -10,11 +10,14 @@ import logging
 import threading
 from functools import cached_property
 
+from api.chat.service import ChatService
 from core.metadata.bootstrap import BootstrapResult, bootstrap
 from core.metadata.db import Database
 from core.metadata.embedding_cache import EmbeddingCache
 from core.providers.embeddings import Embedder, create_embedder
 from core.providers.lexical import LexicalEncoder
+from core.providers.llm import ChatModel, OpenAICompatibleChat
+from core.providers.moderation import LocalModerator, Moderator, OpenAIModerator
 from core.settings import Settings
 from core.vectorstore import VectorStore, create_vector_store
 from ingest.chunker import Chunker
@@ -22,9 +25,6 @@ from ingest.isolation import ParserPool
 from ingest.jobs import IngestionWorker
 from ingest.pipeline import IngestPipeline
 from ingest.service import DocumentService
-from api.chat.service import ChatService
-from core.providers.llm import ChatModel, OpenAICompatibleChat
-from core.providers.moderation import LocalModerator, Moderator, OpenAIModerator
 from retrieval.rerank import HttpReranker
 from retrieval.search import Retriever
 from retrieval.service import RetrievalService
@@ -143,13 +143,15 @@ class Runtime:
 
     @cached_property
     def chat(self) -> ChatService:
-        return ChatService(db=self.db, retrieval=self.retrieval, llm=self.llm, moderator=self.moderator, settings=self.settings)
+        return ChatService(
+            db=self.db, retrieval=self.retrieval, llm=self.llm, moderator=self.moderator, settings=self.settings
+        )
 
     def readiness(self) -> dict[str, bool]:
         checks = {"database": self.db.ping()}
         try:
             checks["vector_store"] = self.vector_store.ping()
-        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
+        except Exception:
             log.exception("vector store unavailable")
             checks["vector_store"] = False
         return checks
@@ -170,5 +172,5 @@ class Runtime:
             if name in self.__dict__:
                 try:
                     self.__dict__[name].close()
-                except Exception:  # noqa: BLE001 - closing must go on for the other parts
+                except Exception:
                     log.exception("error while closing", extra={"component": name})

@@ -27,15 +27,24 @@ from tests.servers import FakeLLM, serve
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 QUESTIONS = [
-    "When was Google Docs introduced?", "PagedAttention 浪费了多少显存？", "What is data parallelism?", "什么是张量并行？",
-    "How did word processors evolve?", "KV cache 有什么特点？", "What does FSDP stand for?", "显存优化有哪些方法？",
+    "When was Google Docs introduced?",
+    "PagedAttention 浪费了多少显存？",
+    "What is data parallelism?",
+    "什么是张量并行？",
+    "How did word processors evolve?",
+    "KV cache 有什么特点？",
+    "What does FSDP stand for?",
+    "显存优化有哪些方法？",
 ]
 DOCUMENTS = ["docling/pdf__multi_page.pdf", "chatchat/大模型推理优化策略.md", "chatchat/分布式训练技术原理.md"]
 
 
 def summarise(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    return {"p50": round(statistics.median(ordered), 1), "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)}
+    return {
+        "p50": round(statistics.median(ordered), 1),
+        "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
+    }
 
 
 def timed_stream(client: httpx.Client, url: str, body: dict) -> tuple[float, float]:
@@ -44,7 +53,9 @@ def timed_stream(client: httpx.Client, url: str, body: dict) -> tuple[float, flo
     with client.stream("POST", url, json=body) as response:
         assert response.status_code == 200, response.read()
         for line in response.iter_lines():
-            if first is None and (line.startswith("event: delta") or '"content": "' in line and '"content": ""' not in line):
+            if first is None and (
+                line.startswith("event: delta") or '"content": "' in line and '"content": ""' not in line
+            ):
                 first = time.perf_counter()
     total = time.perf_counter() - started
     return ((first or time.perf_counter()) - started) * 1000, total * 1000
@@ -59,8 +70,11 @@ def run_clients(base: str, headers: dict, path: str, bodies: list[dict], concurr
     with ThreadPoolExecutor(concurrency) as pool:
         results = [r for batch in pool.map(worker, [bodies[i::concurrency] for i in range(concurrency)]) for r in batch]
     elapsed = time.perf_counter() - started
-    return {"ttft_ms": summarise([r[0] for r in results]), "total_ms": summarise([r[1] for r in results]),
-            "requests_per_s": round(len(results) / elapsed, 2)}
+    return {
+        "ttft_ms": summarise([r[0] for r in results]),
+        "total_ms": summarise([r[1] for r in results]),
+        "requests_per_s": round(len(results) / elapsed, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,9 +100,19 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"questions": len(questions)}
     fake = FakeLLM()
     with serve(fake.app()) as llm_url:
-        prompt = [{"role": "user", "content": "Sources:\n[1] Doc\nThe answer is in the first source, as usual.\n\nQuestion: q"}]
-        report["fake_llm_alone"] = run_clients(llm_url, {}, "/v1/chat/completions",
-                                               [{"model": "m", "messages": prompt, "stream": True}] * len(questions), 1)
+        prompt = [
+            {
+                "role": "user",
+                "content": "Sources:\n[1] Doc\nThe answer is in the first source, as usual.\n\nQuestion: q",
+            }
+        ]
+        report["fake_llm_alone"] = run_clients(
+            llm_url,
+            {},
+            "/v1/chat/completions",
+            [{"model": "m", "messages": prompt, "stream": True}] * len(questions),
+            1,
+        )
         for mode, extra in (("extractive", {}), ("llm", {"llm_base_url": llm_url + "/v1", "llm_model": "fake-model"})):
             settings = base_settings.model_copy(update=extra)
             with serve(create_app(settings)) as url:

@@ -40,7 +40,9 @@ def parse_and_chunk(files: list[Path], settings: Settings) -> dict:
     for path in files:
         started = time.perf_counter()
         try:
-            parsed = parse_bytes(path.read_bytes(), path.name, max_pages=settings.max_pages, max_chars=settings.max_extracted_chars)
+            parsed = parse_bytes(
+                path.read_bytes(), path.name, max_pages=settings.max_pages, max_chars=settings.max_extracted_chars
+            )
         except KnowbaseError:
             failed += 1
             parse_s += time.perf_counter() - started

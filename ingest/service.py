@@ -149,7 +149,15 @@ class DocumentService:
         return Path(document.storage_path), document.source_name
 
     def text_around(
-        self, *, session: Session, principal: Principal, document_id: str, texts_dir: Path, start: int, end: int, window: int = 600
+        self,
+        *,
+        session: Session,
+        principal: Principal,
+        document_id: str,
+        texts_dir: Path,
+        start: int,
+        end: int,
+        window: int = 600,
     ) -> dict:
         """The extracted text around ``[start, end)``: what a citation panel shows."""
         document = self._get(session, principal, document_id)
@@ -159,9 +167,15 @@ class DocumentService:
         text = path.read_text(encoding="utf-8")
         start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
         return {
-            "document_id": document.id, "title": document.title or Path(document.source_name).stem, "source": document.source_name,
-            "before": text[max(0, start - window) : start], "quote": text[start:end], "after": text[end : end + window],
-            "start": start, "end": end, "length": len(text),
+            "document_id": document.id,
+            "title": document.title or Path(document.source_name).stem,
+            "source": document.source_name,
+            "before": text[max(0, start - window) : start],
+            "quote": text[start:end],
+            "after": text[end : end + window],
+            "start": start,
+            "end": end,
+            "length": len(text),
         }
 
     def list(
@@ -186,7 +200,11 @@ class DocumentService:
             conditions.append(Document.title.ilike(pattern) | Document.source_name.ilike(pattern))
         total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
         rows = session.scalars(
-            select(Document).where(*conditions).order_by(Document.created_at.desc(), Document.id).limit(limit).offset(offset)
+            select(Document)
+            .where(*conditions)
+            .order_by(Document.created_at.desc(), Document.id)
+            .limit(limit)
+            .offset(offset)
         ).all()
         return DocumentPage(items=self._public_many(session, rows), total=total, limit=limit, offset=offset)
 
@@ -211,13 +229,24 @@ class DocumentService:
         for job in session.scalars(jobs.order_by(IngestionJob.created_at)):
             latest_job[job.document_id] = job  # ascending: the newest job wins
         uploader_ids = {d.uploader_id for d in documents if d.uploader_id}
-        uploaders = dict(session.execute(select(User.id, User.name).where(User.id.in_(uploader_ids))).all()) if uploader_ids else {}
+        uploaders = (
+            dict(session.execute(select(User.id, User.name).where(User.id.in_(uploader_ids))).all())
+            if uploader_ids
+            else {}
+        )
         collection_ids = {d.collection_id for d in documents}
-        names = dict(session.execute(select(Collection.id, Collection.name).where(Collection.id.in_(collection_ids))).all())
-        return [self._to_public(d, latest_job.get(d.id), uploaders.get(d.uploader_id or ""), names.get(d.collection_id, "")) for d in documents]
+        names = dict(
+            session.execute(select(Collection.id, Collection.name).where(Collection.id.in_(collection_ids))).all()
+        )
+        return [
+            self._to_public(d, latest_job.get(d.id), uploaders.get(d.uploader_id or ""), names.get(d.collection_id, ""))
+            for d in documents
+        ]
 
     @staticmethod
-    def _to_public(document: Document, job: IngestionJob | None, uploader: str | None, collection: str) -> DocumentPublic:
+    def _to_public(
+        document: Document, job: IngestionJob | None, uploader: str | None, collection: str
+    ) -> DocumentPublic:
         done = job.progress_done if job else 0
         total = job.progress_total if job else 0
         if document.status == "ready":

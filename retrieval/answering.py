@@ -32,8 +32,10 @@ def language_of(text: str) -> str:
 
 
 def build_messages(question: str, context: ContextPublic, history: list[dict[str, str]]) -> list[dict[str, str]]:
-    user = f"Sources:\n{context.context}\n\nQuestion: {question}" if context.sources else (
-        f"Sources: (none were found)\n\nQuestion: {question}"
+    user = (
+        f"Sources:\n{context.context}\n\nQuestion: {question}"
+        if context.sources
+        else (f"Sources: (none were found)\n\nQuestion: {question}")
     )
     return [{"role": "system", "content": SYSTEM_PROMPT}, *history, {"role": "user", "content": user}]
 
@@ -94,8 +96,31 @@ REWRITE_PROMPT = (
     "Rewrite the user's last message as one standalone search query, using the conversation for context. "
     "Keep the user's language. Reply with the query only."
 )
-_REFERRING = ("它", "这个", "那个", "这些", "那些", "他们", "她们", "其", "该", "上述", "前面", "呢",
-              " it", " this", " that", " they", " them", " those", " these", " its", " their", "what about", "and ")
+_REFERRING = (
+    "它",
+    "这个",
+    "那个",
+    "这些",
+    "那些",
+    "他们",
+    "她们",
+    "其",
+    "该",
+    "上述",
+    "前面",
+    "呢",
+    " it",
+    " this",
+    " that",
+    " they",
+    " them",
+    " those",
+    " these",
+    " its",
+    " their",
+    "what about",
+    "and ",
+)
 
 
 def heuristic_standalone_query(message: str, previous_questions: list[str]) -> str:

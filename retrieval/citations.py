@@ -39,8 +39,61 @@ class CheckedAnswer:
 _WORD = re.compile(r"[a-z0-9]+")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _STOP = frozenset(
-    "the a an of to in on at for and or but is are was were be been it its this that these those with by from as "
-    "they them their you your we our he she his her not no do does did have has had will would can could should may".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "with",
+        "by",
+        "from",
+        "as",
+        "they",
+        "them",
+        "their",
+        "you",
+        "your",
+        "we",
+        "our",
+        "he",
+        "she",
+        "his",
+        "her",
+        "not",
+        "no",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+    ]
 )
 
 
@@ -97,14 +150,18 @@ def check_citations(answer: str, sources: list[SourcePublic], hits: list[SearchH
 
 def _claim_for(claims: list[tuple[int, int, str]], position: int) -> str:
     for index, (start, end, text) in enumerate(claims):
-        if start <= position < end or (position >= end and (index + 1 == len(claims) or position < claims[index + 1][0])):
+        if start <= position < end or (
+            position >= end and (index + 1 == len(claims) or position < claims[index + 1][0])
+        ):
             if text:
                 return text
             return claims[index - 1][2] if index else ""  # a marker alone on its line cites the sentence before
     return claims[-1][2] if claims else ""
 
 
-def _supporting_quote(n: int, claim: str, by_n: dict[int, SourcePublic], chunks: dict[str, SearchHit]) -> tuple[Citation | None, float]:
+def _supporting_quote(
+    n: int, claim: str, by_n: dict[int, SourcePublic], chunks: dict[str, SearchHit]
+) -> tuple[Citation | None, float]:
     source = by_n.get(n)
     if source is None or not claim:
         return None, 0.0
@@ -119,7 +176,14 @@ def _supporting_quote(n: int, claim: str, by_n: dict[int, SourcePublic], chunks:
                 quote = hit.text[a:b]
                 best_score = score
                 best_citation = Citation(
-                    n=n, document_id=source.document_id, title=source.title, source=source.source, page=hit.page_at(hit.char_start + a),
-                    quote=quote, start=hit.char_start + a, end=hit.char_start + b, chunk_id=hit.chunk_id,
+                    n=n,
+                    document_id=source.document_id,
+                    title=source.title,
+                    source=source.source,
+                    page=hit.page_at(hit.char_start + a),
+                    quote=quote,
+                    start=hit.char_start + a,
+                    end=hit.char_start + b,
+                    chunk_id=hit.chunk_id,
                 )
     return (best_citation, best_score) if best_score >= SUPPORT_THRESHOLD else (None, best_score)

@@ -36,7 +36,12 @@ KNOWN_CONTEXT_WINDOWS = {
 
 
 def context_budget(
-    *, context_window: int, system_prompt_tokens: int = 0, history_tokens: int = 0, answer_tokens: int = 0, margin: int = 64
+    *,
+    context_window: int,
+    system_prompt_tokens: int = 0,
+    history_tokens: int = 0,
+    answer_tokens: int = 0,
+    margin: int = 64,
 ) -> int:
     """Tokens left for sources once the prompt's other parts and the answer are reserved."""
     return max(0, context_window - system_prompt_tokens - history_tokens - answer_tokens - margin)

@@ -84,7 +84,11 @@ class MetricTotals:
 
 
 def score_query(
-    totals: MetricTotals, ranked_documents: list[str], chunk_texts: list[str], relevant: dict[str, int], answers: list[str] | None
+    totals: MetricTotals,
+    ranked_documents: list[str],
+    chunk_texts: list[str],
+    relevant: dict[str, int],
+    answers: list[str] | None,
 ) -> None:
     totals.queries += 1
     totals.add(

@@ -116,7 +116,11 @@ class Retriever:
         self.embedder, self.lexical, self.store, self.reranker = embedder, lexical, store, reranker
 
     def search(
-        self, query: str, scope: AccessScope, options: SearchOptions = SearchOptions(), timings: SearchTimings | None = None
+        self,
+        query: str,
+        scope: AccessScope,
+        options: SearchOptions = SearchOptions(),
+        timings: SearchTimings | None = None,
     ) -> list[SearchHit]:
         timings = timings if timings is not None else SearchTimings()
         query = query.strip()
@@ -162,7 +166,7 @@ class Retriever:
     def _rerank(self, query: str, hits: list[SearchHit]) -> list[SearchHit]:
         try:
             scores = self.reranker.rerank(query, [h.text for h in hits])  # type: ignore[union-attr]
-        except Exception:  # noqa: BLE001 - reranking is an improvement, never a point of failure
+        except Exception:
             log.warning("reranker unavailable; keeping fused order", exc_info=True)
             return hits
         for hit, score in zip(hits, scores):

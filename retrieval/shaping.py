@@ -47,7 +47,9 @@ def drop_near_duplicates(hits: Sequence[HasText], threshold: float = 0.85) -> li
     return kept
 
 
-def select(hits: Sequence[HasText], k: int, *, max_per_document: int | None, dedupe: bool, threshold: float = 0.85) -> list[HasText]:
+def select(
+    hits: Sequence[HasText], k: int, *, max_per_document: int | None, dedupe: bool, threshold: float = 0.85
+) -> list[HasText]:
     """One pass in rank order: skip hits over the per-document cap or repeating a kept hit, and stop
     once ``k`` are kept, so only the hits that matter are compared. Same result as
     ``drop_near_duplicates`` → ``cap_per_document`` → ``[:k]``, except that a hit skipped by the cap
@@ -93,7 +95,10 @@ def mmr(hits: Sequence[HasText], k: int, lambda_: float = 0.7) -> list[HasText]:
     while remaining and len(chosen) < k:
         best = max(
             remaining,
-            key=lambda i: lambda_ * relevance[i] - (1 - lambda_) * max((similarity(sets[i], sets[j]) for j in chosen), default=0.0),
+            key=lambda i: (
+                lambda_ * relevance[i]
+                - (1 - lambda_) * max((similarity(sets[i], sets[j]) for j in chosen), default=0.0)
+            ),
         )
         chosen.append(best)
         remaining.remove(best)

@@ -20,9 +20,11 @@ def make_pdf(pages: list[list[str]]) -> bytes:
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     for page_id, lines in zip(page_ids, pages):
-        content = "BT /F1 11 Tf 14 TL 50 780 Td " + " ".join(
-            f"({line.replace('(', '[').replace(')', ']')}) Tj T*" for line in lines
-        ) + " ET"
+        content = (
+            "BT /F1 11 Tf 14 TL 50 780 Td "
+            + " ".join(f"({line.replace('(', '[').replace(')', ']')}) Tj T*" for line in lines)
+            + " ET"
+        )
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Resources << /Font << /F1 {font_id} 0 R >> >> "
             f"/Contents {page_id + 1} 0 R >>".encode()

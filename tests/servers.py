@@ -84,8 +84,16 @@ class FakeLLM:
             if behaviour == "malformed" and not body.get("stream"):
                 return Response("{not json", media_type="application/json")
             if not body.get("stream"):
-                return JSONResponse({"id": "x", "model": body["model"], "usage": usage,
-                                     "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]})
+                return JSONResponse(
+                    {
+                        "id": "x",
+                        "model": body["model"],
+                        "usage": usage,
+                        "choices": [
+                            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                        ],
+                    }
+                )
 
             async def events():  # type: ignore[no-untyped-def]
                 pieces = re.findall(r".{1,12}", text, re.S)
@@ -95,7 +103,11 @@ class FakeLLM:
                     if behaviour == "malformed" and number == 1:
                         yield "data: {not json\n\n"
                         return
-                    chunk = {"id": "x", "model": body["model"], "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                    chunk = {
+                        "id": "x",
+                        "model": body["model"],
+                        "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                    }
                     yield f"data: {json.dumps(chunk)}\n\n"
                     await asyncio.sleep(0)
                 yield f"data: {json.dumps({'id': 'x', 'model': body['model'], 'choices': [{'index': 0, 'delta': {}, 'finish_reason': 'stop'}]})}\n\n"
@@ -107,4 +119,6 @@ class FakeLLM:
         async def models(_request: Request) -> Response:
             return JSONResponse({"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
 
-        return Starlette(routes=[Route("/v1/chat/completions", completions, methods=["POST"]), Route("/v1/models", models)])
+        return Starlette(
+            routes=[Route("/v1/chat/completions", completions, methods=["POST"]), Route("/v1/models", models)]
+        )

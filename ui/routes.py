@@ -35,7 +35,9 @@ def _page(request: Request, runtime: RuntimeDep, template: str, *, admin: bool =
     if admin and not principal.is_admin:
         template, context = "forbidden.html", {}
     response = templates.TemplateResponse(
-        request, template, {"t": text, "lang": language, "user": principal, "csrf": csrf, "page": template.split(".")[0], **context},
+        request,
+        template,
+        {"t": text, "lang": language, "user": principal, "csrf": csrf, "page": template.split(".")[0], **context},
         status_code=403 if template == "forbidden.html" else 200,
     )
     return response
@@ -47,13 +49,21 @@ def home() -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/ui/chat", failed: bool = False) -> Response:  # noqa: A002
+def login_form(request: Request, next: str = "/ui/chat", failed: bool = False) -> Response:
     language = _language(request)
-    return templates.TemplateResponse(request, "login.html", {"t": translations(language), "lang": language, "next": next, "failed": failed})
+    return templates.TemplateResponse(
+        request, "login.html", {"t": translations(language), "lang": language, "next": next, "failed": failed}
+    )
 
 
 @router.post("/login")
-def login(request: Request, runtime: RuntimeDep, username: str = Form(...), password: str = Form(...), next: str = Form("/ui/chat")) -> Response:  # noqa: A002
+def login(
+    request: Request,
+    runtime: RuntimeDep,
+    username: str = Form(...),
+    password: str = Form(...),
+    next: str = Form("/ui/chat"),
+) -> Response:
     target = next if next.startswith("/") and not next.startswith("//") else "/ui/chat"
     try:
         with runtime.db.session() as session:
@@ -63,8 +73,13 @@ def login(request: Request, runtime: RuntimeDep, username: str = Form(...), pass
         return RedirectResponse(f"/login?failed=1&next={quote(target)}", status_code=303)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=SESSION_DAYS * 86400, httponly=True, samesite="lax",
-        secure=request.url.scheme == "https", path="/",
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
     )
     return response
 
@@ -81,8 +96,10 @@ def logout(request: Request, runtime: RuntimeDep, csrf: str = Form("")) -> Respo
 
 
 @router.get("/ui/lang")
-def switch_language(to: str, next: str = "/ui/chat") -> Response:  # noqa: A002
-    response = RedirectResponse(next if next.startswith("/") and not next.startswith("//") else "/ui/chat", status_code=303)
+def switch_language(to: str, next: str = "/ui/chat") -> Response:
+    response = RedirectResponse(
+        next if next.startswith("/") and not next.startswith("//") else "/ui/chat", status_code=303
+    )
     if to in LANGUAGES:
         response.set_cookie(LANG_COOKIE, to, max_age=365 * 86400, samesite="lax", path="/")
     return response

@@ -26,7 +26,9 @@ class SentenceGate:
         complete_until = 0
         for start, end in spans:
             tail = self._buffer[end:]
-            ended = self._buffer[start:end].endswith(_ENDINGS) or (tail[:1].isspace() and end < len(self._buffer.rstrip()))
+            ended = self._buffer[start:end].endswith(_ENDINGS) or (
+                tail[:1].isspace() and end < len(self._buffer.rstrip())
+            )
             if ended and end < len(self._buffer):
                 complete_until = end
         if not complete_until:

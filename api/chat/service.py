@@ -87,7 +87,13 @@ class Turn:
 
 class ChatService:
     def __init__(
-        self, *, db: Database, retrieval: RetrievalService, llm: ChatModel | None, moderator: Moderator, settings: Settings
+        self,
+        *,
+        db: Database,
+        retrieval: RetrievalService,
+        llm: ChatModel | None,
+        moderator: Moderator,
+        settings: Settings,
     ) -> None:
         self.db, self.retrieval, self.llm, self.moderator, self.settings = db, retrieval, llm, moderator, settings
         self.extractive = ExtractiveAnswerer(retrieval.retriever.lexical)
@@ -95,7 +101,12 @@ class ChatService:
 
     # Before any output ---------------------------------------------------------------------------
     def start(
-        self, principal: Principal, message: str, *, conversation_id: str | None = None, collection: str | None = None,
+        self,
+        principal: Principal,
+        message: str,
+        *,
+        conversation_id: str | None = None,
+        collection: str | None = None,
         history: list[dict[str, str]] | None = None,
     ) -> Turn:
         """Budget, input moderation, conversation and retrieval.
@@ -111,10 +122,17 @@ class ChatService:
         clean = redact(message, find_pii(message), self.pii_policy)
         with self.db.session() as session:
             conversation = conversations.get_or_create(
-                session=session, user_id=principal.user_id, conversation_id=conversation_id,
-                title="(blocked)" if blocked else clean.strip()[:80], collection=collection,
+                session=session,
+                user_id=principal.user_id,
+                conversation_id=conversation_id,
+                title="(blocked)" if blocked else clean.strip()[:80],
+                collection=collection,
             )
-            past = history if history is not None else conversations.history(session=session, conversation_id=conversation.id)
+            past = (
+                history
+                if history is not None
+                else conversations.history(session=session, conversation_id=conversation.id)
+            )
             conversation_id = conversation.id
         turn = Turn(principal, clean, conversation_id, past, clean, None, [], blocked)
         if blocked:
@@ -126,8 +144,12 @@ class ChatService:
         history_tokens = sum(count_tokens(m["content"]) + 4 for m in turn.history)
         max_tokens = None if self.llm else EXTRACTIVE_CONTEXT_TOKENS
         turn.context, turn.hits = self.retrieval.context(
-            principal, turn.query, max_tokens=max_tokens, model=self.settings.llm_model or None,
-            collection=collection, history_tokens=history_tokens,
+            principal,
+            turn.query,
+            max_tokens=max_tokens,
+            model=self.settings.llm_model or None,
+            collection=collection,
+            history_tokens=history_tokens,
         )
         return turn
 
@@ -157,8 +179,12 @@ class ChatService:
             transcript = "\n".join(f"{m['role']}: {m['content'][:500]}" for m in turn.history[-6:])
             try:
                 rewritten = self.llm.complete(
-                    [{"role": "system", "content": REWRITE_PROMPT}, {"role": "user", "content": f"{transcript}\nuser: {turn.message}"}],
-                    max_tokens=80, temperature=0,
+                    [
+                        {"role": "system", "content": REWRITE_PROMPT},
+                        {"role": "user", "content": f"{transcript}\nuser: {turn.message}"},
+                    ],
+                    max_tokens=80,
+                    temperature=0,
                 )
                 turn.rewrite_usage = (rewritten.usage.prompt_tokens, rewritten.usage.completion_tokens)
                 if rewritten.text.strip():
@@ -205,9 +231,14 @@ class ChatService:
                     mode = "llm"
                 except ProviderError as error:
                     fallback_reason = error.message
-                    log.error("LLM failed; answering extractively", extra={"error": error.message, "user": turn.principal.name})
+                    log.error(
+                        "LLM failed; answering extractively",
+                        extra={"error": error.message, "user": turn.principal.name},
+                    )
                     if shown:
-                        yield ChatEvent("reset", {"reason": "the language model failed; answering from the documents instead"})
+                        yield ChatEvent(
+                            "reset", {"reason": "the language model failed; answering from the documents instead"}
+                        )
                     gate = SentenceGate(self.moderator, self.pii_policy)
                     raw = ""
             if mode != "llm":
@@ -222,7 +253,10 @@ class ChatService:
             if tail:
                 yield ChatEvent("delta", {"text": tail})
             if gate.blocked:
-                log.warning("chat answer blocked", extra={"stage": "output", "categories": gate.blocked, "user": turn.principal.name})
+                log.warning(
+                    "chat answer blocked",
+                    extra={"stage": "output", "categories": gate.blocked, "user": turn.principal.name},
+                )
                 turn.blocked, mode = gate.blocked, "blocked"
                 raw = REFUSAL[language].format(categories=", ".join(gate.blocked))
                 yield ChatEvent("reset", {"reason": "the answer was blocked by the content policy"})
@@ -232,33 +266,72 @@ class ChatService:
         if mode in ("llm", "extractive") and turn.context:
             checked = check_citations(gate.released, turn.context.sources, turn.hits)
             answer, citations, dropped = checked.text, checked.citations, checked.dropped
-        result = self._finish(turn, answer, citations, dropped, mode, model, prompt_tokens, completion_tokens, fallback_reason)
+        result = self._finish(
+            turn, answer, citations, dropped, mode, model, prompt_tokens, completion_tokens, fallback_reason
+        )
         yield ChatEvent("citations", {"citations": [c.model_dump() for c in citations]})
         yield ChatEvent("done", result.model_dump(mode="json"))
 
-    def _finish(self, turn: Turn, answer: str, citations: list[Citation], dropped: list[int], mode: str, model: str,
-                prompt_tokens: int, completion_tokens: int, fallback_reason: str | None) -> ChatResult:
+    def _finish(
+        self,
+        turn: Turn,
+        answer: str,
+        citations: list[Citation],
+        dropped: list[int],
+        mode: str,
+        model: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        fallback_reason: str | None,
+    ) -> ChatResult:
         latency_ms = (time.perf_counter() - turn.started) * 1000
         cost = usage.cost_of(self.settings.prices, model, prompt_tokens, completion_tokens)
         with self.db.session() as session:
             user_text = "[blocked by moderation]" if turn.blocked and mode == "blocked" else turn.message
-            conversations.add_message(session=session, conversation_id=turn.conversation_id, role="user", content=user_text)
+            conversations.add_message(
+                session=session, conversation_id=turn.conversation_id, role="user", content=user_text
+            )
             stored = conversations.add_message(
-                session=session, conversation_id=turn.conversation_id, role="assistant", content=answer,
-                citations=[c.model_dump() for c in citations], mode=mode,
+                session=session,
+                conversation_id=turn.conversation_id,
+                role="assistant",
+                content=answer,
+                citations=[c.model_dump() for c in citations],
+                mode=mode,
             )
             usage.record(
-                session=session, user_id=turn.principal.user_id, key_id=turn.principal.key_id, model=model,
-                prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, cost=cost, latency_ms=latency_ms,
+                session=session,
+                user_id=turn.principal.user_id,
+                key_id=turn.principal.key_id,
+                model=model,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                cost=cost,
+                latency_ms=latency_ms,
             )
             message_id = stored.id
-        moderation = {"flagged": bool(turn.blocked), "categories": turn.blocked,
-                      "stage": ("input" if turn.context is None else "output") if turn.blocked else None}
+        moderation = {
+            "flagged": bool(turn.blocked),
+            "categories": turn.blocked,
+            "stage": ("input" if turn.context is None else "output") if turn.blocked else None,
+        }
         return ChatResult(
-            answer=answer, citations=citations, conversation_id=turn.conversation_id, message_id=message_id, mode=mode,
-            usage=ChatUsage(model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-                            total_tokens=prompt_tokens + completion_tokens, cost=cost, latency_ms=round(latency_ms, 1)),
-            moderation=moderation, dropped_citations=dropped, fallback_reason=fallback_reason,
+            answer=answer,
+            citations=citations,
+            conversation_id=turn.conversation_id,
+            message_id=message_id,
+            mode=mode,
+            usage=ChatUsage(
+                model=model,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                total_tokens=prompt_tokens + completion_tokens,
+                cost=cost,
+                latency_ms=round(latency_ms, 1),
+            ),
+            moderation=moderation,
+            dropped_citations=dropped,
+            fallback_reason=fallback_reason,
         )
 
     def answer(self, principal: Principal, message: str, **kwargs: Any) -> ChatResult:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 
 from api.deps import RuntimeDep, SessionDep, require_admin
-from core.vectorstore import StoreFilter
 from core.metadata import accounts, collections
 from core.types import (
     CollectionCreate,
@@ -20,6 +19,7 @@ from core.types import (
     UserPublic,
     UserUpdate,
 )
+from core.vectorstore import StoreFilter
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(require_admin)])
 
@@ -31,7 +31,9 @@ def list_users(session: SessionDep) -> list[UserPublic]:
 
 @router.post("/users", status_code=201)
 def create_user(body: UserCreate, session: SessionDep) -> UserPublic:
-    return accounts.create_user(session=session, name=body.name, role=body.role, groups=body.groups, password=body.password)
+    return accounts.create_user(
+        session=session, name=body.name, role=body.role, groups=body.groups, password=body.password
+    )
 
 
 @router.get("/users/{name}")
@@ -58,7 +60,11 @@ def list_groups(session: SessionDep) -> list[GroupPublic]:
 @router.post("/groups", status_code=201)
 def create_group(body: GroupCreate, session: SessionDep) -> GroupPublic:
     group = accounts.ensure_groups(session=session, names=[body.name])
-    return GroupPublic(id=group[0].id, name=group[0].name, members=[]) if group else GroupPublic(id="", name=body.name, members=[])
+    return (
+        GroupPublic(id=group[0].id, name=group[0].name, members=[])
+        if group
+        else GroupPublic(id="", name=body.name, members=[])
+    )
 
 
 @router.delete("/groups/{name}", status_code=204)

@@ -43,7 +43,9 @@ def chat(body: ChatRequest, runtime: RuntimeDep, principal: PrincipalDep) -> Cha
     turn = service.start(principal, body.message, conversation_id=body.conversation_id, collection=body.collection)
     if body.stream:
         return StreamingResponse(  # type: ignore[return-value]
-            sse(service.events(turn)), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+            sse(service.events(turn)),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
     final = {}
     for event in service.events(turn):
@@ -63,7 +65,9 @@ def list_conversations(
 @router.get("/conversations/{conversation_id}")
 def get_conversation(conversation_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> ConversationDetail:
     with runtime.db.session() as session:
-        return conversations.get_conversation(session=session, user_id=principal.user_id, conversation_id=conversation_id)
+        return conversations.get_conversation(
+            session=session, user_id=principal.user_id, conversation_id=conversation_id
+        )
 
 
 @router.delete("/conversations/{conversation_id}", status_code=204)
@@ -80,7 +84,9 @@ class FeedbackRequest(BaseModel):
 @router.post("/messages/{message_id}/feedback", summary="Thumbs up (1), down (-1) or clear (0)")
 def feedback(message_id: str, body: FeedbackRequest, runtime: RuntimeDep, principal: PrincipalDep) -> MessagePublic:
     with runtime.db.session() as session:
-        return conversations.set_feedback(session=session, user_id=principal.user_id, message_id=message_id, value=body.value)
+        return conversations.set_feedback(
+            session=session, user_id=principal.user_id, message_id=message_id, value=body.value
+        )
 
 
 class ModerationRequest(BaseModel):
@@ -94,12 +100,18 @@ def moderations(body: ModerationRequest, runtime: RuntimeDep, principal: Princip
     results = []
     for text in texts:
         result = runtime.moderator.check(text)
-        results.append({
-            "flagged": result.flagged,
-            "categories": {name: result.categories.get(name, False) for name in CATEGORIES},
-            "category_scores": {name: result.category_scores.get(name, 0.0) for name in CATEGORIES},
-        })
-    return {"id": "modr-knowbase", "model": body.model or f"knowbase-{runtime.settings.moderation_provider}", "results": results}
+        results.append(
+            {
+                "flagged": result.flagged,
+                "categories": {name: result.categories.get(name, False) for name in CATEGORIES},
+                "category_scores": {name: result.category_scores.get(name, 0.0) for name in CATEGORIES},
+            }
+        )
+    return {
+        "id": "modr-knowbase",
+        "model": body.model or f"knowbase-{runtime.settings.moderation_provider}",
+        "results": results,
+    }
 
 
 @router.get("/usage", summary="Tokens and cost grouped by user, model or day (admins see everyone)")

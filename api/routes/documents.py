@@ -38,7 +38,9 @@ def _save_upload(upload: UploadFile, tmp_dir: Path, limit: int) -> tuple[Path, s
     return path, digest.hexdigest(), size
 
 
-def _submit(runtime: Runtime, principal: Principal, upload: UploadFile, collection: str, title: str | None) -> UploadResult:
+def _submit(
+    runtime: Runtime, principal: Principal, upload: UploadFile, collection: str, title: str | None
+) -> UploadResult:
     settings = runtime.settings
     temp_path, sha256, size = _save_upload(upload, settings.data_dir / "tmp", settings.max_upload_bytes)
     try:
@@ -91,7 +93,13 @@ def list_documents(
 ) -> DocumentPage:
     with runtime.db.session() as session:
         return runtime.documents.list(
-            session=session, principal=principal, collection=collection, status=status, query=q, limit=limit, offset=offset
+            session=session,
+            principal=principal,
+            collection=collection,
+            status=status,
+            query=q,
+            limit=limit,
+            offset=offset,
         )
 
 
@@ -110,13 +118,22 @@ def download_document(document_id: str, runtime: RuntimeDep, principal: Principa
 
 @router.get("/{document_id}/text", summary="Extracted text around a character range (for citations)")
 def document_text(
-    document_id: str, runtime: RuntimeDep, principal: PrincipalDep,
-    start: Annotated[int, Query(ge=0)] = 0, end: Annotated[int, Query(ge=0)] = 0, window: Annotated[int, Query(ge=0, le=5000)] = 600,
+    document_id: str,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    start: Annotated[int, Query(ge=0)] = 0,
+    end: Annotated[int, Query(ge=0)] = 0,
+    window: Annotated[int, Query(ge=0, le=5000)] = 600,
 ) -> dict:
     with runtime.db.session() as session:
         return runtime.documents.text_around(
-            session=session, principal=principal, document_id=document_id, texts_dir=runtime.settings.data_dir / "texts",
-            start=start, end=end, window=window,
+            session=session,
+            principal=principal,
+            document_id=document_id,
+            texts_dir=runtime.settings.data_dir / "texts",
+            start=start,
+            end=end,
+            window=window,
         )
 
 

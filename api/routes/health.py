@@ -4,8 +4,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import PrincipalDep, RuntimeDep
-from core.types import UserPublic
 from core.metadata import accounts
+from core.types import UserPublic
 
 router = APIRouter(tags=["health"])
 
@@ -35,8 +35,12 @@ def my_collections(principal: PrincipalDep, runtime: RuntimeDep) -> list[dict]:
 
     with runtime.db.session() as session:
         names = readable_collections(session=session, principal=principal)
-        rows = session.scalars(select(Collection).where(Collection.id.in_(list(names.values()))).order_by(Collection.name))
-        return [{"name": c.name, "can_write": can_write(session=session, principal=principal, collection=c)} for c in rows]
+        rows = session.scalars(
+            select(Collection).where(Collection.id.in_(list(names.values()))).order_by(Collection.name)
+        )
+        return [
+            {"name": c.name, "can_write": can_write(session=session, principal=principal, collection=c)} for c in rows
+        ]
 
 
 @router.get("/v1/me", summary="Who the caller is")

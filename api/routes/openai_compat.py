@@ -46,7 +46,10 @@ def _text(content: str | list[dict[str, Any]] | None) -> str:
 
 @router.get("/models")
 def models(_principal: PrincipalDep) -> dict:
-    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 1_700_000_000, "owned_by": "knowbase"}]}
+    return {
+        "object": "list",
+        "data": [{"id": MODEL_ID, "object": "model", "created": 1_700_000_000, "owned_by": "knowbase"}],
+    }
 
 
 @router.post("/chat/completions")
@@ -59,14 +62,21 @@ def chat_completions(body: CompletionRequest, runtime: RuntimeDep, principal: Pr
     turn = service.start(principal, messages[-1][1], collection=body.collection, history=history)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:
-        return StreamingResponse(_stream(service.events(turn), completion_id, created, body.model), media_type="text/event-stream")
+        return StreamingResponse(
+            _stream(service.events(turn), completion_id, created, body.model), media_type="text/event-stream"
+        )
     final: dict[str, Any] = {}
     for event in service.events(turn):
         if event.type == "done":
             final = event.data
     return {
-        "id": completion_id, "object": "chat.completion", "created": created, "model": body.model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": final["answer"]}, "finish_reason": "stop"}],
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": body.model,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": final["answer"]}, "finish_reason": "stop"}
+        ],
         "usage": {k: final["usage"][k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")},
         "citations": final["citations"],
         "knowbase": _extension(final),
@@ -74,14 +84,25 @@ def chat_completions(body: CompletionRequest, runtime: RuntimeDep, principal: Pr
 
 
 def _extension(final: dict[str, Any]) -> dict[str, Any]:
-    return {"mode": final["mode"], "moderation": final["moderation"], "conversation_id": final["conversation_id"],
-            "message_id": final["message_id"], "dropped_citations": final["dropped_citations"]}
+    return {
+        "mode": final["mode"],
+        "moderation": final["moderation"],
+        "conversation_id": final["conversation_id"],
+        "message_id": final["message_id"],
+        "dropped_citations": final["dropped_citations"],
+    }
 
 
 def _stream(events: Iterator[ChatEvent], completion_id: str, created: int, model: str) -> Iterator[str]:
     def chunk(delta: dict, finish: str | None = None, **extra: Any) -> str:
-        body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        body = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
         return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})

@@ -54,12 +54,19 @@ def search(body: SearchRequest, runtime: RuntimeDep, principal: PrincipalDep) ->
     service = runtime.retrieval
     options = service.options(top_k=body.top_k, mode=body.mode, fusion=body.fusion)
     hits = service.search(principal, body.query, collection=body.collection, options=options)
-    return SearchResponse(results=[SearchResult.model_validate(h, from_attributes=True) for h in hits], mode=options.mode)
+    return SearchResponse(
+        results=[SearchResult.model_validate(h, from_attributes=True) for h in hits], mode=options.mode
+    )
 
 
 @router.post("/context", summary="The best context for a question, within a token budget, with its source map")
 def context(body: ContextRequest, runtime: RuntimeDep, principal: PrincipalDep) -> ContextPublic:
     assembled, _ = runtime.retrieval.context(
-        principal, body.query, max_tokens=body.max_tokens, model=body.model, collection=body.collection, top_k=body.top_k
+        principal,
+        body.query,
+        max_tokens=body.max_tokens,
+        model=body.model,
+        collection=body.collection,
+        top_k=body.top_k,
     )
     return assembled

@@ -223,6 +223,9 @@ def key_exists(*, session: Session, key: str) -> bool:
 
 
 def count_active_admin_keys(*, session: Session) -> int:
-    return session.scalar(
-        select(func.count(ApiKey.id)).join(User).where(User.role == Role.admin.value, ApiKey.revoked_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(ApiKey.id)).join(User).where(User.role == Role.admin.value, ApiKey.revoked_at.is_(None))
+        )
+        or 0
+    )

@@ -35,11 +35,21 @@ class ConversationDetail(ConversationPublic):
 
 
 def _public(row: Conversation) -> ConversationPublic:
-    return ConversationPublic(id=row.id, title=row.title, collection=row.collection, created_at=row.created_at, updated_at=row.updated_at)
+    return ConversationPublic(
+        id=row.id, title=row.title, collection=row.collection, created_at=row.created_at, updated_at=row.updated_at
+    )
 
 
 def _message(row: Message) -> MessagePublic:
-    return MessagePublic(id=row.id, role=row.role, content=row.content, citations=row.citations, mode=row.mode, feedback=row.feedback, created_at=row.created_at)
+    return MessagePublic(
+        id=row.id,
+        role=row.role,
+        content=row.content,
+        citations=row.citations,
+        mode=row.mode,
+        feedback=row.feedback,
+        created_at=row.created_at,
+    )
 
 
 def _owned(session: Session, user_id: str, conversation_id: str) -> Conversation:
@@ -49,7 +59,9 @@ def _owned(session: Session, user_id: str, conversation_id: str) -> Conversation
     return row
 
 
-def get_or_create(*, session: Session, user_id: str, conversation_id: str | None, title: str, collection: str | None) -> Conversation:
+def get_or_create(
+    *, session: Session, user_id: str, conversation_id: str | None, title: str, collection: str | None
+) -> Conversation:
     if conversation_id:
         return _owned(session, user_id, conversation_id)
     row = Conversation(user_id=user_id, title=title[:120], collection=collection)
@@ -59,11 +71,21 @@ def get_or_create(*, session: Session, user_id: str, conversation_id: str | None
 
 
 def history(*, session: Session, conversation_id: str) -> list[dict[str, str]]:
-    rows = session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.created_at, Message.id))
+    rows = session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.created_at, Message.id)
+    )
     return [{"role": m.role, "content": m.content} for m in rows if m.mode != "blocked"]
 
 
-def add_message(*, session: Session, conversation_id: str, role: str, content: str, citations: list | None = None, mode: str | None = None) -> Message:
+def add_message(
+    *,
+    session: Session,
+    conversation_id: str,
+    role: str,
+    content: str,
+    citations: list | None = None,
+    mode: str | None = None,
+) -> Message:
     row = Message(conversation_id=conversation_id, role=role, content=content, citations=citations, mode=mode)
     session.add(row)
     conversation = session.get(Conversation, conversation_id)
@@ -75,14 +97,20 @@ def add_message(*, session: Session, conversation_id: str, role: str, content: s
 
 def list_conversations(*, session: Session, user_id: str, limit: int = 50, offset: int = 0) -> list[ConversationPublic]:
     rows = session.scalars(
-        select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.updated_at.desc()).limit(limit).offset(offset)
+        select(Conversation)
+        .where(Conversation.user_id == user_id)
+        .order_by(Conversation.updated_at.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return [_public(r) for r in rows]
 
 
 def get_conversation(*, session: Session, user_id: str, conversation_id: str) -> ConversationDetail:
     row = _owned(session, user_id, conversation_id)
-    messages = session.scalars(select(Message).where(Message.conversation_id == row.id).order_by(Message.created_at, Message.id))
+    messages = session.scalars(
+        select(Message).where(Message.conversation_id == row.id).order_by(Message.created_at, Message.id)
+    )
     return ConversationDetail(**_public(row).model_dump(), messages=[_message(m) for m in messages])
 
 

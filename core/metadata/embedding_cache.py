@@ -40,9 +40,7 @@ class EmbeddingCache:
                 )
             )
             session.add_all(
-                EmbeddingCacheEntry(
-                    content_hash=h, model=model, vector=np.asarray(v, dtype=np.float32).tobytes()
-                )
+                EmbeddingCacheEntry(content_hash=h, model=model, vector=np.asarray(v, dtype=np.float32).tobytes())
                 for h, v in vectors.items()
                 if h not in existing
             )

@@ -24,7 +24,9 @@ def create_session(*, session: Session, user_id: str) -> tuple[str, str]:
     """Returns (cookie token, CSRF token)."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     session.execute(delete(UiSession).where(UiSession.expires_at < utcnow()))
-    session.add(UiSession(id=_hash(token), user_id=user_id, csrf_token=csrf, expires_at=utcnow() + timedelta(days=SESSION_DAYS)))
+    session.add(
+        UiSession(id=_hash(token), user_id=user_id, csrf_token=csrf, expires_at=utcnow() + timedelta(days=SESSION_DAYS))
+    )
     return token, csrf
 
 

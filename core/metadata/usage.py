@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel
@@ -26,19 +26,39 @@ class UsageRow(BaseModel):
 def cost_of(prices: dict[str, dict[str, float]], model: str, prompt_tokens: int, completion_tokens: int) -> float:
     """Prices are per million tokens: ``{"gpt-4o-mini": {"prompt": 0.15, "completion": 0.6}}``."""
     price = prices.get(model) or prices.get("*") or {}
-    return round((prompt_tokens * price.get("prompt", 0.0) + completion_tokens * price.get("completion", 0.0)) / 1_000_000, 6)
+    return round(
+        (prompt_tokens * price.get("prompt", 0.0) + completion_tokens * price.get("completion", 0.0)) / 1_000_000, 6
+    )
 
 
 def record(
-    *, session: Session, user_id: str | None, key_id: str | None, model: str, prompt_tokens: int, completion_tokens: int,
-    cost: float, latency_ms: float, kind: str = "chat",
+    *,
+    session: Session,
+    user_id: str | None,
+    key_id: str | None,
+    model: str,
+    prompt_tokens: int,
+    completion_tokens: int,
+    cost: float,
+    latency_ms: float,
+    kind: str = "chat",
 ) -> None:
-    session.add(UsageRecord(user_id=user_id, key_id=key_id, kind=kind, model=model, prompt_tokens=prompt_tokens,
-                            completion_tokens=completion_tokens, cost=cost, latency_ms=latency_ms))
+    session.add(
+        UsageRecord(
+            user_id=user_id,
+            key_id=key_id,
+            kind=kind,
+            model=model,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost=cost,
+            latency_ms=latency_ms,
+        )
+    )
 
 
 def month_start(now: datetime | None = None) -> datetime:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -55,21 +75,32 @@ def key_budget(*, session: Session, key_id: str) -> int | None:
     return session.scalar(select(ApiKey.monthly_token_budget).where(ApiKey.id == key_id))
 
 
-def summary(*, session: Session, group_by: GroupBy, user_id: str | None = None, since: datetime | None = None, until: datetime | None = None) -> list[UsageRow]:
+def summary(
+    *,
+    session: Session,
+    group_by: GroupBy,
+    user_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[UsageRow]:
     if group_by == "user":
         label = func.coalesce(User.name, "(deleted user)")
     elif group_by == "model":
         label = UsageRecord.model
     else:
         label = func.substr(func.cast(UsageRecord.created_at, type_=User.name.type), 1, 10)
-    query = select(
-        label.label("key"),
-        func.count(UsageRecord.id),
-        func.coalesce(func.sum(UsageRecord.prompt_tokens), 0),
-        func.coalesce(func.sum(UsageRecord.completion_tokens), 0),
-        func.coalesce(func.sum(UsageRecord.cost), 0.0),
-        func.coalesce(func.avg(UsageRecord.latency_ms), 0.0),
-    ).select_from(UsageRecord).outerjoin(User, User.id == UsageRecord.user_id)
+    query = (
+        select(
+            label.label("key"),
+            func.count(UsageRecord.id),
+            func.coalesce(func.sum(UsageRecord.prompt_tokens), 0),
+            func.coalesce(func.sum(UsageRecord.completion_tokens), 0),
+            func.coalesce(func.sum(UsageRecord.cost), 0.0),
+            func.coalesce(func.avg(UsageRecord.latency_ms), 0.0),
+        )
+        .select_from(UsageRecord)
+        .outerjoin(User, User.id == UsageRecord.user_id)
+    )
     if user_id:
         query = query.where(UsageRecord.user_id == user_id)
     if since:
@@ -78,6 +109,13 @@ def summary(*, session: Session, group_by: GroupBy, user_id: str | None = None, 
         query = query.where(UsageRecord.created_at < until)
     rows = session.execute(query.group_by("key").order_by("key")).all()
     return [
-        UsageRow(key=str(k), requests=n, prompt_tokens=int(p), completion_tokens=int(c), cost=round(float(cost), 6), mean_latency_ms=round(float(lat), 1))
+        UsageRow(
+            key=str(k),
+            requests=n,
+            prompt_tokens=int(p),
+            completion_tokens=int(c),
+            cost=round(float(cost), 6),
+            mean_latency_ms=round(float(lat), 1),
+        )
         for k, n, p, c, cost, lat in rows
     ]

@@ -116,9 +116,7 @@ class OpenAIEmbedder:
                 retryable = response.status_code == 429 or response.status_code >= 500
                 if not retryable or last:
                     error_class = ProviderRateLimited if response.status_code == 429 else ProviderError
-                    raise error_class(
-                        f"embedding endpoint answered {response.status_code}: {response.text[:200]}"
-                    )
+                    raise error_class(f"embedding endpoint answered {response.status_code}: {response.text[:200]}")
             delay = self._backoff_s * 2**attempt
             log.warning("embedding request failed; retrying", extra={"attempt": attempt + 1, "delay_s": delay})
             time.sleep(delay)

@@ -50,9 +50,13 @@ class StreamEvent:
 class ChatModel(Protocol):
     model: str
 
-    def complete(self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None) -> Completion: ...
+    def complete(
+        self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Completion: ...
 
-    def stream(self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None) -> Iterator[StreamEvent]: ...
+    def stream(
+        self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Iterator[StreamEvent]: ...
 
 
 class AuthenticationFailed(ProviderError):
@@ -91,7 +95,9 @@ class OpenAICompatibleChat:
         self._sleep = sleep
 
     # Public API ---------------------------------------------------------------------------------
-    def complete(self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None) -> Completion:
+    def complete(
+        self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Completion:
         response = self._send(messages, stream=False, max_tokens=max_tokens, temperature=temperature)
         try:
             body = response.json()
@@ -109,7 +115,9 @@ class OpenAICompatibleChat:
         finally:
             response.close()
 
-    def stream(self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None) -> Iterator[StreamEvent]:
+    def stream(
+        self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Iterator[StreamEvent]:
         """Deltas as they arrive, then one ``done`` event. A stream that ends without ``[DONE]`` or a
         finish reason raises ProviderError: the caller must not present a cut-off answer as complete."""
         response = self._send(messages, stream=True, max_tokens=max_tokens, temperature=temperature)
@@ -155,7 +163,9 @@ class OpenAICompatibleChat:
             response.close()
 
     # Transport ---------------------------------------------------------------------------------
-    def _send(self, messages: list[Message], *, stream: bool, max_tokens: int | None, temperature: float | None) -> httpx.Response:
+    def _send(
+        self, messages: list[Message], *, stream: bool, max_tokens: int | None, temperature: float | None
+    ) -> httpx.Response:
         body = {
             "messages": messages,
             "temperature": self.temperature if temperature is None else temperature,
@@ -164,7 +174,9 @@ class OpenAICompatibleChat:
         }
         if stream:
             body["stream_options"] = {"include_usage": True}
-        models = [self.model] + ([self.fallback_model] if self.fallback_model and self.fallback_model != self.model else [])
+        models = [self.model] + (
+            [self.fallback_model] if self.fallback_model and self.fallback_model != self.model else []
+        )
         last_error: ProviderError | None = None
         for model in models:
             try:
@@ -208,7 +220,9 @@ class OpenAICompatibleChat:
                     keys_tried.add(self._key_index)
                     if len(self._keys) > 1 and len(keys_tried) < len(self._keys):
                         self._key_index = (self._key_index + 1) % len(self._keys)
-                        log.warning("LLM key refused or limited; failing over to the next key", extra={"status": status})
+                        log.warning(
+                            "LLM key refused or limited; failing over to the next key", extra={"status": status}
+                        )
                         continue
                 if status in (401, 403):
                     raise AuthenticationFailed(
@@ -216,13 +230,18 @@ class OpenAICompatibleChat:
                     )
                 if status in (400, 404, 422):
                     raise BadRequest(f"the LLM rejected the request ({status}): {detail}")
-                failure = (ProviderRateLimited if status == 429 else ProviderError)(f"the LLM answered {status}: {detail}")
+                failure = (ProviderRateLimited if status == 429 else ProviderError)(
+                    f"the LLM answered {status}: {detail}"
+                )
                 cause = failure
             if attempt >= self._max_retries:
                 raise failure from cause
             delay = retry_after if retry_after is not None else min(self._max_backoff_s, self._backoff_s * 2**attempt)
             delay = delay + random.uniform(0, delay * 0.25)  # jitter: spread retries of many clients
-            log.warning("LLM request failed; retrying", extra={"attempt": attempt + 1, "delay_s": round(delay, 2), "error": failure.message})
+            log.warning(
+                "LLM request failed; retrying",
+                extra={"attempt": attempt + 1, "delay_s": round(delay, 2), "error": failure.message},
+            )
             self._sleep(delay)
             attempt += 1
 

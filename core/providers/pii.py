@@ -10,18 +10,38 @@ from typing import Literal
 Policy = Literal["block", "redact", "allow"]
 PII_TYPES = ("cn_id", "bank_card", "cn_mobile", "phone", "email", "ip")
 DEFAULT_POLICY: dict[str, Policy] = {
-    "cn_id": "redact", "bank_card": "redact", "cn_mobile": "redact", "phone": "redact", "email": "allow", "ip": "allow",
+    "cn_id": "redact",
+    "bank_card": "redact",
+    "cn_mobile": "redact",
+    "phone": "redact",
+    "email": "allow",
+    "ip": "allow",
 }
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("cn_id", re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])")),
+    (
+        "cn_id",
+        re.compile(
+            r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"
+        ),
+    ),
     ("bank_card", re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")),
     ("cn_mobile", re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")),
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
-    ("ip", re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])|(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![0-9A-Fa-f:])")),
-    ("phone", re.compile(r"(?<![\d+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?|0\d{2,3}[ -])\d{3,4}[ -]?\d{4}(?!\d)|(?<![\d+])\+\d{1,3}[ -]\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}(?!\d)")),
+    (
+        "ip",
+        re.compile(
+            r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])|(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![0-9A-Fa-f:])"
+        ),
+    ),
+    (
+        "phone",
+        re.compile(
+            r"(?<![\d+])(?:\+\d{1,3}[ -]?)?(?:\(\d{2,4}\)[ -]?|0\d{2,3}[ -])\d{3,4}[ -]?\d{4}(?!\d)|(?<![\d+])\+\d{1,3}[ -]\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}(?!\d)"
+        ),
+    ),
 ]
 
 
@@ -92,6 +112,8 @@ def parse_policy(spec: str) -> dict[str, Policy]:
     for part in filter(None, (p.strip() for p in spec.split(","))):
         kind, _, action = part.partition("=")
         if kind not in PII_TYPES or action not in ("block", "redact", "allow"):
-            raise ValueError(f"bad PII policy entry {part!r}; use TYPE=block|redact|allow with TYPE in {', '.join(PII_TYPES)}")
+            raise ValueError(
+                f"bad PII policy entry {part!r}; use TYPE=block|redact|allow with TYPE in {', '.join(PII_TYPES)}"
+            )
         policy[kind] = action  # type: ignore[assignment]
     return policy

@@ -84,7 +84,7 @@ class EdgeVectorStore:
                     self._shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
                 for name in INTEGER_INDEXES:
                     self._shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Integer))
-        except Exception as error:  # noqa: BLE001 - the engine raises plain exceptions
+        except Exception as error:
             raise ProviderError(
                 f"cannot open the embedded vector store at {self._path}: {error}. "
                 "Only one knowbase process may use a data dir at a time."
@@ -136,7 +136,9 @@ class EdgeVectorStore:
         if where.matches_nothing or limit <= 0:
             return []
         flt = _filter(where)
-        dense_query = qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE) if dense is not None else None
+        dense_query = (
+            qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE) if dense is not None else None
+        )
         sparse_query = (
             qe.Query.Nearest(qe.SparseVector(indices=sparse.indices, values=sparse.values), using=LEXICAL)
             if sparse is not None and sparse.indices
@@ -175,7 +177,7 @@ class EdgeVectorStore:
         try:
             self.shard.info()
             return True
-        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
+        except Exception:
             log.exception("embedded vector store is not usable")
             return False
 

@@ -83,7 +83,9 @@ class ServerVectorStore:
         if flt is None:
             raise ValueError("refusing to delete every point: give a filter")
         self.ensure_collection()
-        self._call("delete", self._client.delete, self._collection, points_selector=qm.FilterSelector(filter=flt), wait=True)
+        self._call(
+            "delete", self._client.delete, self._collection, points_selector=qm.FilterSelector(filter=flt), wait=True
+        )
 
     def set_payload(self, where: StoreFilter, payload: dict[str, Any]) -> None:
         flt = _filter(where)
@@ -109,7 +111,11 @@ class ServerVectorStore:
         self.ensure_collection()
         flt = _filter(where)
         dense_q = np.asarray(dense, dtype=np.float32).tolist() if dense is not None else None
-        sparse_q = qm.SparseVector(indices=sparse.indices, values=sparse.values) if sparse is not None and sparse.indices else None
+        sparse_q = (
+            qm.SparseVector(indices=sparse.indices, values=sparse.values)
+            if sparse is not None and sparse.indices
+            else None
+        )
         if dense_q is not None and sparse_q is not None:
             fused: Any = (
                 qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=list(weights)))
@@ -149,7 +155,12 @@ class ServerVectorStore:
             return []
         self.ensure_collection()
         records, _ = self._call(
-            "scroll", self._client.scroll, self._collection, scroll_filter=_filter(where), limit=limit, with_payload=True
+            "scroll",
+            self._client.scroll,
+            self._collection,
+            scroll_filter=_filter(where),
+            limit=limit,
+            with_payload=True,
         )
         return [StoredHit(str(r.id), 0.0, dict(r.payload or {})) for r in records]
 
@@ -157,13 +168,15 @@ class ServerVectorStore:
         if where.matches_nothing:
             return 0
         self.ensure_collection()
-        return int(self._call("count", self._client.count, self._collection, count_filter=_filter(where), exact=True).count)
+        return int(
+            self._call("count", self._client.count, self._collection, count_filter=_filter(where), exact=True).count
+        )
 
     def ping(self) -> bool:
         try:
             self._client.get_collections()
             return True
-        except Exception:  # noqa: BLE001 - readiness reports any failure as "not ready"
+        except Exception:
             log.exception("Qdrant server is not reachable")
             return False
 

@@ -41,7 +41,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
     head = data[:2048]
     if b"%PDF-" in data[:1024]:
         return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_format(data)
     for signature, description in _SIGNATURES:
         if head.startswith(signature):

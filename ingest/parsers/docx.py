@@ -43,7 +43,7 @@ def parse_docx(data: bytes, max_chars: int) -> ParsedDocument:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ParseError(f"the DOCX is damaged or not a Word document ({error})") from error
-    except Exception as error:  # noqa: BLE001 - lxml and python-docx raise a variety of types
+    except Exception as error:
         raise ParseError(f"the DOCX cannot be read ({type(error).__name__}: {error})") from error
 
     builder = TextBuilder(max_chars)

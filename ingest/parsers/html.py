@@ -12,7 +12,25 @@ from ingest.parsers.base import ParsedDocument, TextBuilder, collapse_spaces
 _SKIP = {"ix:header", "script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "head", "math"}
 _BOILERPLATE = {"nav", "header", "footer", "aside", "form", "menu"}
 _MAIN = {"main", "article"}
-_BLOCKS = {"p", "div", "section", "li", "blockquote", "pre", "dd", "dt", "figcaption", "caption", "ul", "ol", "dl", "table", "br", "hr", "address"}
+_BLOCKS = {
+    "p",
+    "div",
+    "section",
+    "li",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "figcaption",
+    "caption",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "br",
+    "hr",
+    "address",
+}
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _BOILERPLATE_HINT = re.compile(
     r"(^|[\s_-])(nav|navbar|navbox|navigation|menu|toc|sidebar|footer|breadcrumbs?|dropdown|language|"

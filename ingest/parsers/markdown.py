@@ -57,7 +57,9 @@ def parse_markdown(text: str, max_chars: int) -> ParsedDocument:
             heading(1 if line.strip().startswith("=") else 2, heading_text)
         elif not line.strip():
             flush()
-        elif line.lstrip().startswith("|") or (line.count("|") >= 2 and index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1])):
+        elif line.lstrip().startswith("|") or (
+            line.count("|") >= 2 and index + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[index + 1])
+        ):
             flush()
             if not _TABLE_SEPARATOR.match(line):
                 cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -65,7 +67,12 @@ def parse_markdown(text: str, max_chars: int) -> ParsedDocument:
         elif _LIST.match(line):
             flush()
             item = [line.strip()]
-            while index + 1 < len(lines) and lines[index + 1].startswith((" ", "\t")) and lines[index + 1].strip() and not _LIST.match(lines[index + 1]):
+            while (
+                index + 1 < len(lines)
+                and lines[index + 1].startswith((" ", "\t"))
+                and lines[index + 1].strip()
+                and not _LIST.match(lines[index + 1])
+            ):
                 index += 1
                 item.append(lines[index].strip())
             builder.add(join_wrapped_lines("\n".join(item)), "list_item", headings=path())

@@ -95,7 +95,9 @@ def test_error_shape_for_unknown_route_method_and_validation(client: TestClient,
     )
     assert {tuple(d["loc"]) for d in error["details"]} >= {("body", "name"), ("body", "role")}
     assert_error_shape(
-        client.post("/v1/admin/users", content=b"{not json", headers={**bearer(admin_key), "content-type": "application/json"}),
+        client.post(
+            "/v1/admin/users", content=b"{not json", headers={**bearer(admin_key), "content-type": "application/json"}
+        ),
         422,
         "invalid_input",
     )

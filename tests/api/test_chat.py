@@ -52,7 +52,9 @@ def assert_quotes_verbatim(settings, result: dict) -> None:  # type: ignore[no-u
 
 def test_extractive_answers_cite_the_right_document_and_page(client: TestClient, admin_key: str, settings) -> None:  # type: ignore[no-untyped-def]
     ids = ingest(client, admin_key)
-    result = client.post("/v1/chat", json={"message": "Do remote workers need the VPN?"}, headers=bearer(admin_key)).json()
+    result = client.post(
+        "/v1/chat", json={"message": "Do remote workers need the VPN?"}, headers=bearer(admin_key)
+    ).json()
     assert result["mode"] == "extractive"
     assert "VPN" in result["answer"] and "[1]" in result["answer"]
     citation = result["citations"][0]
@@ -64,13 +66,17 @@ def test_extractive_answers_cite_the_right_document_and_page(client: TestClient,
     assert chinese["citations"][0]["document_id"] == ids["handbook"]
     assert_quotes_verbatim(settings, chinese)
 
-    nothing = client.post("/v1/chat", json={"message": "What is the airspeed of an unladen swallow?"}, headers=bearer(admin_key)).json()
+    nothing = client.post(
+        "/v1/chat", json={"message": "What is the airspeed of an unladen swallow?"}, headers=bearer(admin_key)
+    ).json()
     assert nothing["mode"] == "no_answer" and nothing["citations"] == []
 
 
 def test_streaming_sends_deltas_then_citations_then_usage(client: TestClient, admin_key: str) -> None:
     ingest(client, admin_key)
-    response = client.post("/v1/chat", json={"message": "office hours on weekdays", "stream": True}, headers=bearer(admin_key))
+    response = client.post(
+        "/v1/chat", json={"message": "office hours on weekdays", "stream": True}, headers=bearer(admin_key)
+    )
     assert response.headers["content-type"].startswith("text/event-stream")
     events = sse_events(response.text)
     kinds = [kind for kind, _ in events]
@@ -83,39 +89,70 @@ def test_streaming_sends_deltas_then_citations_then_usage(client: TestClient, ad
 def test_conversations_follow_ups_and_feedback(client: TestClient, admin_key: str) -> None:
     ingest(client, admin_key)
     headers = bearer(admin_key)
-    first = client.post("/v1/chat", json={"message": "How many days of annual leave 年假 do employees get?"}, headers=headers).json()
-    follow = client.post("/v1/chat", json={"message": "能结转吗？", "conversation_id": first["conversation_id"]}, headers=headers).json()
+    first = client.post(
+        "/v1/chat", json={"message": "How many days of annual leave 年假 do employees get?"}, headers=headers
+    ).json()
+    follow = client.post(
+        "/v1/chat", json={"message": "能结转吗？", "conversation_id": first["conversation_id"]}, headers=headers
+    ).json()
     assert follow["conversation_id"] == first["conversation_id"]
     assert "结转" in follow["answer"]  # the heuristic searched together with the previous question
     detail = client.get(f"/v1/conversations/{first['conversation_id']}", headers=headers).json()
     assert [m["role"] for m in detail["messages"]] == ["user", "assistant", "user", "assistant"]
     assert detail["messages"][1]["citations"] and detail["messages"][1]["mode"] == "extractive"
-    assert client.post(f"/v1/messages/{follow['message_id']}/feedback", json={"value": -1}, headers=headers).json()["feedback"] == -1
+    assert (
+        client.post(f"/v1/messages/{follow['message_id']}/feedback", json={"value": -1}, headers=headers).json()[
+            "feedback"
+        ]
+        == -1
+    )
     assert [c["id"] for c in client.get("/v1/conversations", headers=headers).json()] == [first["conversation_id"]]
     other = client.post("/v1/admin/keys", json={"user": "nosy", "role": "reader"}, headers=headers).json()["key"]
     assert_error_shape(client.get(f"/v1/conversations/{first['conversation_id']}", headers=bearer(other)), 404)
-    assert_error_shape(client.post("/v1/chat", json={"message": "x", "conversation_id": first["conversation_id"]}, headers=bearer(other)), 404)
+    assert_error_shape(
+        client.post(
+            "/v1/chat", json={"message": "x", "conversation_id": first["conversation_id"]}, headers=bearer(other)
+        ),
+        404,
+    )
     assert client.delete(f"/v1/conversations/{first['conversation_id']}", headers=headers).status_code == 204
     assert client.get("/v1/conversations", headers=headers).json() == []
 
 
 @pytest.fixture
 def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
-    configured = settings.model_copy(update={
-        "llm_base_url": fake_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 2.0,
-        "prices": {"fake-model": {"prompt": 1.0, "completion": 2.0}},
-    })
+    configured = settings.model_copy(
+        update={
+            "llm_base_url": fake_llm.url,
+            "llm_model": "fake-model",
+            "llm_api_keys": [],
+            "llm_timeout_s": 2.0,
+            "prices": {"fake-model": {"prompt": 1.0, "completion": 2.0}},
+        }
+    )
     with TestClient(create_app(configured)) as client:
         client.settings = configured
         yield client
 
 
-def test_llm_answers_with_checked_citations_and_provider_usage(llm_client: TestClient, admin_key: str, fake_llm: FakeLLM) -> None:
+def test_llm_answers_with_checked_citations_and_provider_usage(
+    llm_client: TestClient, admin_key: str, fake_llm: FakeLLM
+) -> None:
     ingest(llm_client, admin_key)
-    fake_llm.script = [("text", "Remote workers must use the company VPN at all times [1]. The moon is made of cheese [1]. See also [7].")]
-    result = llm_client.post("/v1/chat", json={"message": "Do remote workers need the VPN?"}, headers=bearer(admin_key)).json()
+    fake_llm.script = [
+        (
+            "text",
+            "Remote workers must use the company VPN at all times [1]. The moon is made of cheese [1]. See also [7].",
+        )
+    ]
+    result = llm_client.post(
+        "/v1/chat", json={"message": "Do remote workers need the VPN?"}, headers=bearer(admin_key)
+    ).json()
     assert result["mode"] == "llm"
-    assert result["answer"] == "Remote workers must use the company VPN at all times [1]. The moon is made of cheese. See also."
+    assert (
+        result["answer"]
+        == "Remote workers must use the company VPN at all times [1]. The moon is made of cheese. See also."
+    )
     assert result["dropped_citations"] == [1, 7]
     assert [c["n"] for c in result["citations"]] == [1] and result["citations"][0]["page"] == 2
     assert_quotes_verbatim(llm_client.settings, result)
@@ -125,12 +162,18 @@ def test_llm_answers_with_checked_citations_and_provider_usage(llm_client: TestC
     assert prompt[0]["role"] == "system" and "cite" in prompt[0]["content"] and "[1] " in prompt[-1]["content"]
 
 
-def test_llm_failure_mid_stream_falls_back_to_extractive(llm_client: TestClient, admin_key: str, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture) -> None:
+def test_llm_failure_mid_stream_falls_back_to_extractive(
+    llm_client: TestClient, admin_key: str, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture
+) -> None:
     ingest(llm_client, admin_key)
-    fake_llm.script = [("text", "Remote workers must use the VPN. They also need approval. " * 3), ]
+    fake_llm.script = [
+        ("text", "Remote workers must use the VPN. They also need approval. " * 3),
+    ]
     fake_llm.script = ["cutoff"]
     caplog.set_level(logging.ERROR)
-    response = llm_client.post("/v1/chat", json={"message": "Do remote workers need the VPN?", "stream": True}, headers=bearer(admin_key))
+    response = llm_client.post(
+        "/v1/chat", json={"message": "Do remote workers need the VPN?", "stream": True}, headers=bearer(admin_key)
+    )
     events = sse_events(response.text)
     done = events[-1][1]
     assert done["mode"] == "extractive" and "ended before the answer was complete" in done["fallback_reason"]
@@ -142,7 +185,9 @@ def test_llm_failure_mid_stream_falls_back_to_extractive(llm_client: TestClient,
     assert result["mode"] == "extractive" and "nine to five" in result["answer"]
 
 
-def test_output_moderation_holds_back_harmful_sentences(llm_client: TestClient, admin_key: str, fake_llm: FakeLLM) -> None:
+def test_output_moderation_holds_back_harmful_sentences(
+    llm_client: TestClient, admin_key: str, fake_llm: FakeLLM
+) -> None:
     ingest(llm_client, admin_key)
     fake_llm.script = [("text", "Office hours are nine to five [1]. I will kill you tomorrow. More text follows here.")]
     response = llm_client.post("/v1/chat", json={"message": "office hours", "stream": True}, headers=bearer(admin_key))
@@ -151,7 +196,11 @@ def test_output_moderation_holds_back_harmful_sentences(llm_client: TestClient, 
     assert "kill" not in streamed and "More text" not in streamed
     assert "reset" in [k for k, _ in events]
     done = events[-1][1]
-    assert done["mode"] == "blocked" and done["moderation"] == {"flagged": True, "categories": ["violence"], "stage": "output"}
+    assert done["mode"] == "blocked" and done["moderation"] == {
+        "flagged": True,
+        "categories": ["violence"],
+        "stage": "output",
+    }
 
 
 def test_pii_is_redacted_from_answers(llm_client: TestClient, admin_key: str, fake_llm: FakeLLM) -> None:
@@ -162,10 +211,16 @@ def test_pii_is_redacted_from_answers(llm_client: TestClient, admin_key: str, fa
     assert "[CN_MOBILE REDACTED]" in result["answer"] and "[PHONE REDACTED]" in result["answer"]
 
 
-def test_blocked_input_is_refused_and_logged_without_content(client: TestClient, admin_key: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_blocked_input_is_refused_and_logged_without_content(
+    client: TestClient, admin_key: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING)
     result = client.post("/v1/chat", json={"message": "教我怎么制造炸弹"}, headers=bearer(admin_key)).json()
-    assert result["mode"] == "blocked" and result["moderation"] == {"flagged": True, "categories": ["violence"], "stage": "input"}
+    assert result["mode"] == "blocked" and result["moderation"] == {
+        "flagged": True,
+        "categories": ["violence"],
+        "stage": "input",
+    }
     assert "抱歉" in result["answer"]
     records = [r for r in caplog.records if r.getMessage() == "chat turn blocked"]
     assert records and records[0].categories == ["violence"]
@@ -175,19 +230,31 @@ def test_blocked_input_is_refused_and_logged_without_content(client: TestClient,
 
 
 def test_moderations_endpoint_in_openai_shape(client: TestClient, admin_key: str) -> None:
-    body = client.post("/v1/moderations", json={"input": ["杀毒软件推荐", "I want to kill myself"]}, headers=bearer(admin_key)).json()
+    body = client.post(
+        "/v1/moderations", json={"input": ["杀毒软件推荐", "I want to kill myself"]}, headers=bearer(admin_key)
+    ).json()
     assert [r["flagged"] for r in body["results"]] == [False, True]
     assert body["results"][1]["categories"]["self-harm"] is True and set(body["results"][0]["categories"]) == {
-        "hate", "harassment", "self-harm", "sexual", "violence", "illicit"}
+        "hate",
+        "harassment",
+        "self-harm",
+        "sexual",
+        "violence",
+        "illicit",
+    }
 
 
 def test_usage_ledger_and_monthly_budget(client: TestClient, admin_key: str) -> None:
     ingest(client, admin_key)
     headers = bearer(admin_key)
-    limited = client.post("/v1/admin/keys", json={"user": "lim", "role": "reader", "monthly_token_budget": 5}, headers=headers).json()
+    limited = client.post(
+        "/v1/admin/keys", json={"user": "lim", "role": "reader", "monthly_token_budget": 5}, headers=headers
+    ).json()
     first = client.post("/v1/chat", json={"message": "office hours"}, headers=bearer(limited["key"]))
     assert first.status_code == 200
-    error = assert_error_shape(client.post("/v1/chat", json={"message": "office hours"}, headers=bearer(limited["key"])), 429, "quota_exceeded")
+    error = assert_error_shape(
+        client.post("/v1/chat", json={"message": "office hours"}, headers=bearer(limited["key"])), 429, "quota_exceeded"
+    )
     assert "monthly budget of 5 tokens" in error["message"]
     by_user = {row["key"]: row for row in client.get("/v1/usage?group_by=user", headers=headers).json()}
     assert by_user["lim"]["requests"] == 1 and by_user["lim"]["completion_tokens"] > 0
@@ -199,28 +266,36 @@ def test_usage_ledger_and_monthly_budget(client: TestClient, admin_key: str) -> 
 
 
 def test_openai_sdk_against_knowbase(settings, admin_key: str) -> None:  # type: ignore[no-untyped-def]
-    from openai import OpenAI
-
     import time
 
     import httpx
+    from openai import OpenAI
 
     with serve(create_app(settings)) as url:
         sdk = OpenAI(base_url=url + "/v1", api_key=admin_key, max_retries=0)
 
         for name, data in (("handbook.md", HANDBOOK.encode()), ("remote.pdf", make_pdf(PDF_PAGES))):
-            document = httpx.post(url + "/v1/documents", files={"file": (name, data)}, headers=bearer(admin_key)).json()["document"]
+            document = httpx.post(
+                url + "/v1/documents", files={"file": (name, data)}, headers=bearer(admin_key)
+            ).json()["document"]
             for _ in range(300):
-                if httpx.get(f"{url}/v1/documents/{document['id']}", headers=bearer(admin_key)).json()["status"] == "ready":
+                if (
+                    httpx.get(f"{url}/v1/documents/{document['id']}", headers=bearer(admin_key)).json()["status"]
+                    == "ready"
+                ):
                     break
                 time.sleep(0.2)
         assert [m.id for m in sdk.models.list().data] == ["knowbase"]
-        completion = sdk.chat.completions.create(model="knowbase", messages=[{"role": "user", "content": "Do remote workers need the VPN?"}])
+        completion = sdk.chat.completions.create(
+            model="knowbase", messages=[{"role": "user", "content": "Do remote workers need the VPN?"}]
+        )
         assert "VPN" in completion.choices[0].message.content
         extra = completion.model_extra
         assert extra["citations"][0]["page"] == 2 and extra["knowbase"]["mode"] == "extractive"
         assert completion.usage.completion_tokens > 0
-        stream = sdk.chat.completions.create(model="knowbase", messages=[{"role": "user", "content": "年假可以结转几天？"}], stream=True)
+        stream = sdk.chat.completions.create(
+            model="knowbase", messages=[{"role": "user", "content": "年假可以结转几天？"}], stream=True
+        )
         chunks = list(stream)
         text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
         assert "结转五天" in text and chunks[-1].model_extra["citations"]

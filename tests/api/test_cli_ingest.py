@@ -38,7 +38,12 @@ def test_ingest_in_process_reports_each_file_and_fails_on_failures(
     assert summary["policy.md"]["status"] == "ready" and summary["policy.md"]["chunks"] == 1
     assert summary["copy.txt"]["status"] == "ready"  # files go in sorted order: copy.txt first…
     assert summary["notes.txt"]["status"] == "duplicate"  # …so notes.txt is the duplicate
-    assert summary["empty.txt"] == {"file": str(tmp_path / "docs/empty.txt"), "status": "failed", "chunks": 0, "reason": "the file is empty"}
+    assert summary["empty.txt"] == {
+        "file": str(tmp_path / "docs/empty.txt"),
+        "status": "failed",
+        "chunks": 0,
+        "reason": "the file is empty",
+    }
     assert summary["image.png"]["status"] == "failed" and "PNG image" in summary["image.png"]["reason"]
     assert ".hidden" not in summary
 
@@ -58,8 +63,13 @@ def test_ingest_hands_files_to_a_running_server(tmp_path: Path) -> None:
     key = generate_api_key()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KNOWBASE_")}
     env.update(KNOWBASE_DATA_DIR=str(tmp_path / "data"), KNOWBASE_ADMIN_KEY=key, KNOWBASE_PORT=str(port))
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(200):
             try:
@@ -70,8 +80,14 @@ def test_ingest_hands_files_to_a_running_server(tmp_path: Path) -> None:
         folder = _folder(tmp_path)
         (folder / "empty.txt").unlink()
         (folder / "image.png").unlink()
-        done = subprocess.run([sys.executable, "-m", "api.cli", "ingest", str(folder)], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", "ingest", str(folder)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         assert "handing the files to it" in done.stdout
         assert "ready: 2  failed: 0  skipped duplicates: 1" in done.stdout

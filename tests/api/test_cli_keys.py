@@ -76,7 +76,9 @@ def test_serve_command_serves_healthz_and_prints_admin_key_once(tmp_path: Path) 
     assert key_lines[0] not in err  # printed to the terminal once, never logged
 
 
-def test_users_create_and_set_password_from_stdin(data_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_users_create_and_set_password_from_stdin(
+    data_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import io
 
     from api.runtime import Runtime
@@ -91,6 +93,8 @@ def test_users_create_and_set_password_from_stdin(data_env: Path, monkeypatch: p
     assert main(["users", "set-password", "ann"]) == 1
     assert "at least 8 characters" in capsys.readouterr().err
     with Runtime(Settings()).db.session() as session:
-        assert accounts.authenticate_password(session=session, name="ann", password="second-password").groups == frozenset({"hr"})
+        assert accounts.authenticate_password(
+            session=session, name="ann", password="second-password"
+        ).groups == frozenset({"hr"})
     assert main(["users", "list"]) == 0
     assert '"name": "ann"' in capsys.readouterr().out

@@ -29,12 +29,31 @@ def llama_server():  # type: ignore[no-untyped-def]
     model = next(Path(smollm2.__file__).parent.glob("*.gguf"))
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "4096", "--n_threads", str(min(2, os.cpu_count() or 1)), "--model_alias", "smollm2",
-         # Batched prompt decoding segfaults in some CPU-native llama.cpp builds (seen here with AVX-512/AMX);
-         # one token per batch is slower but safe, and this model is tiny.
-         "--n_batch", "1", "--n_ubatch", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            str(min(2, os.cpu_count() or 1)),
+            "--model_alias",
+            "smollm2",
+            # Batched prompt decoding segfaults in some CPU-native llama.cpp builds (seen here with AVX-512/AMX);
+            # one token per batch is slower but safe, and this model is tiny.
+            "--n_batch",
+            "1",
+            "--n_ubatch",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -54,23 +73,37 @@ def llama_server():  # type: ignore[no-untyped-def]
 
 
 def test_chat_with_a_real_llm_server(llama_server: str, settings, admin_key: str) -> None:  # type: ignore[no-untyped-def]
-    configured = settings.model_copy(update={
-        "llm_base_url": llama_server, "llm_model": "smollm2", "llm_max_tokens": 120, "llm_context_window": 4096, "llm_timeout_s": 120,
-    })
+    configured = settings.model_copy(
+        update={
+            "llm_base_url": llama_server,
+            "llm_model": "smollm2",
+            "llm_max_tokens": 120,
+            "llm_context_window": 4096,
+            "llm_timeout_s": 120,
+        }
+    )
     with TestClient(create_app(configured)) as client:
         text = "# Leave policy\n\nEmployees receive fifteen days of paid annual leave each year. Unused leave expires in March.\n"
         document_id = upload(client, admin_key, "leave.md", text.encode()).json()["document"]["id"]
         assert wait_until_done(client, admin_key, document_id)["status"] == "ready"
 
-        result = client.post("/v1/chat", json={"message": "How many days of paid annual leave do employees get?"}, headers=bearer(admin_key)).json()
+        result = client.post(
+            "/v1/chat",
+            json={"message": "How many days of paid annual leave do employees get?"},
+            headers=bearer(admin_key),
+        ).json()
         assert result["mode"] == "llm", result.get("fallback_reason")
         assert result["answer"].strip()
-        assert result["usage"]["model"] and result["usage"]["prompt_tokens"] > 100  # the provider's own count of our prompt
+        assert (
+            result["usage"]["model"] and result["usage"]["prompt_tokens"] > 100
+        )  # the provider's own count of our prompt
         stored = (configured.data_dir / "texts" / f"{document_id}.v1.txt").read_text()
         for citation in result["citations"]:  # whatever the small model cites must be verifiable
             assert stored[citation["start"] : citation["end"]] == citation["quote"]
 
-        streamed = client.post("/v1/chat", json={"message": "When does unused leave expire?", "stream": True}, headers=bearer(admin_key))
+        streamed = client.post(
+            "/v1/chat", json={"message": "When does unused leave expire?", "stream": True}, headers=bearer(admin_key)
+        )
         events = [block for block in streamed.text.strip().split("\n\n")]
         kinds = [block.split("\n")[0].removeprefix("event: ") for block in events]
         assert kinds.count("delta") >= 1 and kinds[-1] == "done"

@@ -10,7 +10,14 @@ MESSAGES = [{"role": "user", "content": "Sources:\n[1] Doc\nLeave is fifteen day
 
 def chat(fake: FakeLLM, **kwargs) -> tuple[OpenAICompatibleChat, list[float]]:  # type: ignore[no-untyped-def]
     sleeps: list[float] = []
-    options = {"api_keys": ["sk-a"], "timeout_s": 1.0, "max_retries": 3, "backoff_s": 0.01, "sleep": sleeps.append, **kwargs}
+    options = {
+        "api_keys": ["sk-a"],
+        "timeout_s": 1.0,
+        "max_retries": 3,
+        "backoff_s": 0.01,
+        "sleep": sleeps.append,
+        **kwargs,
+    }
     return OpenAICompatibleChat(fake.url, "main-model", **options), sleeps
 
 
@@ -18,7 +25,9 @@ def test_completion_and_usage(fake_llm: FakeLLM) -> None:
     model, _ = chat(fake_llm)
     result = model.complete(MESSAGES)
     assert result.text == "Leave is fifteen days. [1]" and result.usage.prompt_tokens == 111 and result.usage.reported
-    assert fake_llm.requests[0]["authorization"] == "Bearer sk-a" and fake_llm.requests[0]["body"]["model"] == "main-model"
+    assert (
+        fake_llm.requests[0]["authorization"] == "Bearer sk-a" and fake_llm.requests[0]["body"]["model"] == "main-model"
+    )
     assert model.list_models() == ["fake-model"]
 
 

@@ -68,8 +68,18 @@ def test_table_is_large_and_balanced() -> None:
 
 def test_openai_moderator_maps_subcategories() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"results": [{"flagged": True, "categories": {"self-harm/intent": True, "hate": False},
-                                                      "category_scores": {"self-harm/intent": 0.93, "hate": 0.01}}]})
+        return httpx.Response(
+            200,
+            json={
+                "results": [
+                    {
+                        "flagged": True,
+                        "categories": {"self-harm/intent": True, "hate": False},
+                        "category_scores": {"self-harm/intent": 0.93, "hate": 0.01},
+                    }
+                ]
+            },
+        )
 
     moderator = OpenAIModerator("http://mod.test/v1", client=httpx.Client(transport=httpx.MockTransport(handler)))
     result = moderator.check("text")
@@ -86,8 +96,10 @@ def test_checksums() -> None:
 
 
 def test_pii_found_only_when_valid() -> None:
-    text = (f"身份证 {VALID_ID}，卡号 4111 1111 1111 1111，手机 138-1234-5678，邮箱 li.wei@example.com，"
-            "座机 010-6552 9988，服务器 10.2.3.4，订单号 4111111111111112，版本 1.2.3.4.5")
+    text = (
+        f"身份证 {VALID_ID}，卡号 4111 1111 1111 1111，手机 138-1234-5678，邮箱 li.wei@example.com，"
+        "座机 010-6552 9988，服务器 10.2.3.4，订单号 4111111111111112，版本 1.2.3.4.5"
+    )
     kinds = [m.type for m in find_pii(text)]
     assert kinds == ["cn_id", "bank_card", "cn_mobile", "email", "phone", "ip"]
 

@@ -13,7 +13,10 @@ from api.app import create_app
 from tests.conftest import bearer
 
 URL = os.environ.get("KB_TEST_POSTGRES_URL", "")
-pytestmark = [pytest.mark.integration, pytest.mark.skipif(not URL, reason="set KB_TEST_POSTGRES_URL to test PostgreSQL")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not URL, reason="set KB_TEST_POSTGRES_URL to test PostgreSQL"),
+]
 
 
 def test_full_flow_on_postgresql(settings, admin_key: str) -> None:  # type: ignore[no-untyped-def]
@@ -33,10 +36,20 @@ def test_full_flow_on_postgresql(settings, admin_key: str) -> None:  # type: ign
     with TestClient(create_app(configured)) as client:
         headers = bearer(admin_key)
         assert client.get("/readyz").json()["checks"]["database"] is True
-        client.post("/v1/admin/collections", json={"name": "hr", "read_groups": ["hr"], "write_groups": ["hr"]}, headers=headers)
-        reader = client.post("/v1/admin/keys", json={"user": "pat", "role": "reader", "groups": ["hr"], "monthly_token_budget": 100000}, headers=headers).json()["key"]
-        document = client.post("/v1/documents", files={"file": ("leave.md", b"# Leave\n\nAnnual leave is fifteen days.")},
-                               data={"collection": "hr"}, headers=headers).json()["document"]
+        client.post(
+            "/v1/admin/collections", json={"name": "hr", "read_groups": ["hr"], "write_groups": ["hr"]}, headers=headers
+        )
+        reader = client.post(
+            "/v1/admin/keys",
+            json={"user": "pat", "role": "reader", "groups": ["hr"], "monthly_token_budget": 100000},
+            headers=headers,
+        ).json()["key"]
+        document = client.post(
+            "/v1/documents",
+            files={"file": ("leave.md", b"# Leave\n\nAnnual leave is fifteen days.")},
+            data={"collection": "hr"},
+            headers=headers,
+        ).json()["document"]
         for _ in range(100):
             if client.get(f"/v1/documents/{document['id']}", headers=headers).json()["status"] == "ready":
                 break

@@ -100,7 +100,14 @@ def test_upsert_is_idempotent_and_old_versions_can_be_dropped(store) -> None:  #
         id=point_id("doc-a", 2, 0),
         dense=np.ones(64, dtype=np.float32) / 8,
         sparse=store.lexical.encode_document(text),
-        payload={"document_id": "doc-a", "collection_id": "col-1", "read_groups": [], "version": 2, "chunk_index": 0, "text": text},
+        payload={
+            "document_id": "doc-a",
+            "collection_id": "col-1",
+            "read_groups": [],
+            "version": 2,
+            "chunk_index": 0,
+            "text": text,
+        },
     )
     store.upsert([record])
     store.upsert([record])

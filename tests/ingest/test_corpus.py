@@ -33,7 +33,9 @@ def test_every_corpus_file_ends_ready_or_failed_while_the_server_answers(setting
     with TestClient(create_app(fake)) as client:
         ids: dict[str, Path] = {}
         for path in files:
-            response = client.post("/v1/documents", files={"file": (path.name, path.read_bytes())}, headers=bearer(admin_key))
+            response = client.post(
+                "/v1/documents", files={"file": (path.name, path.read_bytes())}, headers=bearer(admin_key)
+            )
             assert response.status_code in (200, 202, 415), response.text
             if response.status_code != 415:
                 ids[response.json()["document"]["id"]] = path

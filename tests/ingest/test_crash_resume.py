@@ -28,10 +28,18 @@ def _free_port() -> int:
 
 def _start(data_dir: Path, port: int, key: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KNOWBASE_")}
-    env.update(KNOWBASE_DATA_DIR=str(data_dir), KNOWBASE_ADMIN_KEY=key, KNOWBASE_CHUNK_TOKENS="100", KNOWBASE_CHUNK_OVERLAP_TOKENS="10")
+    env.update(
+        KNOWBASE_DATA_DIR=str(data_dir),
+        KNOWBASE_ADMIN_KEY=key,
+        KNOWBASE_CHUNK_TOKENS="100",
+        KNOWBASE_CHUNK_OVERLAP_TOKENS="10",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -50,7 +58,8 @@ def _folder(tmp_path: Path) -> list[Path]:
     files = []
     for number in range(4):
         text = "\n\n".join(
-            f"Document {number} section {s}. " + " ".join(f"Statement {s}.{i} about topic {number * 7 + i}." for i in range(12))
+            f"Document {number} section {s}. "
+            + " ".join(f"Statement {s}.{i} about topic {number * 7 + i}." for i in range(12))
             for s in range(14)
         )
         path = folder / f"doc-{number}.txt"
@@ -67,7 +76,9 @@ def test_kill_9_mid_folder_then_restart_finishes_without_duplicates(tmp_path: Pa
     try:
         ids = []
         for path in _folder(tmp_path):
-            response = httpx.post(f"{base}/v1/documents", files={"file": (path.name, path.read_bytes())}, headers=headers)
+            response = httpx.post(
+                f"{base}/v1/documents", files={"file": (path.name, path.read_bytes())}, headers=headers
+            )
             assert response.status_code == 202
             ids.append(response.json()["document"]["id"])
         deadline = time.monotonic() + 120

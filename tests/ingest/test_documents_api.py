@@ -54,7 +54,9 @@ def test_upload_returns_at_once_and_document_becomes_ready(client: TestClient, a
     payload = stored[0].payload
     assert payload["collection_id"] != "" and not payload["collection_id"].startswith("staging:")
     assert payload["read_groups"] == ["everyone"] and payload["heading"] == "Travel policy"
-    assert {"document_id", "title", "source", "page", "char_start", "char_end", "token_count", "content_hash"} <= set(payload)
+    assert {"document_id", "title", "source", "page", "char_start", "char_end", "token_count", "content_hash"} <= set(
+        payload
+    )
 
 
 def test_pdf_pages_reach_the_chunks(client: TestClient, admin_key: str) -> None:
@@ -134,7 +136,11 @@ def test_oversized_upload_is_refused_before_reading(settings, admin_key: str) ->
 
 def test_write_access_and_visibility(client: TestClient, admin_key: str) -> None:
     headers = bearer(admin_key)
-    client.post("/v1/admin/collections", json={"name": "legal", "read_groups": ["legal"], "write_groups": ["legal"]}, headers=headers)
+    client.post(
+        "/v1/admin/collections",
+        json={"name": "legal", "read_groups": ["legal"], "write_groups": ["legal"]},
+        headers=headers,
+    )
     legal_editor = make_user_key(client, admin_key, "lena", "editor", ["legal"])
     sales_editor = make_user_key(client, admin_key, "sam", "editor", ["sales"])
     legal_reader = make_user_key(client, admin_key, "rita", "reader", ["legal"])
@@ -157,7 +163,10 @@ def test_write_access_and_visibility(client: TestClient, admin_key: str) -> None
 
 
 def test_listing_filters_and_pagination(client: TestClient, admin_key: str) -> None:
-    ids = [upload(client, admin_key, f"note-{i}.txt", f"Note number {i}.".encode()).json()["document"]["id"] for i in range(5)]
+    ids = [
+        upload(client, admin_key, f"note-{i}.txt", f"Note number {i}.".encode()).json()["document"]["id"]
+        for i in range(5)
+    ]
     upload(client, admin_key, "empty.txt", b"")
     for document_id in ids:
         wait_until_done(client, admin_key, document_id)

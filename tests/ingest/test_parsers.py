@@ -76,8 +76,8 @@ def test_markdown_headings_lists_tables_and_code() -> None:
 @pytest.mark.parametrize(
     "encoded",
     [
-        "知识库支持中文。Café résumé".encode("utf-8"),
-        codecs.BOM_UTF8 + "知识库支持中文。Café résumé".encode("utf-8"),
+        "知识库支持中文。Café résumé".encode(),
+        codecs.BOM_UTF8 + "知识库支持中文。Café résumé".encode(),
         "知识库支持中文。Café résumé".encode("utf-16"),
         "知识库支持中文。Café résumé".encode("utf-16-le"),
         "知识库支持中文。Café résumé".encode("utf-16-be"),

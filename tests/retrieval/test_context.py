@@ -8,18 +8,45 @@ from retrieval.context import ContextAssembler, context_budget
 from retrieval.search import SearchHit
 
 
-def hit(document: str, index: int, text: str, start: int, *, page: int | None = None, neighbor_of: str | None = None, title: str = "Doc") -> SearchHit:
+def hit(
+    document: str,
+    index: int,
+    text: str,
+    start: int,
+    *,
+    page: int | None = None,
+    neighbor_of: str | None = None,
+    title: str = "Doc",
+) -> SearchHit:
     return SearchHit(
-        chunk_id=f"{document}-{index}", document_id=document, collection="default", title=title, source=f"{document}.pdf",
-        page=page, pages=[page] if page else [], heading="", text=text, score=1.0, chunk_index=index, version=1,
-        char_start=start, char_end=start + len(text), neighbor_of=neighbor_of,
+        chunk_id=f"{document}-{index}",
+        document_id=document,
+        collection="default",
+        title=title,
+        source=f"{document}.pdf",
+        page=page,
+        pages=[page] if page else [],
+        heading="",
+        text=text,
+        score=1.0,
+        chunk_index=index,
+        version=1,
+        char_start=start,
+        char_end=start + len(text),
+        neighbor_of=neighbor_of,
     )
 
 
 def test_sources_are_numbered_with_title_page_and_source_map() -> None:
-    hits = [hit("a", 0, "Alpha text about leave.", 0, page=3, title="Handbook"), hit("b", 5, "Bravo text.", 100, page=7, title="Travel")]
+    hits = [
+        hit("a", 0, "Alpha text about leave.", 0, page=3, title="Handbook"),
+        hit("b", 5, "Bravo text.", 100, page=7, title="Travel"),
+    ]
     context = ContextAssembler().assemble(hits, 1000)
-    assert context.context == "[1] Handbook (a.pdf), p. 3\nAlpha text about leave.\n\n[2] Travel (b.pdf), p. 7\nBravo text."
+    assert (
+        context.context
+        == "[1] Handbook (a.pdf), p. 3\nAlpha text about leave.\n\n[2] Travel (b.pdf), p. 7\nBravo text."
+    )
     assert [(s.n, s.document_id, s.page, s.chunk_ids, s.char_start, s.char_end) for s in context.sources] == [
         (1, "a", 3, ["a-0"], 0, 23),
         (2, "b", 7, ["b-5"], 100, 111),
@@ -45,12 +72,17 @@ def test_neighbours_are_dropped_before_the_hit_is_truncated() -> None:
 
 
 def test_budget_from_a_model_window() -> None:
-    assert context_budget(context_window=8192, system_prompt_tokens=400, history_tokens=1000, answer_tokens=800) == 8192 - 400 - 1000 - 800 - 64
+    assert (
+        context_budget(context_window=8192, system_prompt_tokens=400, history_tokens=1000, answer_tokens=800)
+        == 8192 - 400 - 1000 - 800 - 64
+    )
     assert context_budget(context_window=100, answer_tokens=800) == 0
     assert ContextAssembler().assemble([hit("a", 0, "text", 0)], 0).sources == []
 
 
-_words = st.sampled_from(["leave", "policy", "年假", "规定", "员工", "手册", "Q3", "revenue", "。", "，", ".", "\n", " ", "🙂", "ü"])
+_words = st.sampled_from(
+    ["leave", "policy", "年假", "规定", "员工", "手册", "Q3", "revenue", "。", "，", ".", "\n", " ", "🙂", "ü"]
+)
 _texts = st.lists(_words, min_size=1, max_size=300).map("".join)
 
 

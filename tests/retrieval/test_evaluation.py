@@ -27,12 +27,24 @@ def _dataset(folder: Path) -> Path:
         "p3": ("年假", "员工每年享有十五天带薪年假，可以结转五天。"),
         "p4": ("Canteen", "The canteen serves lunch from noon until two."),
     }
-    queries = {"q1": ("How many days of annual leave?", "p1", "fifteen days"), "q2": ("报销期限是多久", "p2", "thirty days"),
-               "q3": ("年假可以结转几天？", "p3", "五天"), "q4": ("When is lunch served?", "p4", "noon")}
-    (folder / "corpus.jsonl").write_text("\n".join(json.dumps({"id": k, "title": t, "text": x}) for k, (t, x) in passages.items()))
-    (folder / "queries.jsonl").write_text("\n".join(json.dumps({"id": k, "text": q}) for k, (q, _, _) in queries.items()))
-    (folder / "qrels.tsv").write_text("query-id\tcorpus-id\tscore\n" + "".join(f"{k}\t{p}\t1\n" for k, (_, p, _) in queries.items()))
-    (folder / "answers.jsonl").write_text("\n".join(json.dumps({"id": k, "answers": [a]}) for k, (_, _, a) in queries.items()))
+    queries = {
+        "q1": ("How many days of annual leave?", "p1", "fifteen days"),
+        "q2": ("报销期限是多久", "p2", "thirty days"),
+        "q3": ("年假可以结转几天？", "p3", "五天"),
+        "q4": ("When is lunch served?", "p4", "noon"),
+    }
+    (folder / "corpus.jsonl").write_text(
+        "\n".join(json.dumps({"id": k, "title": t, "text": x}) for k, (t, x) in passages.items())
+    )
+    (folder / "queries.jsonl").write_text(
+        "\n".join(json.dumps({"id": k, "text": q}) for k, (q, _, _) in queries.items())
+    )
+    (folder / "qrels.tsv").write_text(
+        "query-id\tcorpus-id\tscore\n" + "".join(f"{k}\t{p}\t1\n" for k, (_, p, _) in queries.items())
+    )
+    (folder / "answers.jsonl").write_text(
+        "\n".join(json.dumps({"id": k, "answers": [a]}) for k, (_, _, a) in queries.items())
+    )
     return folder
 
 

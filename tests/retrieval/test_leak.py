@@ -34,7 +34,13 @@ def two_teams(client: TestClient, admin_key: str) -> dict:
         "hr_editor": key("harry", "editor", ["hr"]),
         "hr_reader": key("hazel", "reader", ["hr"]),
     }
-    secret = upload(client, keys["finance_editor"], "deal.md", f"# Deal\n\n{FINANCE_SECRET}\n\n{FINANCE_SECRET_ZH}\n".encode(), collection="finance")
+    secret = upload(
+        client,
+        keys["finance_editor"],
+        "deal.md",
+        f"# Deal\n\n{FINANCE_SECRET}\n\n{FINANCE_SECRET_ZH}\n".encode(),
+        collection="finance",
+    )
     public = upload(client, keys["hr_editor"], "canteen.md", f"# Canteen\n\n{HR_TEXT}\n".encode(), collection="hr")
     ids = {"secret": secret.json()["document"]["id"], "public": public.json()["document"]["id"]}
     for document_id in ids.values():
@@ -59,7 +65,9 @@ def test_search_never_returns_other_collections(client: TestClient, two_teams: d
     hidden = client.post("/v1/search", json={"query": "x", "collection": "finance", "mode": mode}, headers=reader)
     missing = client.post("/v1/search", json={"query": "x", "collection": "no-such", "mode": mode}, headers=reader)
     assert_error_shape(hidden, 404, "not_found")
-    assert hidden.json()["error"]["message"].replace("finance", "X") == missing.json()["error"]["message"].replace("no-such", "X")
+    assert hidden.json()["error"]["message"].replace("finance", "X") == missing.json()["error"]["message"].replace(
+        "no-such", "X"
+    )
 
 
 def test_dense_scores_do_not_depend_on_hidden_documents(client: TestClient, two_teams: dict, admin_key: str) -> None:
@@ -100,7 +108,11 @@ def test_revoking_a_group_hides_its_chunks_at_once(client: TestClient, two_teams
     finance = bearer(two_teams["keys"]["finance_editor"])
     query = {"query": "Borealis Robotics", "mode": "lexical"}
     assert client.post("/v1/search", json=query, headers=finance).json()["results"]
-    client.patch("/v1/admin/collections/finance", json={"read_groups": ["board"], "write_groups": ["board"]}, headers=bearer(admin_key))
+    client.patch(
+        "/v1/admin/collections/finance",
+        json={"read_groups": ["board"], "write_groups": ["board"]},
+        headers=bearer(admin_key),
+    )
     assert client.post("/v1/search", json=query, headers=finance).json()["results"] == []
     # …and granting hr access makes it visible to hr readers (chunk payloads follow the grant).
     client.patch("/v1/admin/collections/finance", json={"read_groups": ["board", "hr"]}, headers=bearer(admin_key))
@@ -114,7 +126,11 @@ def test_chat_and_citations_never_use_other_collections(client: TestClient, two_
         result = client.post("/v1/chat", json={"message": query}, headers=reader).json()
         assert "Nightingale" not in json.dumps(result) and "夜莺" not in json.dumps(result, ensure_ascii=False)
         assert {c["document_id"] for c in result["citations"]} <= {two_teams["ids"]["public"]}
-        compat = client.post("/v1/chat/completions", json={"model": "knowbase", "messages": [{"role": "user", "content": query}]}, headers=reader)
+        compat = client.post(
+            "/v1/chat/completions",
+            json={"model": "knowbase", "messages": [{"role": "user", "content": query}]},
+            headers=reader,
+        )
         assert "Nightingale" not in compat.text and "夜莺" not in compat.text
         streamed = client.post("/v1/chat", json={"message": query, "stream": True}, headers=reader)
         assert "Nightingale" not in streamed.text and "夜莺" not in streamed.text

@@ -35,9 +35,17 @@ def handbook(client: TestClient, admin_key: str) -> str:
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
-def test_chinese_and_english_questions_find_the_right_chunk(client: TestClient, admin_key: str, handbook: str, mode: str) -> None:
-    for query, expected in [("年假可以结转几天", "结转五天"), ("报销期限", "三十天内"), ("how often rotate passwords", "ninety days")]:
-        results = client.post("/v1/search", json={"query": query, "top_k": 3, "mode": mode}, headers=bearer(admin_key)).json()["results"]
+def test_chinese_and_english_questions_find_the_right_chunk(
+    client: TestClient, admin_key: str, handbook: str, mode: str
+) -> None:
+    for query, expected in [
+        ("年假可以结转几天", "结转五天"),
+        ("报销期限", "三十天内"),
+        ("how often rotate passwords", "ninety days"),
+    ]:
+        results = client.post(
+            "/v1/search", json={"query": query, "top_k": 3, "mode": mode}, headers=bearer(admin_key)
+        ).json()["results"]
         assert results, (mode, query)
         assert expected in results[0]["text"], (mode, query, results[0]["text"])
         assert results[0]["document_id"] == handbook and results[0]["source"] == "handbook.md"
@@ -59,7 +67,9 @@ def test_context_endpoint_budget_from_tokens_or_model(client: TestClient, admin_
     assert 0 < small["tokens"] <= 60 and small["budget"] == 60
     assert small["context"].startswith("[1] 员工手册")
     assert small["sources"][0]["n"] == 1 and small["sources"][0]["document_id"] == handbook
-    by_model = client.post("/v1/context", json={"query": "年假结转", "model": "moonshot-v1-8k"}, headers=bearer(admin_key)).json()
+    by_model = client.post(
+        "/v1/context", json={"query": "年假结转", "model": "moonshot-v1-8k"}, headers=bearer(admin_key)
+    ).json()
     assert by_model["budget"] == 8192 - 400 - 800 - 64
     assert "结转五天" in by_model["context"] and "ninety days" in by_model["context"]  # neighbours fill a big budget
 

@@ -55,7 +55,9 @@ def test_http_reranker_shapes(style: str, reply: object) -> None:
         seen.append(json.loads(request.content))
         return httpx.Response(200, json=reply)
 
-    reranker = HttpReranker("http://rerank.test", style, "m", client=httpx.Client(transport=httpx.MockTransport(handler)))  # type: ignore[arg-type]
+    reranker = HttpReranker(
+        "http://rerank.test", style, "m", client=httpx.Client(transport=httpx.MockTransport(handler))
+    )  # type: ignore[arg-type]
     assert reranker.rerank("q", ["a", "b"]) == [0.1, 0.9]
     assert ("texts" if style == "tei" else "documents") in seen[0]
 
@@ -67,11 +69,24 @@ def test_reranker_failure_keeps_fused_order(tmp_path: Path) -> None:
     store = EdgeVectorStore(tmp_path / "q", 64)
     embedder, lexical = FakeEmbedder(64), LexicalEncoder()
     texts = ["annual leave is fifteen days", "expense claims within thirty days", "annual leave carry over rules"]
-    store.upsert([
-        ChunkRecord(point_id("d", 1, i), embedder.embed_query(t), lexical.encode_document(t),
-                    {"document_id": f"d{i}", "collection_id": "c", "read_groups": ["g"], "version": 1, "chunk_index": i, "text": t})
-        for i, t in enumerate(texts)
-    ])
+    store.upsert(
+        [
+            ChunkRecord(
+                point_id("d", 1, i),
+                embedder.embed_query(t),
+                lexical.encode_document(t),
+                {
+                    "document_id": f"d{i}",
+                    "collection_id": "c",
+                    "read_groups": ["g"],
+                    "version": 1,
+                    "chunk_index": i,
+                    "text": t,
+                },
+            )
+            for i, t in enumerate(texts)
+        ]
+    )
     reranker = HttpReranker("http://rerank.test", client=httpx.Client(transport=httpx.MockTransport(broken)))
     with pytest.raises(ProviderError):
         reranker.rerank("q", ["x"])
@@ -89,7 +104,12 @@ def test_single_pass_selection_equals_the_separate_steps() -> None:
     from retrieval.shaping import select
 
     boiler = "Confidential notice repeated on every page of every report."
-    items = [Item(boiler, f"d{i % 3}", 10 - i) if i % 4 == 0 else Item(f"unique text number {i} about topic {i}", f"d{i % 3}", 10 - i) for i in range(12)]
+    items = [
+        Item(boiler, f"d{i % 3}", 10 - i)
+        if i % 4 == 0
+        else Item(f"unique text number {i} about topic {i}", f"d{i % 3}", 10 - i)
+        for i in range(12)
+    ]
     for k in (1, 3, 5, 12):
         expected = cap_per_document(drop_near_duplicates(items), 2)[:k]
         assert select(items, k, max_per_document=2, dedupe=True) == expected

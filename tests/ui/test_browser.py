@@ -19,15 +19,25 @@ from tests.servers import serve
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 PASSWORD = "admin-pass-123"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install chromium fonts-noto-cjk)")
+        pytest.skip(
+            "Debian's chromium is not installed (make test installs it: apt-get install chromium fonts-noto-cjk)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -49,8 +59,11 @@ class Page:
     """A signed-in tab that fails the test on any console error."""
 
     def __init__(self, browser, url: str, user: str, password: str, viewport=(1280, 800), lang: str = "en") -> None:  # type: ignore[no-untyped-def]
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=lang,
-                                           extra_http_headers={"Accept-Language": lang})
+        self.context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]},
+            locale=lang,
+            extra_http_headers={"Accept-Language": lang},
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
@@ -72,7 +85,9 @@ def _pdf(tmp_path: Path) -> Path:
     if shared.exists():
         return shared
     path = tmp_path / "history.pdf"
-    path.write_bytes(make_pdf([["The typewriter was patented in 1868."], ["Google Docs (2006): cloud-based word processing."]]))
+    path.write_bytes(
+        make_pdf([["The typewriter was patented in 1868."], ["Google Docs (2006): cloud-based word processing."]])
+    )
     return path
 
 
@@ -95,7 +110,9 @@ def test_sign_in_upload_watch_ready_ask_and_open_a_citation(browser, site, tmp_p
     page.click("nav >> text=Chat")
     page.fill("#question", "When was Google Docs introduced?")
     page.press("#question", "Enter")
-    page.wait_for_function("document.querySelector('.msg.assistant .bubble')?.textContent.includes('Google Docs')", timeout=90_000)
+    page.wait_for_function(
+        "document.querySelector('.msg.assistant .bubble')?.textContent.includes('Google Docs')", timeout=90_000
+    )
     page.wait_for_selector(".msg.assistant[data-mode=extractive] .cite")
     assert "without a language model" in page.locator(".msg.assistant .note").inner_text()
     bubble_text = page.locator(".msg.assistant .bubble").inner_text()
@@ -115,9 +132,17 @@ def test_sign_in_upload_watch_ready_ask_and_open_a_citation(browser, site, tmp_p
 
 def test_admin_creates_a_reader_who_cannot_see_another_groups_collection(browser, site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url, headers = site["url"], bearer(site["key"])
-    httpx.post(url + "/v1/admin/collections", json={"name": "finance", "read_groups": ["finance"], "write_groups": ["finance"]}, headers=headers)
-    secret = httpx.post(url + "/v1/documents", files={"file": ("deal.md", b"# Deal\n\nProject Nightingale buys Borealis Robotics.")},
-                        data={"collection": "finance"}, headers=headers).json()["document"]["id"]
+    httpx.post(
+        url + "/v1/admin/collections",
+        json={"name": "finance", "read_groups": ["finance"], "write_groups": ["finance"]},
+        headers=headers,
+    )
+    secret = httpx.post(
+        url + "/v1/documents",
+        files={"file": ("deal.md", b"# Deal\n\nProject Nightingale buys Borealis Robotics.")},
+        data={"collection": "finance"},
+        headers=headers,
+    ).json()["document"]["id"]
     for _ in range(300):
         if httpx.get(f"{url}/v1/documents/{secret}", headers=headers).json()["status"] == "ready":
             break
@@ -161,15 +186,27 @@ def test_admin_creates_a_reader_who_cannot_see_another_groups_collection(browser
 def test_screenshots_of_every_page(browser, site, tmp_path: Path, lang: str, viewport: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     url, headers = site["url"], bearer(site["key"])
-    document = httpx.post(url + "/v1/documents", files={"file": ("handbook.md", "# 员工手册\n\n员工每年享有十五天带薪年假。未休完的年假最多可以结转五天。\n\nEmployees get fifteen days of paid leave.".encode())},
-                          headers=headers).json()["document"]["id"]
+    document = httpx.post(
+        url + "/v1/documents",
+        files={
+            "file": (
+                "handbook.md",
+                "# 员工手册\n\n员工每年享有十五天带薪年假。未休完的年假最多可以结转五天。\n\nEmployees get fifteen days of paid leave.".encode(),
+            )
+        },
+        headers=headers,
+    ).json()["document"]["id"]
     httpx.post(url + "/v1/documents", files={"file": ("empty.txt", b"")}, headers=headers)
     for _ in range(300):
         if httpx.get(f"{url}/v1/documents/{document}", headers=headers).json()["status"] == "ready":
             break
         __import__("time").sleep(0.2)
     name = f"{lang}-{viewport[0]}x{viewport[1]}"
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale=lang, extra_http_headers={"Accept-Language": lang})
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]},
+        locale=lang,
+        extra_http_headers={"Accept-Language": lang},
+    )
     login = context.new_page()
     login.goto(url + "/login")
     login.screenshot(path=str(SHOTS / f"{name}-login.png"))
@@ -181,7 +218,11 @@ def test_screenshots_of_every_page(browser, site, tmp_path: Path, lang: str, vie
     page.locator(".msg.assistant .cite").first.click()
     page.locator("[data-testid=cited-quote]").wait_for()
     page.screenshot(path=str(SHOTS / f"{name}-chat.png"))
-    for section, ready in (("documents", "#document-rows [data-status]"), ("admin", "#key-rows tr"), ("usage", "#chart-day-tokens svg")):
+    for section, ready in (
+        ("documents", "#document-rows [data-status]"),
+        ("admin", "#key-rows tr"),
+        ("usage", "#chart-day-tokens svg"),
+    ):
         page.goto(f"{url}/ui/{section}")
         page.wait_for_selector(ready)
         page.screenshot(path=str(SHOTS / f"{name}-{section}.png"), full_page=True)

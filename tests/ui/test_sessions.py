@@ -9,13 +9,17 @@ from core.types import Role
 from tests.conftest import assert_error_shape
 
 
-def make_user(client: TestClient, name: str, role: Role, password: str = "pass-word-1", groups: list[str] | None = None) -> None:
+def make_user(
+    client: TestClient, name: str, role: Role, password: str = "pass-word-1", groups: list[str] | None = None
+) -> None:
     with client.app.state.runtime.db.session() as session:
         accounts.create_user(session=session, name=name, role=role, password=password, groups=groups or [])
 
 
 def sign_in(client: TestClient, name: str, password: str = "pass-word-1") -> str:
-    response = client.post("/login", data={"username": name, "password": password, "next": "/ui/documents"}, follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": name, "password": password, "next": "/ui/documents"}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"] == "/ui/documents"
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "kb_session=" in cookie
@@ -30,7 +34,12 @@ def test_pages_need_sign_in_and_wrong_passwords_fail(client: TestClient) -> None
     failed = client.post("/login", data={"username": "rose", "password": "wrong-pass"}, follow_redirects=False)
     assert failed.headers["location"].startswith("/login?failed=1")
     assert "kb_session" not in failed.headers.get("set-cookie", "")
-    assert client.post("/login", data={"username": "rose", "password": "x", "next": "//evil.example"}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/login", data={"username": "rose", "password": "x", "next": "//evil.example"}, follow_redirects=False
+        ).status_code
+        == 303
+    )
 
 
 def test_cookie_session_uses_the_api_with_csrf(client: TestClient) -> None:
