@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.deps import get_principal
 from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
@@ -39,7 +40,12 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     install_error_handlers(app)
-    app.add_middleware(UploadLimitMiddleware, limit_bytes=lambda: settings.max_upload_bytes, paths=("/v1/documents",))
+    app.add_middleware(
+        UploadLimitMiddleware,
+        limit_bytes=lambda: settings.max_upload_bytes,
+        paths=("/v1/documents",),
+        authenticate=lambda request: get_principal(request, runtime),
+    )
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
     for module in (health, admin, documents, search, chat, openai_compat, ui_routes):
         app.include_router(module.router)

@@ -5,11 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 EVERYONE_GROUP = "everyone"  # implicit: every user is in it; needs no membership row
 DEFAULT_COLLECTION = "default"
+
+# Size limits of request fields (they appear in the OpenAPI schema as maxLength / maxItems).
+NAME_MAX_CHARS = 120
+PASSWORD_MAX_CHARS = 200
+DESCRIPTION_MAX_CHARS = 2000
+GROUPS_MAX_ITEMS = 100
+ID_MAX_CHARS = 64
+TITLE_MAX_CHARS = 500  # the width of the document title column
+QUERY_MAX_CHARS = 2000  # search/context queries; the embedder sees at most its window anyway
+
+GroupName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_CHARS)]
+GroupNames = Annotated[list[GroupName], Field(max_length=GROUPS_MAX_ITEMS)]
+CollectionName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_CHARS)]
+Password = Annotated[str, Field(min_length=8, max_length=PASSWORD_MAX_CHARS)]
 
 
 class Role(str, Enum):
@@ -48,17 +63,17 @@ class UserPublic(BaseModel):
 
 
 class UserCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120, pattern=r"^[\w.@-]+$")
+    name: str = Field(min_length=1, max_length=NAME_MAX_CHARS, pattern=r"^[\w.@-]+$")
     role: Role = Role.reader
-    groups: list[str] = Field(default_factory=list)
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    groups: GroupNames = Field(default_factory=list)
+    password: Password | None = None
 
 
 class UserUpdate(BaseModel):
     role: Role | None = None
-    groups: list[str] | None = None
+    groups: GroupNames | None = None
     disabled: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: Password | None = None
 
 
 class GroupPublic(BaseModel):
@@ -68,7 +83,7 @@ class GroupPublic(BaseModel):
 
 
 class GroupCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120, pattern=r"^[\w.-]+$")
+    name: str = Field(min_length=1, max_length=NAME_MAX_CHARS, pattern=r"^[\w.-]+$")
 
 
 class KeyPublic(BaseModel):
@@ -88,10 +103,10 @@ class KeyCreated(KeyPublic):
 
 
 class KeyCreate(BaseModel):
-    user: str = Field(min_length=1, max_length=120, pattern=r"^[\w.@-]+$")
+    user: str = Field(min_length=1, max_length=NAME_MAX_CHARS, pattern=r"^[\w.@-]+$")
     role: Role | None = Field(None, description="Role for a new user; changes an existing user's role.")
-    groups: list[str] | None = None
-    name: str = ""
+    groups: GroupNames | None = None
+    name: str = Field("", max_length=NAME_MAX_CHARS)
     monthly_token_budget: int | None = Field(None, gt=0)
 
 
@@ -105,13 +120,13 @@ class CollectionPublic(BaseModel):
 
 
 class CollectionCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=120, pattern=r"^[\w.-]+$")
-    description: str = ""
-    read_groups: list[str] = Field(default_factory=list)
-    write_groups: list[str] = Field(default_factory=list)
+    name: str = Field(min_length=1, max_length=NAME_MAX_CHARS, pattern=r"^[\w.-]+$")
+    description: str = Field("", max_length=DESCRIPTION_MAX_CHARS)
+    read_groups: GroupNames = Field(default_factory=list)
+    write_groups: GroupNames = Field(default_factory=list)
 
 
 class CollectionUpdate(BaseModel):
-    description: str | None = None
-    read_groups: list[str] | None = None
-    write_groups: list[str] | None = None
+    description: str | None = Field(None, max_length=DESCRIPTION_MAX_CHARS)
+    read_groups: GroupNames | None = None
+    write_groups: GroupNames | None = None

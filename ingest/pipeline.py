@@ -20,6 +20,7 @@ import numpy as np
 from core.metadata.embedding_cache import EmbeddingCache
 from core.providers.embeddings import Embedder
 from core.providers.lexical import LexicalEncoder
+from core.types import TITLE_MAX_CHARS
 from core.vectorstore.base import ChunkRecord, StoreFilter, VectorStore, point_id
 from ingest.chunker import Chunk, Chunker
 from ingest.isolation import ParserPool
@@ -104,7 +105,8 @@ class IngestPipeline:
 
         started = time.perf_counter()
         chunks = self.chunker.run(parsed)
-        title = target.title or parsed.title or Path(target.source_name).stem
+        # An extracted title can be any length (a huge first heading); the column holds 500.
+        title = (target.title or parsed.title or Path(target.source_name).stem)[:TITLE_MAX_CHARS]
         self._save_text(target, parsed)
         timings["chunk"] = time.perf_counter() - started
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
@@ -17,14 +17,19 @@ from core.errors import PermissionDenied
 from core.metadata import conversations, usage
 from core.metadata.conversations import ConversationDetail, ConversationPublic, MessagePublic
 from core.providers.moderation import CATEGORIES
+from core.types import ID_MAX_CHARS, NAME_MAX_CHARS, CollectionName
+
+CHAT_MESSAGE_MAX_CHARS = 8000
+MODERATION_MAX_INPUTS = 32
+MODERATION_MAX_CHARS = 32_000
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
 
 class ChatRequest(BaseModel):
-    message: str = Field(min_length=1, max_length=8000)
-    conversation_id: str | None = None
-    collection: str | None = None
+    message: str = Field(min_length=1, max_length=CHAT_MESSAGE_MAX_CHARS)
+    conversation_id: str | None = Field(None, max_length=ID_MAX_CHARS)
+    collection: CollectionName | None = None
     stream: bool = False
 
 
@@ -90,8 +95,11 @@ def feedback(message_id: str, body: FeedbackRequest, runtime: RuntimeDep, princi
 
 
 class ModerationRequest(BaseModel):
-    input: str | list[str]
-    model: str | None = None
+    input: (
+        Annotated[str, Field(max_length=MODERATION_MAX_CHARS)]
+        | Annotated[list[Annotated[str, Field(max_length=MODERATION_MAX_CHARS)]], Field(max_length=MODERATION_MAX_INPUTS)]
+    )
+    model: str | None = Field(None, max_length=NAME_MAX_CHARS)
 
 
 @router.post("/moderations", summary="The content filter, in OpenAI's response shape")

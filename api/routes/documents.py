@@ -14,11 +14,13 @@ from fastapi.responses import FileResponse
 from api.deps import PrincipalDep, RuntimeDep
 from api.runtime import Runtime
 from api.upload_limit import too_large
-from core.types import Principal
+from core.errors import InvalidInput
+from core.types import NAME_MAX_CHARS, TITLE_MAX_CHARS, Principal
 from ingest.schemas import DocumentPage, DocumentPublic, UploadResult
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 _COPY_CHUNK = 1024 * 1024
+FILE_NAME_MAX_CHARS = 255  # what file systems allow
 
 
 def _save_upload(upload: UploadFile, tmp_dir: Path, limit: int) -> tuple[Path, str, int]:
@@ -42,6 +44,12 @@ def _submit(
     runtime: Runtime, principal: Principal, upload: UploadFile, collection: str, title: str | None
 ) -> UploadResult:
     settings = runtime.settings
+    name = upload.filename or "upload"
+    if len(name) > FILE_NAME_MAX_CHARS:
+        raise InvalidInput(
+            f"the file name is longer than {FILE_NAME_MAX_CHARS} characters; rename the file",
+            details={"max_chars": FILE_NAME_MAX_CHARS, "chars": len(name)},
+        )
     temp_path, sha256, size = _save_upload(upload, settings.data_dir / "tmp", settings.max_upload_bytes)
     try:
         with runtime.db.session() as session:
@@ -49,7 +57,7 @@ def _submit(
                 session=session,
                 principal=principal,
                 temp_path=temp_path,
-                source_name=upload.filename or "upload",
+                source_name=name,
                 sha256=sha256,
                 size=size,
                 collection=collection,
@@ -72,8 +80,8 @@ async def upload_document(
     principal: PrincipalDep,
     response: Response,
     file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown or plain text")],
-    collection: Annotated[str, Form()] = "default",
-    title: Annotated[str | None, Form()] = None,
+    collection: Annotated[str, Form(max_length=NAME_MAX_CHARS)] = "default",
+    title: Annotated[str | None, Form(max_length=TITLE_MAX_CHARS)] = None,
 ) -> UploadResult:
     result = await run_in_threadpool(_submit, runtime, principal, file, collection, title)
     if result.duplicate:

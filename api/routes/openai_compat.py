@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
@@ -19,28 +19,41 @@ from pydantic import BaseModel, Field
 
 from api.chat.service import ChatEvent
 from api.deps import PrincipalDep, RuntimeDep
+from api.routes.chat import CHAT_MESSAGE_MAX_CHARS
 from core.errors import InvalidInput
+from core.types import NAME_MAX_CHARS, CollectionName
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 MODEL_ID = "knowbase"
+# History messages may hold long earlier answers; the question itself is held to the /v1/chat limit.
+MESSAGE_MAX_CHARS = 32_000
+MESSAGES_MAX_ITEMS = 100
+CONTENT_PARTS_MAX_ITEMS = 32
+MessageText = Annotated[str, Field(max_length=MESSAGE_MAX_CHARS)]
+
+
+class ContentPart(BaseModel):
+    type: str = Field(max_length=32)
+    text: MessageText | None = None
+    model_config = {"extra": "allow"}  # image_url and the like are accepted and ignored
 
 
 class CompletionMessage(BaseModel):
-    role: str
-    content: str | list[dict[str, Any]] | None = None
+    role: str = Field(max_length=32)
+    content: MessageText | Annotated[list[ContentPart], Field(max_length=CONTENT_PARTS_MAX_ITEMS)] | None = None
 
 
 class CompletionRequest(BaseModel):
-    model: str = MODEL_ID
-    messages: list[CompletionMessage] = Field(min_length=1)
+    model: str = Field(MODEL_ID, max_length=NAME_MAX_CHARS)
+    messages: list[CompletionMessage] = Field(min_length=1, max_length=MESSAGES_MAX_ITEMS)
     stream: bool = False
-    collection: str | None = None  # knowbase extension
+    collection: CollectionName | None = None  # knowbase extension
     model_config = {"extra": "allow"}  # temperature, max_tokens, … are accepted and ignored
 
 
-def _text(content: str | list[dict[str, Any]] | None) -> str:
+def _text(content: str | list[ContentPart] | None) -> str:
     if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if part.get("type") == "text")
+        return "".join(part.text or "" for part in content if part.type == "text")
     return content or ""
 
 
@@ -57,6 +70,11 @@ def chat_completions(body: CompletionRequest, runtime: RuntimeDep, principal: Pr
     messages = [(m.role, _text(m.content)) for m in body.messages]
     if messages[-1][0] != "user" or not messages[-1][1].strip():
         raise InvalidInput("the last message must be a non-empty user message")
+    if len(messages[-1][1]) > CHAT_MESSAGE_MAX_CHARS:
+        raise InvalidInput(
+            f"the question (the last user message) is longer than {CHAT_MESSAGE_MAX_CHARS} characters",
+            details={"max_chars": CHAT_MESSAGE_MAX_CHARS, "chars": len(messages[-1][1])},
+        )
     history = [{"role": r, "content": c} for r, c in messages[:-1] if r in ("user", "assistant") and c]
     service = runtime.chat
     turn = service.start(principal, messages[-1][1], collection=body.collection, history=history)

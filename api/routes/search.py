@@ -8,15 +8,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import PrincipalDep, RuntimeDep
+from core.types import NAME_MAX_CHARS, QUERY_MAX_CHARS, CollectionName
 from retrieval.context import ContextPublic
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(min_length=1, max_length=4000)
+    query: str = Field(min_length=1, max_length=QUERY_MAX_CHARS)
     top_k: int = Field(8, ge=1, le=100)
-    collection: str | None = None
+    collection: CollectionName | None = None
     mode: Literal["hybrid", "dense", "lexical"] | None = None
     fusion: Literal["rrf", "dbsf"] | None = None
 
@@ -42,10 +43,12 @@ class SearchResponse(BaseModel):
 
 
 class ContextRequest(BaseModel):
-    query: str = Field(min_length=1, max_length=4000)
+    query: str = Field(min_length=1, max_length=QUERY_MAX_CHARS)
     max_tokens: int | None = Field(None, ge=1, le=2_000_000, description="Budget for the context; wins over model")
-    model: str | None = Field(None, description="Derive the budget from this model's context window")
-    collection: str | None = None
+    model: str | None = Field(
+        None, max_length=NAME_MAX_CHARS, description="Derive the budget from this model's context window"
+    )
+    collection: CollectionName | None = None
     top_k: int = Field(12, ge=1, le=100)
 
 
