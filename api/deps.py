@@ -34,7 +34,9 @@ def get_session(runtime: RuntimeDep):  # type: ignore[no-untyped-def]
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit runs when the endpoint returns, before the response is sent, so a
+# failed commit answers 500 instead of a 2xx for work that was never stored.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(request: Request, runtime: RuntimeDep) -> Principal:

@@ -16,6 +16,13 @@ from core.errors import KnowbaseError, Unauthorized
 from core.logging import request_id_var
 
 log = logging.getLogger(__name__)
+# Starlette's only words for a multipart body python-multipart could not parse; the commonest cause
+# is a part header over its 4 KiB limit, i.e. a very long file name.
+_MULTIPART_FAILURE = "Invalid multipart data."
+_MULTIPART_MESSAGE = (
+    "the multipart body could not be read: it is malformed or a part header (such as the file name) "
+    "is longer than 4 KiB; file names may have at most 255 characters"
+)
 
 
 def error_response(
@@ -48,6 +55,8 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) else _status_code_name(exc.status_code).replace("_", " ")
     if exc.status_code == 404 and exc.detail == "Not Found":
         message = "no such route"
+    elif exc.status_code == 400 and exc.detail == _MULTIPART_FAILURE:
+        message = _MULTIPART_MESSAGE
     return error_response(exc.status_code, _status_code_name(exc.status_code), message, None, exc.headers)
 
 
