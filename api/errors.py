@@ -66,7 +66,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
         {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
         for err in exc.errors()
     ]
-    first = details[0] if details else {"loc": [], "msg": "invalid request"}
+    # For a union (text or list of texts), pydantic reports every branch; the wrong-type ones say least.
+    telling = [d for d in details if not str(d["type"]).endswith("_type")] or details
+    first = telling[0] if telling else {"loc": [], "msg": "invalid request"}
     where = ".".join(str(p) for p in first["loc"] if p != "body") or "request"
     return error_response(422, "invalid_input", f"{where}: {first['msg']}", details)
 

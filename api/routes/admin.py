@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response
 
 from api.deps import RuntimeDep, SessionDep, require_admin
+from api.pagination import Limit, Offset
 from core.metadata import accounts, collections
 from core.types import (
     CollectionCreate,
@@ -25,8 +26,8 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(req
 
 
 @router.get("/users")
-def list_users(session: SessionDep) -> list[UserPublic]:
-    return accounts.list_users(session=session)
+def list_users(session: SessionDep, limit: Limit = 500, offset: Offset = 0) -> list[UserPublic]:
+    return accounts.list_users(session=session, limit=limit, offset=offset)
 
 
 @router.post("/users", status_code=201)
@@ -53,8 +54,9 @@ def delete_user(name: str, session: SessionDep) -> Response:
 
 
 @router.get("/groups")
-def list_groups(session: SessionDep) -> list[GroupPublic]:
-    return [GroupPublic(id=g.id, name=g.name, members=m) for g, m in accounts.list_groups(session=session)]
+def list_groups(session: SessionDep, limit: Limit = 500, offset: Offset = 0) -> list[GroupPublic]:
+    groups = accounts.list_groups(session=session, limit=limit, offset=offset)
+    return [GroupPublic(id=g.id, name=g.name, members=m) for g, m in groups]
 
 
 @router.post("/groups", status_code=201)
@@ -74,8 +76,8 @@ def delete_group(name: str, session: SessionDep) -> Response:
 
 
 @router.get("/collections")
-def list_collections(session: SessionDep) -> list[CollectionPublic]:
-    return collections.list_collections(session=session)
+def list_collections(session: SessionDep, limit: Limit = 500, offset: Offset = 0) -> list[CollectionPublic]:
+    return collections.list_collections(session=session, limit=limit, offset=offset)
 
 
 @router.post("/collections", status_code=201)
@@ -101,8 +103,8 @@ def delete_collection(name: str, session: SessionDep) -> Response:
 
 
 @router.get("/keys")
-def list_keys(session: SessionDep) -> list[KeyPublic]:
-    return accounts.list_keys(session=session)
+def list_keys(session: SessionDep, limit: Limit = 500, offset: Offset = 0) -> list[KeyPublic]:
+    return accounts.list_keys(session=session, limit=limit, offset=offset)
 
 
 @router.post("/keys", status_code=201, summary="Create a key; the response is the only time it is shown")

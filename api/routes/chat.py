@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from api.chat.service import ChatEvent, ChatResult
 from api.deps import PrincipalDep, RuntimeDep
+from api.pagination import Limit, Offset
 from core.errors import PermissionDenied
 from core.metadata import conversations, usage
 from core.metadata.conversations import ConversationDetail, ConversationPublic, MessagePublic
@@ -61,7 +62,7 @@ def chat(body: ChatRequest, runtime: RuntimeDep, principal: PrincipalDep) -> Cha
 
 @router.get("/conversations")
 def list_conversations(
-    runtime: RuntimeDep, principal: PrincipalDep, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+    runtime: RuntimeDep, principal: PrincipalDep, limit: Limit = 50, offset: Offset = 0
 ) -> list[ConversationPublic]:
     with runtime.db.session() as session:
         return conversations.list_conversations(session=session, user_id=principal.user_id, limit=limit, offset=offset)
@@ -129,7 +130,7 @@ def get_usage(
     group_by: Literal["user", "model", "day"] = "day",
     since: datetime | None = None,
     until: datetime | None = None,
-    user: str | None = None,
+    user: Annotated[str | None, Query(max_length=NAME_MAX_CHARS)] = None,
 ) -> list[usage.UsageRow]:
     user_id = principal.user_id
     if principal.is_admin:

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from api.deps import PrincipalDep, RuntimeDep
+from api.pagination import Limit, Offset
 from api.runtime import Runtime
 from api.upload_limit import too_large
 from core.errors import InvalidInput
@@ -21,6 +22,7 @@ from ingest.schemas import DocumentPage, DocumentPublic, UploadResult
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 _COPY_CHUNK = 1024 * 1024
 FILE_NAME_MAX_CHARS = 255  # what file systems allow
+MAX_TEXT_OFFSET = 1_000_000_000  # character offsets into extracted text (KNOWBASE_MAX_EXTRACTED_CHARS is far less)
 
 
 def _save_upload(upload: UploadFile, tmp_dir: Path, limit: int) -> tuple[Path, str, int]:
@@ -93,11 +95,11 @@ async def upload_document(
 def list_documents(
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    collection: str | None = None,
+    collection: Annotated[str | None, Query(max_length=NAME_MAX_CHARS)] = None,
     status: Annotated[str | None, Query(pattern="^(queued|parsing|embedding|ready|failed)$")] = None,
     q: Annotated[str | None, Query(max_length=200, description="search in titles and file names")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> DocumentPage:
     with runtime.db.session() as session:
         return runtime.documents.list(
@@ -129,8 +131,8 @@ def document_text(
     document_id: str,
     runtime: RuntimeDep,
     principal: PrincipalDep,
-    start: Annotated[int, Query(ge=0)] = 0,
-    end: Annotated[int, Query(ge=0)] = 0,
+    start: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
+    end: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
     window: Annotated[int, Query(ge=0, le=5000)] = 600,
 ) -> dict:
     with runtime.db.session() as session:

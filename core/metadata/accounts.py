@@ -63,10 +63,12 @@ def ensure_groups(*, session: Session, names: list[str]) -> list[Group]:
     return groups
 
 
-def list_groups(*, session: Session) -> list[tuple[Group, list[str]]]:
+def list_groups(
+    *, session: Session, limit: int | None = None, offset: int = 0
+) -> list[tuple[Group, list[str]]]:
     users = session.scalars(select(User)).all()
     result = []
-    for group in session.scalars(select(Group).order_by(Group.name)).all():
+    for group in session.scalars(select(Group).order_by(Group.name).limit(limit).offset(offset)).all():
         result.append((group, sorted(u.name for u in users if group in u.groups)))
     return result
 
@@ -124,8 +126,9 @@ def delete_user(*, session: Session, name: str) -> None:
     session.delete(get_user(session=session, name=name))
 
 
-def list_users(*, session: Session) -> list[UserPublic]:
-    return [_user_public(u) for u in session.scalars(select(User).order_by(User.name)).all()]
+def list_users(*, session: Session, limit: int | None = None, offset: int = 0) -> list[UserPublic]:
+    query = select(User).order_by(User.name).limit(limit).offset(offset)
+    return [_user_public(u) for u in session.scalars(query).all()]
 
 
 def user_public(*, session: Session, name: str) -> UserPublic:
@@ -177,8 +180,10 @@ def create_key(
     return KeyCreated(key=key, **_key_public(row).model_dump())
 
 
-def list_keys(*, session: Session, include_revoked: bool = True) -> list[KeyPublic]:
-    query = select(ApiKey).order_by(ApiKey.created_at)
+def list_keys(
+    *, session: Session, include_revoked: bool = True, limit: int | None = None, offset: int = 0
+) -> list[KeyPublic]:
+    query = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id).limit(limit).offset(offset)
     if not include_revoked:
         query = query.where(ApiKey.revoked_at.is_(None))
     return [_key_public(k) for k in session.scalars(query).all()]

@@ -40,8 +40,9 @@ def collection_public(*, session: Session, name: str) -> CollectionPublic:
     return _public(get_collection(session=session, name=name))
 
 
-def list_collections(*, session: Session) -> list[CollectionPublic]:
-    return [_public(c) for c in session.scalars(select(Collection).order_by(Collection.name)).all()]
+def list_collections(*, session: Session, limit: int | None = None, offset: int = 0) -> list[CollectionPublic]:
+    query = select(Collection).order_by(Collection.name).limit(limit).offset(offset)
+    return [_public(c) for c in session.scalars(query).all()]
 
 
 def create_collection(
