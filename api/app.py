@@ -14,8 +14,10 @@ from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
 from api.runtime import Runtime
+from api.security_headers import SecurityHeadersMiddleware
 from api.upload_limit import UploadLimitMiddleware
 from core.settings import Settings
+from core.throttle import SignInThrottle
 from ui import routes as ui_routes
 
 
@@ -39,6 +41,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.signin_throttle = SignInThrottle(
+        max_per_user=settings.signin_max_failures_per_user,
+        max_per_address=settings.signin_max_failures_per_address,
+        window_s=settings.signin_window_s,
+    )
     install_error_handlers(app)
     app.add_middleware(
         UploadLimitMiddleware,
@@ -46,6 +53,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         paths=("/v1/documents",),
         authenticate=lambda request: get_principal(request, runtime),
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
     for module in (health, admin, documents, search, chat, openai_compat, ui_routes):
         app.include_router(module.router)

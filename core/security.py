@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 
 from core.settings import API_KEY_PREFIX
 
@@ -32,15 +33,30 @@ def hash_password(password: str) -> str:
     return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${encoded}"
 
 
-def verify_password(password: str, stored: str | None) -> bool:
-    if not stored:
-        return False
+_Parsed = tuple[bytes, bytes, int, int, int]  # salt, digest, n, r, p
+
+
+@lru_cache(maxsize=1)
+def _stand_in() -> _Parsed:
+    parsed = _parse(hash_password(secrets.token_urlsafe(16)))
+    assert parsed is not None
+    return parsed
+
+
+def _parse(stored: str | None) -> _Parsed | None:
     try:
-        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+        scheme, n, r, p, salt_b64, digest_b64 = (stored or "").split("$")
+        if scheme != "scrypt":
+            return None
+        return base64.b64decode(salt_b64), base64.b64decode(digest_b64), int(n), int(r), int(p)
     except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=int(n), r=int(r), p=int(p), dklen=len(expected))
-    return hmac.compare_digest(digest, expected)
+        return None
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Always runs scrypt: a missing or unreadable hash (unknown user, user without a password)
+    takes as long as a wrong password, so timing does not tell them apart."""
+    parsed = _parse(stored)
+    salt, expected, n, r, p = parsed if parsed is not None else _stand_in()
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=len(expected))
+    return parsed is not None and hmac.compare_digest(digest, expected)

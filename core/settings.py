@@ -6,6 +6,7 @@ it down (``create_app(settings)``).
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -33,6 +34,13 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     max_upload_mb: float = Field(100, gt=0, description="Largest accepted upload, in MiB.")
     admin_key: SecretStr | None = Field(None, description="Bootstrap admin API key (kb-...).")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For/-Proto are believed.",
+    )
+    signin_max_failures_per_user: int = Field(5, ge=1, description="Failed sign-ins per user name per window.")
+    signin_max_failures_per_address: int = Field(20, ge=1, description="Failed sign-ins per address per window.")
+    signin_window_s: int = Field(900, ge=1, description="The sign-in throttle's window, in seconds.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_json: bool = True
 
@@ -95,6 +103,23 @@ class Settings(BaseSettings):
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as error:
+                raise ValueError(f"'{entry}' is not an IP address or network") from error
         return value
 
     @field_validator("admin_key")

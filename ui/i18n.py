@@ -16,6 +16,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "login.password": ("Password", "密码"),
     "login.submit": ("Sign in", "登录"),
     "login.failed": ("Wrong user name or password.", "用户名或密码错误。"),
+    "login.throttled": (
+        "Too many failed sign-ins. Try again in {} seconds.",
+        "登录失败次数过多，请 {} 秒后再试。",
+    ),
     "chat.new": ("New chat", "新对话"),
     "chat.conversations": ("Conversations", "对话"),
     "chat.empty": ("No conversations yet.", "还没有对话。"),

@@ -4,16 +4,20 @@ same REST API as every other client, authenticated by the session cookie plus a 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.deps import SESSION_COOKIE, RuntimeDep, cookie_session
+from api.proxy import client_address, is_https
 from core.errors import Unauthorized
 from core.metadata import accounts, sessions
 from core.metadata.sessions import SESSION_DAYS
+from core.throttle import SignInThrottle
+from core.types import NAME_MAX_CHARS, PASSWORD_MAX_CHARS
 from ui.i18n import LANGUAGES, choose_language, translations
 
 LANG_COOKIE = "kb_lang"
@@ -48,29 +52,56 @@ def home() -> Response:
     return RedirectResponse("/ui/chat", status_code=303)
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, next: str = "/ui/chat", failed: bool = False) -> Response:
+def _login_page(request: Request, next: str, *, failed: bool = False, retry_after: int = 0) -> Response:
     language = _language(request)
+    context = {
+        "t": translations(language),
+        "lang": language,
+        "next": next,
+        "failed": failed,
+        "retry_after": retry_after,
+        "name_max": NAME_MAX_CHARS,
+        "password_max": PASSWORD_MAX_CHARS,
+    }
+    if not retry_after:
+        return templates.TemplateResponse(request, "login.html", context)
     return templates.TemplateResponse(
-        request, "login.html", {"t": translations(language), "lang": language, "next": next, "failed": failed}
+        request, "login.html", context, status_code=429, headers={"Retry-After": str(retry_after)}
     )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, next: Annotated[str, Query(max_length=2000)] = "/ui/chat", failed: bool = False
+) -> Response:
+    return _login_page(request, next, failed=failed)
 
 
 @router.post("/login")
 def login(
     request: Request,
     runtime: RuntimeDep,
-    username: str = Form(...),
-    password: str = Form(...),
-    next: str = Form("/ui/chat"),
+    username: Annotated[str, Form(max_length=NAME_MAX_CHARS)],
+    password: Annotated[str, Form(max_length=PASSWORD_MAX_CHARS)],
+    next: Annotated[str, Form(max_length=2000)] = "/ui/chat",
 ) -> Response:
     target = next if next.startswith("/") and not next.startswith("//") else "/ui/chat"
+    settings = runtime.settings
+    throttle: SignInThrottle = request.app.state.signin_throttle
+    address = client_address(request, settings.trusted_proxies)
+    # Checked before the password, and by the submitted name: the answer is the same for real and
+    # unknown names, and a correct password does not get through while the name is throttled.
+    wait = throttle.retry_after(username, address)
+    if wait:
+        return _login_page(request, target, retry_after=wait)
     try:
         with runtime.db.session() as session:
             principal = accounts.authenticate_password(session=session, name=username, password=password)
             token, _ = sessions.create_session(session=session, user_id=principal.user_id)
     except Unauthorized:
+        throttle.failed(username, address)
         return RedirectResponse(f"/login?failed=1&next={quote(target)}", status_code=303)
+    throttle.succeeded(username)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -78,7 +109,7 @@ def login(
         max_age=SESSION_DAYS * 86400,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=is_https(request, settings.trusted_proxies),
         path="/",
     )
     return response
@@ -96,12 +127,18 @@ def logout(request: Request, runtime: RuntimeDep, csrf: str = Form("")) -> Respo
 
 
 @router.get("/ui/lang")
-def switch_language(to: str, next: str = "/ui/chat") -> Response:
+def switch_language(
+    request: Request,
+    runtime: RuntimeDep,
+    to: Annotated[str, Query(max_length=16)],
+    next: Annotated[str, Query(max_length=2000)] = "/ui/chat",
+) -> Response:
     response = RedirectResponse(
         next if next.startswith("/") and not next.startswith("//") else "/ui/chat", status_code=303
     )
     if to in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, to, max_age=365 * 86400, samesite="lax", path="/")
+        secure = is_https(request, runtime.settings.trusted_proxies)
+        response.set_cookie(LANG_COOKIE, to, max_age=365 * 86400, samesite="lax", secure=secure, path="/")
     return response
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import RuntimeDep, SessionDep, require_admin
+from api.deps import SESSION_COOKIE, AdminDep, RuntimeDep, SessionDep, require_admin
 from api.pagination import Limit, Offset
-from core.metadata import accounts, collections
+from core.metadata import accounts, collections, sessions
 from core.types import (
     CollectionCreate,
     CollectionPublic,
@@ -42,9 +42,15 @@ def get_user(name: str, session: SessionDep) -> UserPublic:
     return accounts.user_public(session=session, name=name)
 
 
-@router.patch("/users/{name}")
-def update_user(name: str, body: UserUpdate, session: SessionDep) -> UserPublic:
-    return accounts.update_user(session=session, name=name, **body.model_dump(exclude_unset=True))
+@router.patch("/users/{name}", summary="Change a user; a new password ends their other browser sessions")
+def update_user(name: str, body: UserUpdate, session: SessionDep, request: Request, caller: AdminDep) -> UserPublic:
+    token = request.cookies.get(SESSION_COOKIE) if caller.name == name else None
+    return accounts.update_user(
+        session=session,
+        name=name,
+        keep_session_id=sessions.session_id(token) if token else None,
+        **body.model_dump(exclude_unset=True),
+    )
 
 
 @router.delete("/users/{name}", status_code=204)

@@ -98,7 +98,9 @@ def feedback(message_id: str, body: FeedbackRequest, runtime: RuntimeDep, princi
 class ModerationRequest(BaseModel):
     input: (
         Annotated[str, Field(max_length=MODERATION_MAX_CHARS)]
-        | Annotated[list[Annotated[str, Field(max_length=MODERATION_MAX_CHARS)]], Field(max_length=MODERATION_MAX_INPUTS)]
+        | Annotated[
+            list[Annotated[str, Field(max_length=MODERATION_MAX_CHARS)]], Field(max_length=MODERATION_MAX_INPUTS)
+        ]
     )
     model: str | None = Field(None, max_length=NAME_MAX_CHARS)
 

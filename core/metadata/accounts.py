@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from core.metadata.models import ApiKey, Group, User, utcnow
+from core.metadata.models import ApiKey, Group, UiSession, User, utcnow
 from core.security import generate_api_key, hash_api_key, hash_password, key_prefix, verify_password
 from core.types import EVERYONE_GROUP, KeyCreated, KeyPublic, Principal, Role, UserPublic
 
@@ -63,9 +63,7 @@ def ensure_groups(*, session: Session, names: list[str]) -> list[Group]:
     return groups
 
 
-def list_groups(
-    *, session: Session, limit: int | None = None, offset: int = 0
-) -> list[tuple[Group, list[str]]]:
+def list_groups(*, session: Session, limit: int | None = None, offset: int = 0) -> list[tuple[Group, list[str]]]:
     users = session.scalars(select(User)).all()
     result = []
     for group in session.scalars(select(Group).order_by(Group.name).limit(limit).offset(offset)).all():
@@ -108,7 +106,10 @@ def update_user(
     groups: list[str] | None = None,
     disabled: bool | None = None,
     password: str | None = None,
+    keep_session_id: str | None = None,
 ) -> UserPublic:
+    """A new password ends the user's browser sessions, except ``keep_session_id`` (the one that
+    made the change, when users change their own)."""
     user = get_user(session=session, name=name)
     if role is not None:
         user.role = role.value
@@ -118,6 +119,10 @@ def update_user(
         user.disabled = disabled
     if password is not None:
         user.password_hash = hash_password(password)
+        ended = delete(UiSession).where(UiSession.user_id == user.id)
+        if keep_session_id is not None:
+            ended = ended.where(UiSession.id != keep_session_id)
+        session.execute(ended)
     session.flush()
     return _user_public(user)
 
@@ -137,8 +142,8 @@ def user_public(*, session: Session, name: str) -> UserPublic:
 
 def authenticate_password(*, session: Session, name: str, password: str) -> Principal:
     user = session.scalar(select(User).where(User.name == name))
-    # Verify even for unknown users so timing does not reveal which names exist.
-    ok = verify_password(password, user.password_hash if user else hash_password("timing-equaliser"))
+    # verify_password runs scrypt even without a hash, so timing does not reveal which names exist.
+    ok = verify_password(password, user.password_hash if user else None)
     if user is None or not ok or user.disabled:
         raise Unauthorized("wrong user name or password")
     return principal_for(user)

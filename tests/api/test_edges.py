@@ -55,20 +55,22 @@ def test_a_failed_commit_never_answers_2xx(
     assert all(k["user"] != "ghost" for k in client.get("/v1/admin/keys", headers=bearer(admin_key)).json())
 
 
-def _raw_upload(app: Any, headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> tuple[int, dict, bytes, int]:
+def _raw_upload(
+    app: Any, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
+) -> tuple[int, dict[str, str], bytes, int]:
     """Drive the ASGI app directly: (status, headers, body, how many body chunks the server read)."""
     pending = list(chunks)
     reads = 0
-    sent: list[dict] = []
+    sent: list[dict[str, Any]] = []
 
-    async def receive() -> dict:
+    async def receive() -> dict[str, Any]:
         nonlocal reads
         if not pending:
             return {"type": "http.disconnect"}
         reads += 1
         return {"type": "http.request", "body": pending.pop(0), "more_body": bool(pending)}
 
-    async def send(message: dict) -> None:
+    async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
     scope = {

@@ -1,5 +1,7 @@
 // Shared helpers: REST calls with the CSRF header, translation, small DOM utilities.
 "use strict";
+// The page's data comes as a JSON block, not an inline script: the CSP allows scripts from /static only.
+window.KB = JSON.parse(document.getElementById("kb-data").textContent);
 const kb = (() => {
   const t = (key, ...args) => {
     let text = (window.KB && KB.t[key]) || key;
@@ -36,6 +38,7 @@ const kb = (() => {
     const node = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs)) {
       if (key === "class") node.className = value;
+      else if (key === "style") node.style.cssText = value;  // CSSOM: a style attribute would break the CSP
       else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
     }
