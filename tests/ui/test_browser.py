@@ -70,13 +70,18 @@ def test_admin_creates_a_reader_who_cannot_see_another_groups_collection(browser
     admin = Page(browser, url, "admin", PASSWORD)
     page = admin.page
     page.click("nav >> text=Admin")
+    # Groups are picked, never typed: a group exists only after the explicit "new group" action.
+    assert "hr" not in page.locator("#collection-form select[name=read_groups]").inner_text()
+    page.fill("#group-form input[name=name]", "hr")
+    page.click("#group-form button[type=submit]")
+    page.wait_for_selector("#collection-form select[name=read_groups] option[value=hr]", state="attached")
     page.fill("#collection-form input[name=name]", "hr")
-    page.fill("#collection-form input[name=read_groups]", "hr")
+    page.select_option("#collection-form select[name=read_groups]", ["hr"])
     page.click("#collection-form button[type=submit]")
     page.wait_for_selector("#collection-rows tr[data-collection=hr]")
     page.fill("#user-form input[name=name]", "rob")
     page.select_option("#user-form select[name=role]", "reader")
-    page.fill("#user-form input[name=groups]", "hr")
+    page.select_option("#user-form select[name=groups]", ["hr"])
     page.fill("#user-form input[name=password]", "reader-pass-1")
     page.click("#user-form button[type=submit]")
     page.wait_for_selector("#user-rows tr[data-user=rob]")
@@ -84,13 +89,27 @@ def test_admin_creates_a_reader_who_cannot_see_another_groups_collection(browser
     page.click("#key-form button[type=submit]")
     page.wait_for_selector("#new-key:not([hidden])")
     assert page.locator("#new-key-value").inner_text().startswith("kb-")
+    # No deleting or disabling yourself; others can be disabled and get a new password.
+    assert page.locator("#user-rows tr[data-user=admin] [data-action=delete]").count() == 0
+    assert page.locator("#user-rows tr[data-user=admin] [data-action=disable]").count() == 0
+    page.locator("#user-rows tr[data-user=rob] [data-action=disable]").click()
+    page.wait_for_selector("#user-rows tr[data-user=rob] .badge.failed")
+    page.locator("#user-rows tr[data-user=rob] [data-action=disable]").click()
+    page.wait_for_selector("#user-rows tr[data-user=rob] .badge.ready")
+    page.once("dialog", lambda dialog: dialog.accept("reader-pass-2"))
+    page.locator("#user-rows tr[data-user=rob] [data-action=reset-password]").click()
+    page.wait_for_selector("#toast.show")
     admin.close()
 
-    reader = Page(browser, url, "rob", "reader-pass-1")
+    reader = Page(browser, url, "rob", "reader-pass-2")
     page = reader.page
     assert page.locator("nav >> text=Admin").count() == 0
     page.click("nav >> text=Documents")
     page.wait_for_selector("#document-rows tr")
+    # A reader's page offers no drop zone, upload, re-index or delete.
+    page.wait_for_selector("#read-only:not([hidden])")
+    assert page.locator("#dropzone").is_hidden()
+    assert page.locator("#document-rows [data-action]").count() == 0
     assert "deal" not in page.locator("#document-rows").inner_text().lower()
     assert page.locator("#filter-collection option[value=finance]").count() == 0
     page.click("nav >> text=Chat")
