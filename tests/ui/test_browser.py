@@ -164,6 +164,8 @@ def test_screenshots_of_every_page(browser, site, tmp_path: Path, lang: str, vie
         page.goto(f"{url}/ui/{section}")
         page.wait_for_selector(ready)
         page.screenshot(path=str(SHOTS / f"{name}-{section}.png"), full_page=True)
+        # Nothing wider than the screen: no sideways scrolling of the page on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0], section
     html_lang = page.locator("html").get_attribute("lang")
     assert html_lang == lang
     if lang == "zh-CN":

@@ -6,16 +6,18 @@
 
   let groupNames = [];
   // Groups are picked from the existing ones; a new group is only made in the Groups form.
-  function picker(selected, label) {
+  function picker(selected, label, implicit = true) {
     const select = el("select", { multiple: true, class: "group-picker", "aria-label": label, size: Math.min(Math.max(groupNames.length, 2), 4) });
-    for (const name of new Set([...groupNames, ...selected])) select.append(el("option", { value: name, selected: selected.includes(name) }, name));
+    // "everyone" is implicit for collections (every user is in it), pointless as a user's group.
+    for (const name of new Set([...(implicit ? ["everyone"] : []), ...groupNames, ...selected])) select.append(el("option", { value: name, selected: selected.includes(name) }, name));
     return select;
   }
   const picked = (select) => [...select.selectedOptions].map((o) => o.value);
   function fillPickers() {
     for (const select of document.querySelectorAll("form .group-picker")) {
       const keep = picked(select);
-      select.replaceChildren(...groupNames.map((name) => el("option", { value: name, selected: keep.includes(name) }, name)));
+      const names = select.name === "groups" ? groupNames : ["everyone", ...groupNames];
+      select.replaceChildren(...names.map((name) => el("option", { value: name, selected: keep.includes(name) }, name)));
       select.size = Math.min(Math.max(groupNames.length, 2), 4);
     }
   }
@@ -26,7 +28,7 @@
     body.textContent = "";
     for (const user of users) {
       const self = user.name === KB.user.name;
-      const groups = picker(user.groups, `${user.name} ${t("admin.groups")}`);
+      const groups = picker(user.groups, `${user.name} ${t("admin.groups")}`, false);
       const role = el("select", { "aria-label": `${user.name} ${t("admin.role")}` }, ...["reader", "editor", "admin"].map((r) => el("option", { value: r, selected: r === user.role }, r)));
       const actions = el("div", { class: "actions" },
         el("button", { type: "button", onclick: async () => {
