@@ -137,3 +137,14 @@ def admin_page(request: Request, runtime: RuntimeDep) -> Response:
 @router.get("/ui/usage", response_class=HTMLResponse)
 def usage_page(request: Request, runtime: RuntimeDep) -> Response:
     return _page(request, runtime, "usage.html", admin=True)
+
+
+@router.get("/ui/search", response_class=HTMLResponse)
+def search_page(request: Request, runtime: RuntimeDep) -> Response:
+    return _page(request, runtime, "search.html")
+
+
+@router.get("/ui/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, runtime: RuntimeDep, document_id: str) -> Response:
+    # The page only carries the id; the data comes from the API, which checks access.
+    return _page(request, runtime, "document.html", document_id=document_id[:64])

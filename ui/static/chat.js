@@ -123,6 +123,7 @@
     document.getElementById("cite-meta").textContent = citation.source + (citation.page ? " · " + t("cite.page", citation.page) : "");
     const mark = kbMarkdown.passage(document.getElementById("cite-text"), context.before, context.quote, context.after);
     document.getElementById("cite-download").href = `/v1/documents/${citation.document_id}/file`;
+    document.getElementById("cite-open").href = `/ui/documents/${citation.document_id}?start=${citation.start}&end=${citation.end}${citation.page ? `&page=${citation.page}` : ""}`;
     panel.hidden = false;
     layout.classList.add("with-panel");
     panel.focus();

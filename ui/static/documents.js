@@ -43,7 +43,7 @@
             refresh();
           } }, t("docs.delete")));
       rows.append(el("tr", { "data-document": doc.id },
-        el("td", {}, el("div", { class: "doc-title" }, doc.title), el("div", { class: "doc-source" }, doc.source + (doc.version > 1 ? ` · v${doc.version}` : ""))),
+        el("td", {}, el("a", { class: "doc-title", href: `/ui/documents/${doc.id}` }, doc.title), el("div", { class: "doc-source" }, doc.source + (doc.version > 1 ? ` · v${doc.version}` : ""))),
         el("td", { "data-label": label("collection") }, doc.collection),
         statusCell,
         el("td", { class: "num", "data-label": label("chunks") }, doc.chunks || "–"),
