@@ -59,8 +59,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cite.close": ("Close", "关闭"),
     "docs.title": ("Documents", "文档"),
     "docs.drop": (
-        "Drop files here or press to choose (PDF, DOCX, HTML, Markdown, text)",
-        "将文件拖到这里，或点击选择（PDF、DOCX、HTML、Markdown、文本）",
+        "Drop files or folders here, or press to choose (PDF, DOCX, HTML, Markdown, text)",
+        "将文件或文件夹拖到这里，或点击选择（PDF、DOCX、HTML、Markdown、文本）",
     ),
     "docs.search": ("Search titles", "搜索标题"),
     "docs.status": ("Status", "状态"),
@@ -84,6 +84,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs.uploading": ("Uploading", "上传中"),
     "docs.duplicate": ("Already in the library", "文档已存在"),
     "docs.waiting": ("Waiting", "等待上传"),
+    "docs.folder": ("Upload a folder", "上传文件夹"),
     "docs.clear": ("Clear finished", "清除已完成"),
     "docs.read_only": (
         "You can read these documents; uploading needs write access to a collection.",

@@ -4,6 +4,8 @@ keeps the open conversation."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.ui.conftest import PASSWORD, Page, ask
@@ -89,4 +91,24 @@ def test_dark_mode_follows_the_system_and_the_toggle(browser, site) -> None:  # 
     assert page.evaluate(background) == "rgb(245, 247, 251)"
     page.click("#theme-toggle")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    tab.close()
+
+
+def test_folder_upload_keeps_relative_paths_as_titles(browser, site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "policies"
+    (folder / "hr").mkdir(parents=True)
+    (folder / "hr" / "leave.md").write_text("# Leave\n\nFifteen days of paid leave.")
+    (folder / "it.md").write_text("# IT\n\nLaptops are replaced every four years.")
+    tab = Page(browser, site["url"], "admin", PASSWORD)
+    page = tab.page
+    page.goto(site["url"] + "/ui/documents")
+    page.wait_for_selector("#upload-area:not([hidden])")
+    page.set_input_files("#folder", str(folder))
+    page.wait_for_function(
+        "[...document.querySelectorAll('#uploads li')].filter((li) => li.dataset.state === 'done').length === 2",
+        timeout=120_000,
+    )
+    page.wait_for_selector("#document-rows a.doc-title >> text=policies/hr/leave.md")
+    titles = page.locator("#document-rows a.doc-title").all_inner_texts()
+    assert "policies/hr/leave.md" in titles and "policies/it.md" in titles
     tab.close()

@@ -71,12 +71,13 @@
   }
 
   // Queued files wait with an empty bar; two upload at a time.
-  function upload(file) {
+  // A file from a folder keeps its path inside the folder as its title ("policies/hr/leave.md").
+  function upload(file, path = file.webkitRelativePath || "") {
     const bar = el("progress", { max: 100, value: 0, "aria-label": file.name });
     const status = el("span", { class: "muted upload-status" }, t("docs.waiting"));
-    const item = el("li", { "data-file": file.name, "data-state": "waiting" }, el("span", { class: "upload-name" }, file.name), bar, status);
+    const item = el("li", { "data-file": path || file.name, "data-state": "waiting" }, el("span", { class: "upload-name" }, path || file.name), bar, status);
     uploads.prepend(item);
-    waiting.push({ file, item, bar, collection: uploadCollection.value });
+    waiting.push({ file, item, bar, collection: uploadCollection.value, title: path.replace(/^\/+/, "") });
     next();
   }
 
@@ -87,12 +88,13 @@
     }
   }
 
-  function send({ file, item, bar, collection }) {
+  function send({ file, item, bar, collection, title }) {
     item.dataset.state = "uploading";
     item.querySelector(".upload-status").textContent = t("docs.uploading");
     const body = new FormData();
     body.append("file", file);
     if (collection) body.append("collection", collection);
+    if (title) body.append("title", title.slice(0, 500));
     const request = new XMLHttpRequest();
     request.open("POST", "/v1/documents");
     request.setRequestHeader("X-CSRF-Token", KB.csrf);
@@ -143,12 +145,34 @@
   dropzone.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); input.click(); } });
   dropzone.addEventListener("dragover", (event) => { event.preventDefault(); dropzone.classList.add("over"); });
   dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
-  dropzone.addEventListener("drop", (event) => {
+  // Dropped folders are walked (readEntries returns at most 100 entries per call).
+  async function walk(entry, found) {
+    if (entry.isFile) {
+      found.push(await new Promise((resolve, reject) => entry.file((file) => resolve([file, entry.fullPath]), reject)));
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (!batch.length) break;
+        for (const child of batch) await walk(child, found);
+      }
+    }
+    return found;
+  }
+  dropzone.addEventListener("drop", async (event) => {
     event.preventDefault();
     dropzone.classList.remove("over");
-    [...event.dataTransfer.files].forEach(upload);
+    const entries = [...event.dataTransfer.items].map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry());
+    if (!entries.some((entry) => entry && entry.isDirectory)) { [...event.dataTransfer.files].forEach((file) => upload(file)); return; }
+    for (const entry of entries) {
+      if (!entry) continue;
+      for (const [file, path] of await walk(entry, [])) upload(file, entry.isDirectory ? path : "");
+    }
   });
-  input.addEventListener("change", () => { [...input.files].forEach(upload); input.value = ""; });
+  const folder = document.getElementById("folder");
+  document.getElementById("choose-folder").addEventListener("click", () => folder.click());
+  folder.addEventListener("change", () => { [...folder.files].forEach((file) => upload(file)); folder.value = ""; });
+  input.addEventListener("change", () => { [...input.files].forEach((file) => upload(file)); input.value = ""; });
 
   let typing;
   document.getElementById("filter-q").addEventListener("input", (event) => {
