@@ -156,16 +156,23 @@ def test_screenshots_of_every_page(browser, site, tmp_path: Path, lang: str, vie
     page.locator(".msg.assistant .cite").first.click()
     page.locator("[data-testid=cited-quote]").wait_for()
     page.screenshot(path=str(SHOTS / f"{name}-chat.png"))
-    for section, ready in (
-        ("documents", "#document-rows [data-status]"),
-        ("admin", "#key-rows tr"),
-        ("usage", "#chart-day-tokens svg"),
+    for section, path, ready in (
+        ("documents", "documents", "#document-rows [data-status]"),
+        ("document", f"documents/{document}", "#doc-chunks .chunk"),
+        ("search", "search", "#search-results .search-hit"),
+        ("admin", "admin", "#key-rows tr"),
+        ("usage", "usage", "#chart-day-tokens svg"),
     ):
-        page.goto(f"{url}/ui/{section}")
+        page.goto(f"{url}/ui/{path}")
+        if section == "search":
+            page.fill("#search-query", "年假" if lang == "zh-CN" else "paid leave")
+            page.click("#search-form button[type=submit]")
         page.wait_for_selector(ready)
         page.screenshot(path=str(SHOTS / f"{name}-{section}.png"), full_page=True)
         # Nothing wider than the screen: no sideways scrolling of the page on a phone.
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0], section
+        if section == "documents" and viewport[0] < 500:
+            assert page.locator("table.documents thead").is_hidden()  # cards, not a squeezed table
     html_lang = page.locator("html").get_attribute("lang")
     assert html_lang == lang
     if lang == "zh-CN":

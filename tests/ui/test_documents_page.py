@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import PASSWORD, Page, ask
+from tests.ui.conftest import PASSWORD, SHOTS, Page, ask
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.browser]
 
@@ -91,6 +91,8 @@ def test_dark_mode_follows_the_system_and_the_toggle(browser, site) -> None:  # 
     assert page.evaluate(background) == "rgb(245, 247, 251)"
     page.click("#theme-toggle")
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "en-1280x800-documents-dark.png"))
     tab.close()
 
 

@@ -23,7 +23,7 @@
     const response = await api("POST", "/v1/search", body).catch(() => null);
     results.textContent = "";
     if (!response) { summary.textContent = ""; return; }
-    summary.textContent = t("search.summary", response.results.length, response.mode, Math.round(performance.now() - started));
+    summary.textContent = t("search.summary", response.results.length, t(`search.mode.${response.mode}`), Math.round(performance.now() - started));
     for (const hit of response.results) {
       const text = el("div", { class: "md search-text" });
       kbMarkdown.passage(text, "", hit.text, "");
