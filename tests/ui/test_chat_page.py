@@ -101,6 +101,10 @@ def test_stop_regenerate_edit_and_new_chat_while_streaming(browser, llm_site) ->
     page.wait_for_selector(".msg.assistant[data-mode=llm] [data-action=regenerate]")
     assert page.locator(".msg.user").count() == 1
     assert "carries over" in page.locator(".msg.user .bubble").inner_text()
+    page.reload()  # the server forgot the replaced turns as well
+    page.wait_for_selector(".msg.assistant[data-mode=llm] [data-action=regenerate]")
+    assert page.locator(".msg.user").count() == 1 and page.locator(".msg.assistant").count() == 1
+    assert "carries over" in page.locator(".msg.user .bubble").inner_text()
 
     # Stop: the request is aborted, the answer stops growing, the composer is ready again.
     llm.delay, llm.extra = 0.3, 30

@@ -89,9 +89,12 @@
     const lastUser = users[users.length - 1];
     if (!lastUser) return;
     const answer = lastUser.nextElementSibling;
-    const again = (text) => {
+    const again = async (text) => {
       answer?.remove();
       lastUser.remove();
+      setBusy(true);
+      // The server forgets the old turn too, so a reload shows the thread as it is on screen.
+      if (conversationId) await api("POST", `/v1/conversations/${conversationId}/rewind`, { question: lastUser.dataset.question }).catch(() => null);
       ask(text);
     };
     lastUser.append(el("div", { class: "msg-tools turn-action" }, el("button", { type: "button", "data-action": "edit", onclick: () => editQuestion(lastUser, again) }, t("chat.edit"))));
