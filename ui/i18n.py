@@ -91,6 +91,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "你可以阅读这些文档；上传需要知识库的写入权限。",
     ),
     "docs.reason": ("Reason", "原因"),
+    "docs.files": ("Files to upload", "要上传的文件"),
+    "docs.pages": ("Pages of documents", "文档分页"),
     "status.queued": ("Queued", "排队中"),
     "status.parsing": ("Parsing", "解析中"),
     "status.embedding": ("Embedding", "向量化中"),
@@ -222,6 +224,8 @@ REASONS: list[tuple[str, str]] = [
     (r"(timed out|took longer)", "解析超时；文件可能过大"),
     (r"(too large|larger than|exceeds)", "文件太大"),
     (r"(not supported|unsupported)", "不支持此文件类型"),
+    (r"language model failed; answering from the documents", "大模型出错，改为直接摘自文档回答"),
+    (r"blocked by the content policy", "答案因内容规范被拦截"),
 ]
 
 
