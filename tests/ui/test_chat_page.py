@@ -56,18 +56,21 @@ def test_markdown_answer_with_clickable_citations_and_focus_that_returns(browser
     tab.close()
 
 
-def test_composer_stays_on_screen_and_the_thread_follows_unless_scrolled_up(browser, llm_site) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)])
+def test_composer_stays_on_screen_and_the_thread_follows_unless_scrolled_up(browser, llm_site, viewport) -> None:  # type: ignore[no-untyped-def]
     url = llm_site["url"]
     upload_ready(url, llm_site["key"], "handbook.md", HANDBOOK.encode())
-    tab = Page(browser, url, "admin", PASSWORD, viewport=(1280, 800))
+    tab = Page(browser, url, "admin", PASSWORD, viewport=viewport)
     page = tab.page
     for turn in range(6):
         _ask_and_wait(page, f"How many days of paid leave? ({turn})")
     box = page.locator("#question").bounding_box()
-    assert box and box["y"] + box["height"] <= 800, box
+    assert box and box["y"] + box["height"] <= viewport[1], box
     assert page.evaluate("document.scrollingElement.scrollTop") == 0  # the page itself never scrolls
     last = page.locator(".msg.assistant").last.bounding_box()
-    assert last and last["y"] < 800
+    assert last and last["y"] < viewport[1] and last["y"] + last["height"] > 0
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"chat-six-turns-{viewport[0]}x{viewport[1]}.png"))
     # Scrolled up to read: a new streaming answer does not pull the thread down.
     llm_site["llm"].delay, llm_site["llm"].extra = 0.25, 12
     page.fill("#question", "How many days of paid leave? (slow)")
@@ -112,6 +115,7 @@ def test_stop_regenerate_edit_and_new_chat_while_streaming(browser, llm_site) ->
     page.press("#question", "Enter")
     page.wait_for_function("document.querySelector('.msg.assistant:last-child .bubble')?.textContent.includes('Leave')")
     assert page.locator("#send").is_hidden()
+    assert "**" not in page.locator(".msg.assistant").last.inner_text()  # rendered while streaming too
     page.click("#stop")
     page.wait_for_selector(".msg.assistant[data-mode=stopped]")
     stopped = page.locator(".msg.assistant").last.inner_text()

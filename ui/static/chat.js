@@ -199,6 +199,14 @@
     event.currentTarget.setAttribute("aria-expanded", String(open));
   });
 
+  // Mid-stream the text may hold an opened ``` or ** whose end has not arrived; close them for display.
+  function closeOpenMarks(text) {
+    let shown = text;
+    if ((shown.match(/^```/gm) || []).length % 2) shown += "\n```";
+    else if ((shown.match(/\*\*/g) || []).length % 2) shown += "**";
+    return shown;
+  }
+
   async function ask(text) {
     const mine = view;
     const controller = new AbortController();
@@ -217,7 +225,7 @@
       // One markdown render per frame however fast the deltas come.
       if (painting) return;
       painting = true;
-      requestAnimationFrame(() => { painting = false; if (finished) return; kbMarkdown.answer(bubble, answer, [], openCitation); if (shown()) follow(); });
+      requestAnimationFrame(() => { painting = false; if (finished) return; kbMarkdown.answer(bubble, closeOpenMarks(answer), [], openCitation); if (shown()) follow(); });
     };
     try {
       const response = await fetch("/v1/chat", {
