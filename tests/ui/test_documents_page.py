@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.ui.conftest import PASSWORD, SHOTS, Page, ask
+from tests.conftest import bearer
+from tests.ui.conftest import PASSWORD, SHOTS, Page, ask, upload_ready
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.browser]
 
@@ -113,4 +115,36 @@ def test_folder_upload_keeps_relative_paths_as_titles(browser, site, tmp_path: P
     page.wait_for_selector("#document-rows a.doc-title >> text=policies/hr/leave.md")
     titles = page.locator("#document-rows a.doc-title").all_inner_texts()
     assert "policies/hr/leave.md" in titles and "policies/it.md" in titles
+    tab.close()
+
+
+def test_an_editor_manages_only_the_collections_they_may_write(browser, site) -> None:  # type: ignore[no-untyped-def]
+    url, key = site["url"], site["key"]
+    httpx.post(
+        url + "/v1/admin/collections",
+        json={"name": "hr", "read_groups": ["hr"], "write_groups": ["hr"]},
+        headers=bearer(key),
+    )
+    httpx.post(
+        url + "/v1/admin/collections",
+        json={"name": "wiki", "read_groups": ["everyone"], "write_groups": []},
+        headers=bearer(key),
+    )
+    httpx.post(
+        url + "/v1/admin/users",
+        json={"name": "eddie", "role": "editor", "groups": ["hr"], "password": "editor-pass-1"},
+        headers=bearer(key),
+    )
+    shared = upload_ready(url, key, "shared.md", b"# Shared\n\nEveryone reads this.", collection="wiki")
+    own = upload_ready(url, key, "hr.md", b"# HR\n\nOnly HR writes this.", collection="hr")
+    tab = Page(browser, url, "eddie", "editor-pass-1")
+    page = tab.page
+    page.goto(url + "/ui/documents")
+    page.wait_for_selector("#upload-area:not([hidden])")
+    page.wait_for_selector(f"#document-rows tr[data-document='{own}']")
+    assert "wiki" not in page.locator("#upload-collection option").all_inner_texts()
+    assert "hr" in page.locator("#upload-collection option").all_inner_texts()
+    assert page.locator(f"#document-rows tr[data-document='{own}'] [data-action=delete]").count() == 1
+    assert page.locator(f"#document-rows tr[data-document='{own}'] [data-action=reindex]").count() == 1
+    assert page.locator(f"#document-rows tr[data-document='{shared}'] [data-action]").count() == 0
     tab.close()
