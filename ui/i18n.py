@@ -134,6 +134,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin.prompt.password": ("New password for {} (8+ characters):", "为 {} 设置新密码（至少 8 位）："),
     "admin.password_set": ("Password changed", "密码已更改"),
     "admin.you": ("you", "你自己"),
+    "admin.no_groups": (
+        "No groups yet; everyone is in the implicit group “everyone”.",
+        "还没有用户组；所有人都属于隐含的“everyone”组。",
+    ),
     "usage.title": ("Usage", "用量"),
     "usage.tokens_day": ("Tokens per day", "每日 Token"),
     "usage.cost_day": ("Cost per day", "每日费用"),

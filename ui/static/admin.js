@@ -24,6 +24,7 @@
 
   async function loadUsers() {
     const users = await api("GET", "/v1/admin/users");
+    form("user-names").replaceChildren(...users.map((user) => el("option", { value: user.name })));
     const body = form("user-rows");
     body.textContent = "";
     for (const user of users) {
@@ -80,7 +81,8 @@
     fillPickers();
     const body = form("group-rows");
     body.textContent = "";
-    for (const g of groups) body.append(el("tr", {}, el("td", {}, g.name), el("td", {}, g.members.join(", ") || "–")));
+    for (const g of groups) body.append(el("tr", { "data-group": g.name }, el("td", {}, g.name), el("td", {}, g.members.join(", ") || "–")));
+    if (!groups.length) body.append(el("tr", {}, el("td", { colspan: 2, class: "muted" }, t("admin.no_groups"))));
   }
 
   async function loadKeys() {
