@@ -6,7 +6,7 @@ import io
 import logging
 import re
 
-from pypdf import PdfReader
+from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
 from core.errors import ParseError
@@ -25,8 +25,9 @@ def parse_pdf(data: bytes, max_pages: int, max_chars: int) -> ParsedDocument:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                # owner-password-only PDFs open with an empty user password
-                opened = bool(reader.decrypt(""))
+                # Owner-password-only PDFs open with an empty *user* password, as in any viewer. An
+                # empty owner password must not bypass a user password the author set.
+                opened = reader.decrypt("") == PasswordType.USER_PASSWORD
             except (DependencyError, NotImplementedError, FileNotDecryptedError):
                 opened = False
             if not opened:
