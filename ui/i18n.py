@@ -173,7 +173,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "doc.version": ("Version", "版本"),
     "doc.uploader": ("Uploaded by", "上传者"),
     "doc.created": ("Uploaded", "上传时间"),
-    "doc.cited": ("Cited passage", "被引用的段落"),
+    "doc.more": ("Show more chunks", "显示更多分块"),
     "search.intro": (
         "Try retrieval without chatting: the chunks a question would find, ranked, within what you may read.",
         "不经对话直接测试检索：查看一个问题会检索到哪些分块及其排序（仅限你有权阅读的内容）。",

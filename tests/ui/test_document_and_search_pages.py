@@ -53,7 +53,11 @@ def test_document_page_shows_chunks_history_and_the_cited_passage_on_the_pdf_pag
     page.goto(url + "/ui/documents")
     page.click(f"#document-rows tr[data-document='{document}'] a.doc-title")
     page.wait_for_url(f"**/ui/documents/{document}")
-    tab.errors = [e for e in tab.errors if "standardFontDataUrl" not in e]
+    # A document that does not exist (or may not be read) says so, without its id.
+    page.goto(f"{url}/ui/documents/0123456789abcdef0123456789abcdef")
+    page.wait_for_function("document.getElementById('doc-title').textContent.startsWith('Not found')")
+    assert "0123456789abcdef" not in page.locator("main").inner_text()
+    tab.errors = [e for e in tab.errors if "status of 404" not in e]
     tab.close()
 
 

@@ -306,5 +306,6 @@
     for (const c of collections) collection.append(el("option", { value: c.name }, c.name));
   });
   if (conversationId) openConversation(conversationId); else loadConversations();
-  question.focus();
+  // Ready to type at once; not on touch screens, where focusing would throw up the keyboard.
+  if (!matchMedia("(pointer: coarse)").matches) question.focus();
 })();

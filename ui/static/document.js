@@ -29,8 +29,11 @@
       el("td", { class: "num" }, job.attempts))));
   }
 
-  function chunks(list) {
-    document.getElementById("chunk-count").textContent = `(${list.length})`;
+  const PAGE = 200;
+  let shown = 0;
+  function chunks(list, total) {
+    shown += list.length;
+    document.getElementById("chunk-count").textContent = `(${shown < total ? `${shown} / ` : ""}${total})`;
     const target = document.getElementById("doc-chunks");
     for (const chunk of list) {
       const text = el("div", { class: "md chunk-text" });
@@ -47,7 +50,16 @@
       target.append(el("li", { class: hit ? "chunk cited" : "chunk", id: `chunk-${chunk.index}`, "data-page": chunk.page ?? "" },
         el("div", { class: "doc-source" }, `${t("doc.chunk", chunk.index + 1)}${where ? " · " + where : ""} · ${chunk.tokens} tokens`), text));
     }
-    document.querySelector(".chunk.cited")?.scrollIntoView({ block: "center" });
+    document.querySelector(".chunk.cited:not([data-seen])")?.scrollIntoView({ block: "center" });
+    document.querySelectorAll(".chunk.cited").forEach((node) => { node.dataset.seen = "1"; });
+    const more = document.getElementById("more-chunks");
+    more.hidden = shown >= total;
+  }
+
+  // Long documents come in pages of chunks; "Show more" fetches the next one.
+  async function loadChunks(total) {
+    const list = await api("GET", `/v1/documents/${id}/chunks?limit=${PAGE}&offset=${shown}`);
+    chunks(list, total);
   }
 
   // The quote's words, found among the page's text items, get translucent boxes over the canvas.
@@ -107,14 +119,17 @@
     const doc = await api("GET", `/v1/documents/${id}`);
     meta(doc);
     document.title = `${doc.title} · knowbase`;
-    const [history, list, context] = await Promise.all([
+    const [history, context] = await Promise.all([
       api("GET", `/v1/documents/${id}/jobs`),
-      doc.status === "ready" ? api("GET", `/v1/documents/${id}/chunks?limit=500`) : [],
       cited ? api("GET", `/v1/documents/${id}/text?start=${cited.start}&end=${cited.end}&window=0`) : null,
     ]);
     quote = context ? context.quote : "";
     jobs(history);
-    chunks(list);
+    document.getElementById("more-chunks").addEventListener("click", () => loadChunks(doc.chunks));
+    if (doc.status === "ready") await loadChunks(doc.chunks);
     await preview(doc);
-  })();
+  })().catch((error) => {
+    // Not found or not readable: say so instead of "Loading…" forever.
+    document.getElementById("doc-title").textContent = error.message;
+  });
 })();
