@@ -190,7 +190,9 @@ def document_chunks(
     with runtime.db.session() as session:
         document = runtime.documents.get(session=session, principal=principal, document_id=document_id)
     where = StoreFilter(document_ids=[document.id], version=document.version)
-    hits = sorted(runtime.vector_store.fetch(where, limit=offset + limit), key=lambda h: h.payload["chunk_index"])
+    # The store returns points in no particular order: fetch them all, then page by chunk index.
+    everything = runtime.vector_store.fetch(where, limit=max(document.chunks, offset + limit))
+    hits = sorted(everything, key=lambda h: h.payload["chunk_index"])
     return [
         ChunkPublic(
             index=h.payload["chunk_index"],
