@@ -15,6 +15,19 @@ HANDBOOK = (
 )
 
 
+SANITISE = r"""
+() => {
+  const node = document.createElement("div");
+  kbMarkdown.answer(node, [
+    "<img src=x onerror=\"window.pwned = 1\">", "<script>window.pwned = 2</script>",
+    "[click](javascript:window.pwned=3)", "<iframe src=\"https://example.com\"></iframe>",
+    "<span style=\"position:fixed\">x</span>", "![diagram](https://example.com/x.png)",
+  ].join("\n\n"), [], () => {});
+  return node.innerHTML;
+}
+"""
+
+
 def _answers(page) -> int:  # type: ignore[no-untyped-def]
     return int(page.locator(".msg.assistant[data-mode]").count())
 
@@ -53,6 +66,12 @@ def test_markdown_answer_with_clickable_citations_and_focus_that_returns(browser
     page.keyboard.press("Escape")
     assert page.locator("#citation-panel").is_hidden()
     assert page.evaluate("document.activeElement.classList.contains('cite')")
+    # The sanitiser: markup from an answer or a document never runs and never fetches anything.
+    rendered = page.evaluate(SANITISE)
+    assert "<img" not in rendered and "<script" not in rendered and "onerror" not in rendered
+    assert "javascript:" not in rendered and "<iframe" not in rendered and "style=" not in rendered
+    assert 'href="https://example.com/x.png"' in rendered  # an image becomes a link, never loaded
+    assert page.evaluate("window.pwned === undefined")
     tab.close()
 
 
