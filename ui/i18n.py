@@ -56,6 +56,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cite.page": ("page {}", "第 {} 页"),
     "cite.download": ("Download original", "下载原文件"),
     "cite.open": ("Open document", "打开文档"),
+    "cite.sources": ("Sources", "来源"),
     "cite.close": ("Close", "关闭"),
     "docs.title": ("Documents", "文档"),
     "docs.drop": (

@@ -56,6 +56,9 @@ def test_markdown_answer_with_clickable_citations_and_focus_that_returns(browser
     assert bubble.locator(".code-block button.copy-code").count() == 1
     link = bubble.locator("a[href='https://example.com/handbook']")
     assert link.get_attribute("target") == "_blank" and "noopener" in (link.get_attribute("rel") or "")
+    source = page.locator(".msg.assistant .sources .source").first  # titled by document, file beneath
+    assert source.locator(".source-file").inner_text().startswith("handbook.md")
+    assert source.locator(".source-title").inner_text() != "handbook.md"
     cite = bubble.locator("p button.cite").first  # the [1] inside the rendered paragraph
     cite.click()
     quote = page.locator("[data-testid=cited-quote]")

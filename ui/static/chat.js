@@ -60,6 +60,15 @@
     wrapper.dataset.mode = result.mode || "";
     const mode = result.mode;
     if (mode && mode !== "llm") wrapper.append(el("div", { class: `note ${mode}` }, t(`chat.mode.${mode}`)));
+    // Sources under the answer: the document's title, its file name (and page) beneath.
+    const citations = [...new Map((result.citations || []).map((c) => [c.n, c])).values()].sort((a, b) => a.n - b.n);
+    if (citations.length) {
+      wrapper.append(el("ol", { class: "sources", "aria-label": t("cite.sources") }, ...citations.map((c) =>
+        el("li", {}, el("button", { type: "button", class: "source", "data-n": c.n, onclick: (event) => openCitation(c, event.currentTarget) },
+          el("span", { class: "source-n" }, c.n),
+          el("span", { class: "source-text" }, el("span", { class: "source-title" }, c.title),
+            el("span", { class: "source-file" }, c.source + (c.page ? " · " + t("cite.page", c.page) : ""))))))));
+    }
     const messageId = result.message_id || result.id;
     const tools = el("div", { class: "msg-tools" });
     tools.append(el("button", { type: "button", onclick: async () => {
