@@ -72,7 +72,6 @@ const kb = (() => {
     for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
     return node;
   }
-  const splitList = (text) => text.split(/[,，]/).map((s) => s.trim()).filter(Boolean);
   const size = (bytes) => bytes < 1024 ? bytes + " B" : bytes < 1048576 ? (bytes / 1024).toFixed(1) + " KB" : (bytes / 1048576).toFixed(1) + " MB";
   const when = (iso) => new Date(iso.endsWith("Z") || iso.includes("+") ? iso : iso + "Z").toLocaleString(KB.lang);
 
@@ -94,5 +93,18 @@ const kb = (() => {
     link.searchParams.set("next", location.pathname + location.search);
     event.currentTarget.href = link.toString();
   });
-  return { t, api, toast, el, splitList, size, when, reason, errorText };
+  const THUMB = "M2 10h3v10H2zM7 20h9.6a2 2 0 0 0 2-1.6l1.3-6.8A2 2 0 0 0 17.9 9H13l.7-4.2A1.6 1.6 0 0 0 12.1 3L7 9.5z";
+  function thumb(up) {
+    // Inline SVG: emoji fonts are often missing on offline machines.
+    const ns = "http://www.w3.org/2000/svg";
+    const icon = document.createElementNS(ns, "svg");
+    for (const [k, v] of Object.entries({ viewBox: "0 0 22 22", width: "15", height: "15", "aria-hidden": "true" })) icon.setAttribute(k, v);
+    if (!up) icon.setAttribute("transform", "rotate(180)");
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", THUMB);
+    path.setAttribute("fill", "currentColor");
+    icon.append(path);
+    return icon;
+  }
+  return { t, api, toast, el, size, when, reason, errorText, thumb };
 })();

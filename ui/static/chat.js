@@ -1,6 +1,6 @@
 "use strict";
 (() => {
-  const { t, api, el, toast, errorText } = kb;
+  const { t, api, el, toast, errorText, thumb } = kb;
   const messages = document.getElementById("messages");
   const list = document.getElementById("conversations");
   const form = document.getElementById("ask");
@@ -17,20 +17,6 @@
   let streaming = null;  // {controller, view} of the answer being written in this view
   let stick = true;  // follow new text unless the person scrolled up to read
   let opener = null;  // the [n] button that opened the source panel, to give focus back
-
-  const THUMB = "M2 10h3v10H2zM7 20h9.6a2 2 0 0 0 2-1.6l1.3-6.8A2 2 0 0 0 17.9 9H13l.7-4.2A1.6 1.6 0 0 0 12.1 3L7 9.5z";
-  function thumb(up) {
-    // Inline SVG: emoji fonts are often missing on offline machines.
-    const ns = "http://www.w3.org/2000/svg";
-    const icon = document.createElementNS(ns, "svg");
-    for (const [k, v] of Object.entries({ viewBox: "0 0 22 22", width: "15", height: "15", "aria-hidden": "true" })) icon.setAttribute(k, v);
-    if (!up) icon.setAttribute("transform", "rotate(180)");
-    const path = document.createElementNS(ns, "path");
-    path.setAttribute("d", THUMB);
-    path.setAttribute("fill", "currentColor");
-    icon.append(path);
-    return icon;
-  }
 
   const nearBottom = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 48;
   messages.addEventListener("scroll", () => { stick = nearBottom(); });
@@ -208,14 +194,6 @@
     event.currentTarget.setAttribute("aria-expanded", String(open));
   });
 
-  // Mid-stream the text may hold an opened ``` or ** whose end has not arrived; close them for display.
-  function closeOpenMarks(text) {
-    let shown = text;
-    if ((shown.match(/^```/gm) || []).length % 2) shown += "\n```";
-    else if ((shown.match(/\*\*/g) || []).length % 2) shown += "**";
-    return shown;
-  }
-
   async function ask(text) {
     const mine = view;
     const controller = new AbortController();
@@ -234,7 +212,7 @@
       // One markdown render per frame however fast the deltas come.
       if (painting) return;
       painting = true;
-      requestAnimationFrame(() => { painting = false; if (finished) return; kbMarkdown.answer(bubble, closeOpenMarks(answer), [], openCitation); if (shown()) follow(); });
+      requestAnimationFrame(() => { painting = false; if (finished) return; kbMarkdown.answer(bubble, kbMarkdown.partial(answer), [], openCitation); if (shown()) follow(); });
     };
     try {
       const response = await fetch("/v1/chat", {

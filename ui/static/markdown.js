@@ -98,5 +98,12 @@ const kbMarkdown = (() => {
     return first;
   }
 
-  return { answer, passage };
+  // Mid-stream the text may hold an opened ``` or ** whose end has not arrived; close them for display.
+  function partial(text) {
+    if ((text.match(/^```/gm) || []).length % 2) return text + "\n```";
+    if ((text.match(/\*\*/g) || []).length % 2) return text + "**";
+    return text;
+  }
+
+  return { answer, passage, partial };
 })();
