@@ -206,6 +206,7 @@
     const { wrapper, bubble } = addMessage("assistant", "");
     bubble.textContent = t("chat.thinking");
     bubble.classList.add("muted");
+    wrapper.setAttribute("aria-busy", "true");  // screen readers hear the answer once, not every frame
     let answer = "";
     let painting = false, finished = false;
     const paint = () => {
@@ -266,6 +267,7 @@
         wrapper.classList.add("failed");
       }
     } finally {
+      wrapper.removeAttribute("aria-busy");
       if (shown()) {
         streaming = null;
         setBusy(false);
