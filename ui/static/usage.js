@@ -37,7 +37,8 @@
     const top = steps[steps.length - 1];
     const labels = steps.map((v) => format(v));
     const left = 14 + 7 * Math.max(...labels.map((l) => l.length));  // room for the widest label
-    const width = 560, height = 230, bottom = 40, head = 12;
+    // The drawing is as wide as its box, so 12 px labels stay 12 px on a phone.
+    const width = Math.max(300, Math.round(container.clientWidth || 560)), height = 230, bottom = 40, head = 12;
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": container.closest("section")?.querySelector("h2")?.textContent || "" });
     steps.forEach((value, i) => {
       const y = head + (height - head - bottom) * (1 - value / top);
