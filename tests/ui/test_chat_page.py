@@ -119,6 +119,12 @@ def test_stop_regenerate_edit_and_new_chat_while_streaming(browser, llm_site) ->
     assert page.locator(".msg.user").count() == 1
     assert page.locator(".msg.assistant").count() == 1 and llm.requests >= 2
 
+    # Edit, cancelled with Escape: the question is unchanged and focus is back on Edit.
+    page.click("[data-action=edit]")
+    page.press(".edit-question", "Escape")
+    assert page.evaluate("document.activeElement.dataset.action") == "edit"
+    assert page.locator("#citation-panel").is_hidden()
+
     # Edit-and-resend the last question.
     page.click("[data-action=edit]")
     page.fill(".edit-question", "How much leave carries over?")

@@ -108,7 +108,7 @@
     const box = el("div", { class: "edit-box" }, editor, el("div", { class: "msg-tools" },
       el("button", { type: "button", class: "primary", "data-action": "save-edit", onclick: save }, t("chat.edit_send")),
       el("button", { type: "button", onclick: () => cancel() }, t("chat.cancel"))));
-    const cancel = () => { box.replaceWith(bubble); lastTurnTools(); };
+    const cancel = () => { box.replaceWith(bubble); lastTurnTools(); wrapper.querySelector("[data-action=edit]")?.focus(); };
     wrapper.querySelector(".turn-action")?.remove();
     bubble.replaceWith(box);
     editor.focus();
