@@ -41,6 +41,10 @@ def test_sign_in_upload_watch_ready_ask_and_open_a_citation(browser, site, tmp_p
     assert "Google Docs" in highlighted
     assert any(part.strip().lstrip("• ")[:30] in bubble_text for part in page.locator("mark.quote").all_inner_texts())
     assert "page 2" in page.locator("#cite-meta").inner_text()
+    page.wait_for_selector("#cite-preview[data-rendered=true]", timeout=30_000)  # the PDF page, quote boxed
+    assert page.locator("#cite-preview [data-testid=pdf-highlight]").count() >= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "en-1280x800-chat-pdf-source.png"))
     assert page.locator("#cite-download").get_attribute("href").endswith("/file")
     page.keyboard.press("Escape")
     assert page.locator("#citation-panel").is_hidden()

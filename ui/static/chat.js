@@ -126,6 +126,14 @@
     layout.classList.add("with-panel");
     panel.focus();
     mark?.scrollIntoView({ block: "center" });
+    // A PDF source also shows its page, the quote boxed on it.
+    const preview = document.getElementById("cite-preview");
+    preview.hidden = !(citation.page && /\.pdf$/i.test(citation.source));
+    delete preview.dataset.rendered;
+    if (!preview.hidden) {
+      const pdf = await kbPdf.open(citation.document_id);
+      await kbPdf.render(pdf, Math.min(citation.page, pdf.numPages), preview, context.quote);
+    }
   }
 
   function closeCitation() {

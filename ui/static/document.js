@@ -6,7 +6,6 @@
   const id = document.getElementById("document").dataset.document;
   const params = new URLSearchParams(location.search);
   const cited = params.has("start") ? { start: Number(params.get("start")), end: Number(params.get("end")) } : null;
-  const PDFJS = "/static/vendor/pdfjs/";
   let pdf = null, pageNumber = Number(params.get("page")) || 1, quote = "";
 
   function meta(doc) {
@@ -62,57 +61,21 @@
     chunks(list, total);
   }
 
-  // The quote's words, found among the page's text items, get translucent boxes over the canvas.
   async function renderPage() {
-    const page = await pdf.getPage(pageNumber);
-    const canvas = document.getElementById("pdf-canvas");
-    const frame = document.getElementById("pdf-frame");
-    const scale = Math.min(2, Math.max(0.5, (frame.clientWidth || 600) / page.getViewport({ scale: 1 }).width));
-    const viewport = page.getViewport({ scale });
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.floor(viewport.width * ratio);
-    canvas.height = Math.floor(viewport.height * ratio);
-    canvas.style.width = `${viewport.width}px`;
-    canvas.style.height = `${viewport.height}px`;
-    await page.render({ canvas, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null }).promise;
+    await kbPdf.render(pdf, pageNumber, document.getElementById("pdf-frame"), quote);
     document.getElementById("pdf-page-info").textContent = t("docs.page", pageNumber, pdf.numPages);
     document.getElementById("pdf-prev").disabled = pageNumber <= 1;
     document.getElementById("pdf-next").disabled = pageNumber >= pdf.numPages;
-    const marks = document.getElementById("pdf-marks");
-    marks.replaceChildren();
-    marks.style.width = canvas.style.width;
-    marks.style.height = canvas.style.height;
-    if (!quote) return;
-    const squash = (s) => s.replace(/\s+/g, "");
-    const wanted = squash(quote);
-    const content = await page.getTextContent();
-    let joined = "";
-    const spans = content.items.map((item) => { const from = joined.length; joined += squash(item.str); return [from, joined.length, item]; });
-    let at = joined.indexOf(wanted);
-    let length = wanted.length;
-    if (at < 0) { at = joined.indexOf(wanted.slice(0, 40)); length = Math.min(wanted.length, joined.length - at); }
-    if (at < 0) return;
-    for (const [from, to, item] of spans) {
-      if (to <= at || from >= at + length || !item.str.trim()) continue;
-      const [x, y] = viewport.convertToViewportPoint(item.transform[4], item.transform[5]);
-      const height = Math.hypot(item.transform[2], item.transform[3]) * scale;
-      const box = el("span", { class: "pdf-mark", "data-testid": "pdf-highlight" });
-      Object.assign(box.style, { left: `${x}px`, top: `${y - height}px`, width: `${item.width * scale}px`, height: `${height * 1.15}px` });
-      marks.append(box);
-    }
   }
 
   async function preview(doc) {
     if (doc.format !== "pdf" || doc.status !== "ready") return;
     document.getElementById("preview-panel").hidden = false;
-    const pdfjs = await import(PDFJS + "pdf.min.mjs");
-    pdfjs.GlobalWorkerOptions.workerSrc = PDFJS + "pdf.worker.min.mjs";
-    pdf = await pdfjs.getDocument({ url: `/v1/documents/${id}/file`, standardFontDataUrl: PDFJS + "standard_fonts/", isEvalSupported: false }).promise;
+    pdf = await kbPdf.open(id);
     pageNumber = Math.min(Math.max(1, pageNumber), pdf.numPages);
     document.getElementById("pdf-prev").addEventListener("click", () => { pageNumber -= 1; renderPage(); });
     document.getElementById("pdf-next").addEventListener("click", () => { pageNumber += 1; renderPage(); });
     await renderPage();
-    document.getElementById("pdf-frame").dataset.rendered = "true";
   }
 
   (async () => {
