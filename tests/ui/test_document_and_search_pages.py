@@ -30,6 +30,8 @@ def test_document_page_shows_chunks_history_and_the_cited_passage_on_the_pdf_pag
     page = tab.page
     page.goto(f"{url}/ui/documents/{document}?start={hit['char_start']}&end={hit['char_end']}&page={hit['page']}")
     page.wait_for_selector("#doc-meta [data-status=ready]")
+    page.wait_for_selector("#doc-jobs tr")
+    page.wait_for_selector("#doc-chunks .chunk")
     assert page.locator("#doc-jobs tr").count() >= 1
     assert page.locator("#doc-chunks .chunk").count() >= 2
     cited = page.locator("#doc-chunks .chunk.cited")

@@ -36,8 +36,8 @@ const kbPdf = (() => {
     marks.replaceChildren();
     marks.style.width = canvas.style.width;
     marks.style.height = canvas.style.height;
-    frame.dataset.rendered = "true";
-    if (!quote) return 0;
+    const done = (count) => { frame.dataset.rendered = "true"; return count; };  // after the boxes, for tests
+    if (!quote) return done(0);
     const squash = (s) => s.replace(/\s+/g, "");
     const wanted = squash(quote);
     const content = await page.getTextContent();
@@ -46,7 +46,7 @@ const kbPdf = (() => {
     let at = joined.indexOf(wanted);
     let length = wanted.length;
     if (at < 0) { at = joined.indexOf(wanted.slice(0, 40)); length = Math.min(wanted.length, joined.length - at); }
-    if (at < 0) return 0;
+    if (at < 0) return done(0);
     let first = null;
     for (const [from, to, item] of spans) {
       if (to <= at || from >= at + length || !item.str.trim()) continue;
@@ -59,7 +59,7 @@ const kbPdf = (() => {
     }
     // Scroll the page's own box, never the panel or window around it.
     if (first) frame.scrollTop = Math.max(0, first.offsetTop - frame.clientHeight / 2);
-    return marks.childElementCount;
+    return done(marks.childElementCount);
   }
 
   return { open, render };
