@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from starlette.routing import Route
 
 from api.app import create_app
 from core.metadata import accounts
+from core.settings import Settings
 from tests.conftest import CORPUS, bearer
 from tests.factories import make_pdf
 from tests.servers import serve
@@ -39,7 +41,7 @@ PASSWORD = "admin-pass-123"
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
+def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(
             "Debian's chromium is not installed (make test installs it: apt-get install chromium fonts-noto-cjk)"
@@ -53,7 +55,7 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def site(settings, admin_key: str) -> Iterator[dict]:  # type: ignore[no-untyped-def]
+def site(settings: Settings, admin_key: str) -> Iterator[dict[str, Any]]:
     app = create_app(settings)
     with serve(app) as url:
         with app.state.runtime.db.session() as session:
@@ -144,7 +146,7 @@ class SlowLLM:
             self.requests += 1
             pieces = self.answer()
 
-            async def events():  # type: ignore[no-untyped-def]
+            async def events() -> AsyncIterator[str]:
                 for piece in pieces:
                     chunk = {"id": "x", "model": "fake-model", "choices": [{"index": 0, "delta": {"content": piece}}]}
                     yield f"data: {json.dumps(chunk)}\n\n"
@@ -171,7 +173,7 @@ def slow_llm() -> Iterator[SlowLLM]:
 
 
 @pytest.fixture
-def llm_site(settings, admin_key: str, slow_llm: SlowLLM) -> Iterator[dict]:  # type: ignore[no-untyped-def]
+def llm_site(settings: Settings, admin_key: str, slow_llm: SlowLLM) -> Iterator[dict[str, Any]]:
     configured = settings.model_copy(
         update={"llm_base_url": slow_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 30.0}
     )

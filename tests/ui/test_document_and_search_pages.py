@@ -14,9 +14,9 @@ from tests.ui.conftest import PASSWORD, SHOTS, Page, pdf_file, upload_ready
 pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.browser]
 
 
-def test_document_page_shows_chunks_history_and_the_cited_passage_on_the_pdf_page(
+def test_document_page_shows_chunks_history_and_the_cited_passage_on_the_pdf_page(  # type: ignore[no-untyped-def]
     browser, site, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url, key = site["url"], site["key"]
     path = pdf_file(tmp_path)
     document = upload_ready(url, key, path.name, path.read_bytes())
