@@ -3,7 +3,7 @@
 // preview (vendored pdf.js) with the cited passage (?start=&end=&page=) highlighted.
 (() => {
   const { t, api, el, size, when, reason } = kb;
-  const id = document.getElementById("document").dataset.document;
+  const id = encodeURIComponent(document.getElementById("document").dataset.document);
   const params = new URLSearchParams(location.search);
   const cited = params.has("start") ? { start: Number(params.get("start")), end: Number(params.get("end")) } : null;
   let pdf = null, pageNumber = Number(params.get("page")) || 1, quote = "";
