@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
 
 from core.access import readable_groups_of
 from core.errors import KnowbaseError, ProviderError
@@ -148,11 +149,12 @@ class IngestionWorker:
             for job in session.scalars(
                 select(IngestionJob).where(IngestionJob.status == "queued").order_by(IngestionJob.created_at).limit(5)
             ):
-                taken = session.execute(
+                claimed: CursorResult[tuple[()]] = session.execute(  # type: ignore[assignment]
                     update(IngestionJob)
                     .where(IngestionJob.id == job.id, IngestionJob.status == "queued")
                     .values(status="parsing", started_at=utcnow(), attempts=IngestionJob.attempts + 1)
-                ).rowcount
+                )
+                taken = claimed.rowcount
                 if not taken:
                     continue  # another worker got it
                 document = session.get(Document, job.document_id)
@@ -198,7 +200,7 @@ class IngestionWorker:
             job = session.get(IngestionJob, job_id)
             document = session.get(Document, target.document_id)
             current = document is not None and document.version == target.version
-            if current:
+            if current and document is not None:
                 document.title = outcome.title
                 document.pages, document.chunk_count, document.token_count = (
                     outcome.pages,
@@ -226,8 +228,8 @@ class IngestionWorker:
 
     @staticmethod
     def _finish(
-        session, job: IngestionJob | None, document: Document | None, status: str, reason: str | None = None
-    ) -> None:  # type: ignore[no-untyped-def]
+        session: Session, job: IngestionJob | None, document: Document | None, status: str, reason: str | None = None
+    ) -> None:
         if job is not None:
             job.status, job.error, job.finished_at = status, reason, utcnow()
         if document is not None:

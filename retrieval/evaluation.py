@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 _SPACE = re.compile(r"\s+")
 
@@ -18,13 +19,13 @@ _SPACE = re.compile(r"\s+")
 @dataclass
 class Dataset:
     name: str
-    corpus: list[dict]
-    queries: list[dict]
+    corpus: list[dict[str, Any]]
+    queries: list[dict[str, Any]]
     qrels: dict[str, dict[str, int]]
     answers: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _jsonl(path: Path) -> list[dict]:
+def _jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 

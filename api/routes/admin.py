@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import SESSION_COOKIE, AdminDep, RuntimeDep, SessionDep, require_admin
+from api.deps import SESSION_COOKIE, AdminDep, PrincipalDep, RuntimeDep, SessionDep, require_admin
 from api.pagination import Limit, Offset
+from core.errors import Conflict
 from core.metadata import accounts, collections, sessions
 from core.types import (
     CollectionCreate,
@@ -54,7 +55,10 @@ def update_user(name: str, body: UserUpdate, session: SessionDep, request: Reque
 
 
 @router.delete("/users/{name}", status_code=204)
-def delete_user(name: str, session: SessionDep) -> Response:
+def delete_user(name: str, session: SessionDep, principal: PrincipalDep) -> Response:
+    if name == principal.name:
+        # An admin deleting themselves could leave the server without anyone able to administer it.
+        raise Conflict("you cannot delete your own account; ask another admin")
     accounts.delete_user(session=session, name=name)
     return Response(status_code=204)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -27,7 +29,7 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
 
 
 @router.get("/v1/collections", summary="Collections the caller may read, and whether they may write them")
-def my_collections(principal: PrincipalDep, runtime: RuntimeDep) -> list[dict]:
+def my_collections(principal: PrincipalDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
     from core.access import can_write, readable_collections

@@ -6,7 +6,7 @@ import io
 import logging
 import re
 
-from pypdf import PdfReader
+from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
 from core.errors import ParseError
@@ -25,9 +25,11 @@ def parse_pdf(data: bytes, max_pages: int, max_chars: int) -> ParsedDocument:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")  # owner-password-only PDFs open with an empty user password
+                # Owner-password-only PDFs open with an empty *user* password, as in any viewer. An
+                # empty owner password must not bypass a user password the author set.
+                opened = reader.decrypt("") == PasswordType.USER_PASSWORD
             except (DependencyError, NotImplementedError, FileNotDecryptedError):
-                opened = 0
+                opened = False
             if not opened:
                 raise ParseError("the PDF is password-protected; upload a copy without a password")
         page_count = len(reader.pages)
@@ -69,7 +71,8 @@ def _paragraphs(raw: str) -> list[str]:
     lines = [line.rstrip() for line in raw.replace("\r", "\n").split("\n")]
     widths = sorted(len(line) for line in lines if line.strip())
     full_width = widths[int(len(widths) * 0.8)] if widths else 0
-    paragraphs, current = [], []
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
     for line in lines:
         if not line.strip():
             if current:
@@ -87,7 +90,7 @@ def _paragraphs(raw: str) -> list[str]:
 
 def _title(reader: PdfReader) -> str | None:
     try:
-        title = (reader.metadata or {}).get("/Title")
+        title = reader.metadata.get("/Title") if reader.metadata else None
     except Exception:  # noqa: BLE001 - broken metadata must not fail the document
         return None
     title = str(title).strip() if title else ""
