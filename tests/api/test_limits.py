@@ -67,7 +67,8 @@ def test_every_list_endpoint_refuses_out_of_range_paging(client: TestClient, adm
         for query in ({"offset": 10**30}, {"limit": -1}, {"limit": 10**30}, {"offset": -1}, {"limit": 0}):
             response = client.get(path, params=query, headers=bearer(admin_key))
             assert_error_shape(response, 422, "invalid_input")
-        assert client.get(path, params={"offset": 10**9, "limit": 1}, headers=bearer(admin_key)).status_code == 200
+        if "{" not in path:  # an in-range page of a top-level list is fine, even past the end
+            assert client.get(path, params={"offset": 10**6, "limit": 1}, headers=bearer(admin_key)).status_code == 200
 
 
 def test_an_oversized_completion_is_refused_at_once(client: TestClient, admin_key: str) -> None:

