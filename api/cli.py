@@ -81,7 +81,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     info = write_server_info(settings)  # lets `knowbase ingest` hand files to this server
     print(f"knowbase serving on http://{settings.host}:{settings.port} (data in {settings.data_dir})", flush=True)
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+        # proxy_headers off: X-Forwarded-* are read by knowbase itself, only from KNOWBASE_TRUSTED_PROXIES.
+        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False, proxy_headers=False)
     finally:
         info.unlink(missing_ok=True)
     return 0
