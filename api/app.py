@@ -15,7 +15,7 @@ from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
 from api.runtime import Runtime
 from api.security_headers import SecurityHeadersMiddleware
-from api.upload_limit import UploadLimitMiddleware
+from api.upload_limit import BodyLimitMiddleware
 from core.settings import Settings
 from core.throttle import SignInThrottle
 from ui import routes as ui_routes
@@ -48,9 +48,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(
-        UploadLimitMiddleware,
-        limit_bytes=lambda: settings.max_upload_bytes,
-        paths=("/v1/documents",),
+        BodyLimitMiddleware,
+        upload_limit_bytes=lambda: settings.max_upload_bytes,
+        upload_paths=("/v1/documents",),
         authenticate=lambda request: get_principal(request, runtime),
     )
     app.add_middleware(SecurityHeadersMiddleware)

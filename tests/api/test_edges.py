@@ -55,8 +55,8 @@ def test_a_failed_commit_never_answers_2xx(
     assert all(k["user"] != "ghost" for k in client.get("/v1/admin/keys", headers=bearer(admin_key)).json())
 
 
-def _raw_upload(
-    app: Any, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
+def _raw_post(
+    app: Any, headers: list[tuple[bytes, bytes]], chunks: list[bytes], path: str = "/v1/documents"
 ) -> tuple[int, dict[str, str], bytes, int]:
     """Drive the ASGI app directly: (status, headers, body, how many body chunks the server read)."""
     pending = list(chunks)
@@ -79,8 +79,8 @@ def _raw_upload(
         "http_version": "1.1",
         "method": "POST",
         "scheme": "http",
-        "path": "/v1/documents",
-        "raw_path": b"/v1/documents",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "headers": [(b"host", b"testserver"), *headers],
@@ -108,7 +108,7 @@ def test_anonymous_upload_is_refused_before_the_body_is_read(client: TestClient)
     content_type, chunks = _multipart("big.txt", 100, b"a" * 1024 * 1024)  # 100 MiB
     declared = str(sum(len(c) for c in chunks)).encode()
     headers = [(b"content-type", content_type), (b"content-length", declared)]
-    status, response_headers, body, reads = _raw_upload(client.app, headers, chunks)
+    status, response_headers, body, reads = _raw_post(client.app, headers, chunks)
     assert status == 401 and reads == 0
     assert response_headers["www-authenticate"] == "Bearer"
     assert b'"code":"unauthorized"' in body
@@ -119,7 +119,7 @@ def test_chunked_oversized_upload_gets_413_in_our_shape(settings: Settings, admi
     with TestClient(create_app(small)) as client:
         content_type, chunks = _multipart("big.txt", 3, b"a" * 1024 * 1024)  # no Content-Length
         headers = [(b"content-type", content_type), (b"authorization", f"Bearer {admin_key}".encode())]
-        status, _, body, reads = _raw_upload(client.app, headers, chunks)
+        status, _, body, reads = _raw_post(client.app, headers, chunks)
         assert status == 413 and reads < len(chunks)
         assert b'"code":"payload_too_large"' in body and b"MiB" in body
         assert client.get("/v1/documents", headers=bearer(admin_key)).json()["total"] == 0
@@ -136,3 +136,14 @@ def test_overlong_file_names_and_titles_get_422(client: TestClient, admin_key: s
     response = client.post("/v1/documents", files=files, data={"title": "t" * 501}, headers=bearer(admin_key))
     assert_error_shape(response, 422, "invalid_input")
     assert client.get("/v1/documents", headers=bearer(admin_key)).json()["total"] == 0
+
+
+def test_every_other_body_is_capped_too(client: TestClient, admin_key: str) -> None:
+    auth = (b"authorization", f"Bearer {admin_key}".encode())
+    json_type = (b"content-type", b"application/json")
+    chunks = [b'{"query": "'] + [b"a" * 1024 * 1024] * 17 + [b'"}']
+    status, _, body, reads = _raw_post(client.app, [json_type, auth], chunks, path="/v1/search")
+    assert status == 413 and reads < len(chunks) and b'"code":"payload_too_large"' in body
+    declared = (b"content-length", str(sum(len(c) for c in chunks)).encode())
+    status, _, body, reads = _raw_post(client.app, [json_type, auth, declared], chunks, path="/v1/search")
+    assert status == 413 and reads == 0
