@@ -66,11 +66,16 @@ def site(settings: Settings, admin_key: str) -> Iterator[dict[str, Any]]:
 class Page:
     """A signed-in tab that fails the test on any console error."""
 
-    def __init__(self, browser, url: str, user: str, password: str, viewport=(1280, 800), lang: str = "en") -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, browser, url: str, user: str, password: str, viewport=(1280, 800), lang: str = "en", enforce_csp=False
+    ) -> None:
+        # Playwright's wait_for_function evaluates its predicate with eval(), which the server's CSP
+        # forbids; tests/ui/test_csp.py enforces the policy on every page instead.
         self.context = browser.new_context(
             viewport={"width": viewport[0], "height": viewport[1]},
             locale=lang,
             extra_http_headers={"Accept-Language": lang},
+            bypass_csp=not enforce_csp,
         )
         self.page = self.context.new_page()
         self.errors: list[str] = []

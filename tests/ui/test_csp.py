@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from api.security_headers import CONTENT_SECURITY_POLICY
 from tests.ui.conftest import PASSWORD, Page, ask, pdf_file, upload_ready
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.browser]
-POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 TEMPLATES = Path(__file__).resolve().parents[2] / "ui" / "templates"
 
 
@@ -30,17 +30,11 @@ def test_every_page_runs_under_a_strict_policy(browser, site, tmp_path: Path) ->
     url = site["url"]
     path = pdf_file(tmp_path)
     document = upload_ready(url, site["key"], path.name, path.read_bytes())
-    tab = Page(browser, url, "admin", PASSWORD)
+    tab = Page(browser, url, "admin", PASSWORD, enforce_csp=True)
     violations: list[str] = []
     tab.page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-
-    def with_policy(route) -> None:  # type: ignore[no-untyped-def]
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": POLICY})
-
-    tab.context.route(re.compile(r".*/(ui/.*|login.*)$"), with_policy)
     page = tab.page
-    page.goto(url + "/ui/chat")
+    assert page.goto(url + "/ui/chat").headers["content-security-policy"] == CONTENT_SECURITY_POLICY  # type: ignore[union-attr]
     ask(page, "When was Google Docs introduced?")
     page.locator(".msg.assistant .cite").first.click()
     page.locator("[data-testid=cited-quote]").wait_for()
