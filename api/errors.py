@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.security_headers import SECURITY_HEADERS
 from core.errors import KnowbaseError, Unauthorized
 from core.logging import request_id_var
 
@@ -82,7 +83,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         "internal_error",
         "internal server error; the request id identifies it in the logs",
         {"request_id": request_id},
-        {"x-request-id": request_id} if request_id else None,
+        {**SECURITY_HEADERS, "x-request-id": request_id} if request_id else SECURITY_HEADERS,
     )
 
 

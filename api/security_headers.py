@@ -19,6 +19,8 @@ _ALWAYS = [
     (b"referrer-policy", b"same-origin"),
 ]
 _CSP = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
+# For the last-resort 500 handler, which Starlette runs outside every middleware.
+SECURITY_HEADERS = {name.decode(): value.decode() for name, value in [*_ALWAYS, _CSP]}
 _CDN_PAGES = ("/docs", "/redoc")
 
 

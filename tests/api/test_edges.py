@@ -52,6 +52,7 @@ def test_a_failed_commit_never_answers_2xx(
         event.remove(Session, "before_commit", refuse)
     error = assert_error_shape(response, 500, "internal_error")
     assert "kb-" not in response.text and error["details"]["request_id"]
+    assert response.headers["x-frame-options"] == "DENY"  # even from the last-resort handler
     assert all(k["user"] != "ghost" for k in client.get("/v1/admin/keys", headers=bearer(admin_key)).json())
 
 
