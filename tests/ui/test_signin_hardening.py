@@ -173,3 +173,26 @@ def test_pages_have_no_inline_scripts(client: TestClient) -> None:
             ' src="/static/' in s.split(">")[0] or 'type="application/json"' in s.split(">")[0] for s in scripts
         )
         assert " style=" not in html and " on" + "click=" not in html
+
+
+def test_the_address_throttle_uses_forwarded_addresses_only_from_trusted_proxies(settings: Settings) -> None:
+    tight = settings.model_copy(update={"signin_max_failures_per_address": 3, "trusted_proxies": ["127.0.0.1"]})
+    app = create_app(tight)
+
+    def attempts(client: TestClient, forwarded_for: str, count: int) -> list[int]:
+        return [
+            client.post(
+                "/login",
+                data={"username": f"guess-{forwarded_for}-{i}", "password": "wrong-password"},
+                headers={"X-Forwarded-For": forwarded_for},
+                follow_redirects=False,
+            ).status_code
+            for i in range(count)
+        ]
+
+    with TestClient(app, client=("127.0.0.1", 5)) as behind_proxy:
+        assert attempts(behind_proxy, "198.51.100.1", 4) == [303, 303, 303, 429]
+        assert attempts(behind_proxy, "198.51.100.2", 1) == [303]  # another browser behind the proxy
+    with TestClient(app, client=("192.0.2.9", 5)) as direct:
+        # Not a trusted proxy: a forged X-Forwarded-For does not dodge the throttle.
+        assert [attempts(direct, f"203.0.113.{i}", 1)[0] for i in range(4)] == [303, 303, 303, 429]
