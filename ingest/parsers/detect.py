@@ -46,7 +46,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
     for signature, description in _SIGNATURES:
         if head.startswith(signature):
             raise UnsupportedMediaType(f"unsupported file type: this is {description}")
-    text = decode_text(data)  # raises UnsupportedMediaType for binary content
+    text = decode_text(data)  # binary: UnsupportedMediaType; undecodable text: ParseError
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix in _HTML_EXTENSIONS or _HTML_START.match(text[:2048].encode("utf-8", "ignore")):
         return "html"
