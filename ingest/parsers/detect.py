@@ -33,7 +33,7 @@ _SIGNATURES: list[tuple[bytes, str]] = [
 def detect_format(data: bytes, filename: str = "") -> str:
     """Return ``pdf``, ``docx``, ``html``, ``markdown`` or ``text``.
 
-    :raises ParseError: the file is empty.
+    :raises ParseError: the file is empty, or text whose encoding cannot be told with confidence.
     :raises UnsupportedMediaType: the content is of a kind knowbase does not read (says which).
     """
     if not data.strip():
