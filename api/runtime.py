@@ -14,6 +14,7 @@ from api.chat.service import ChatService
 from core.metadata.bootstrap import BootstrapResult, bootstrap
 from core.metadata.db import Database
 from core.metadata.embedding_cache import EmbeddingCache
+from core.metadata.lexical_stats import LexicalStatistics, ensure_lexical_statistics
 from core.providers.embeddings import Embedder, create_embedder
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import ChatModel, OpenAICompatibleChat
@@ -75,7 +76,14 @@ class Runtime:
         with self._lock:
             store = create_vector_store(self.settings)
             store.ensure_collection()
+            self.bootstrap()
+            ensure_lexical_statistics(self.db, store)
             return store
+
+    @cached_property
+    def lexical_statistics(self) -> LexicalStatistics:
+        self.vector_store  # noqa: B018 - checked against the store (and rebuilt if needed) on first use
+        return LexicalStatistics(self.db)
 
     @cached_property
     def parser(self) -> ParserPool:
@@ -89,6 +97,7 @@ class Runtime:
                 lexical=self.lexical,
                 store=self.vector_store,
                 cache=EmbeddingCache(self.db),
+                statistics=self.lexical_statistics,
                 chunker=Chunker(self.settings.chunk_tokens, self.settings.chunk_overlap_tokens),
                 parser=self.parser,
                 texts_dir=self.settings.data_dir / "texts",
@@ -115,7 +124,13 @@ class Runtime:
         if settings.reranker_url:
             key = settings.reranker_api_key.get_secret_value() if settings.reranker_api_key else None
             reranker = HttpReranker(settings.reranker_url, settings.reranker_style, settings.reranker_model, key)
-        retriever = Retriever(embedder=self.embedder, lexical=self.lexical, store=self.vector_store, reranker=reranker)
+        retriever = Retriever(
+            embedder=self.embedder,
+            lexical=self.lexical,
+            store=self.vector_store,
+            statistics=self.lexical_statistics,
+            reranker=reranker,
+        )
         return RetrievalService(db=self.db, retriever=retriever, settings=settings)
 
     @cached_property

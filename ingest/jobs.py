@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core.access import readable_groups_of
 from core.errors import KnowbaseError, ProviderError
 from core.metadata.db import Database
+from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, utcnow
 from ingest.pipeline import DocumentTarget, IngestOutcome, IngestPipeline, Interrupted, Superseded
 
@@ -209,6 +210,8 @@ class IngestionWorker:
                 )
                 document.error = "; ".join(outcome.warnings) or None
             self._finish(session, job, document if current else None, "ready")
+            if document is None:  # deleted while we worked: its statistics go too
+                forget_document(session=session, document_id=target.document_id)
         if document is None:  # deleted while we worked: leave nothing behind
             self._pipeline().remove_document(target.document_id)
         log.info(

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from core.metadata.embedding_cache import EmbeddingCache
+from core.metadata.lexical_stats import LexicalStatistics
 from core.providers.embeddings import Embedder
 from core.providers.lexical import LexicalEncoder
 from core.types import TITLE_MAX_CHARS
@@ -74,6 +75,7 @@ class IngestPipeline:
         lexical: LexicalEncoder,
         store: VectorStore,
         cache: EmbeddingCache,
+        statistics: LexicalStatistics,
         chunker: Chunker,
         parser: ParserPool,
         texts_dir: Path,
@@ -82,6 +84,7 @@ class IngestPipeline:
         batch_size: int = 8,
     ) -> None:
         self.embedder, self.lexical, self.store, self.cache = embedder, lexical, store, cache
+        self.statistics = statistics
         self.chunker, self.parser = chunker, parser
         self.texts_dir = texts_dir
         self.max_pages, self.max_chars = max_pages, max_chars
@@ -112,15 +115,16 @@ class IngestPipeline:
 
         on_stage("embedding")
         on_progress(0, len(chunks))
+        chunk_terms: list[list[int]] = []
         embedded, timings["embed"], timings["store"] = self._embed_and_stage(
-            target, title, chunks, on_progress, should_stop
+            target, title, chunks, on_progress, should_stop, chunk_terms
         )
 
         started = time.perf_counter()
         if not still_current():
             self.store.delete(StoreFilter(document_ids=[target.document_id], version=target.version))
             raise Superseded()
-        self.publish(target)
+        self.publish(target, chunk_terms)
         timings["store"] += time.perf_counter() - started
         return IngestOutcome(
             title=title,
@@ -139,7 +143,9 @@ class IngestPipeline:
         chunks: list[Chunk],
         on_progress: Callable[[int, int], None],
         should_stop: Callable[[], bool],
+        chunk_terms: list[list[int]],
     ) -> tuple[int, float, float]:
+        """Embeds and stores the chunks staged; appends each chunk's sparse terms to ``chunk_terms``."""
         embed_s = store_s = 0.0
         embedded = 0
         model = self.embedder.model_id
@@ -171,6 +177,7 @@ class IngestPipeline:
                 for chunk, key, text in zip(batch, keys, texts)
             ]
             self.store.upsert(records)
+            chunk_terms.extend(r.sparse.indices for r in records)
             store_s += time.perf_counter() - began
             on_progress(min(start + len(batch), len(chunks)), len(chunks))
         return embedded, embed_s, store_s
@@ -195,11 +202,13 @@ class IngestPipeline:
             "content_hash": chunk.content_hash,
         }
 
-    def publish(self, target: DocumentTarget) -> None:
-        """Make the staged version visible, then drop every other version of the document."""
+    def publish(self, target: DocumentTarget, chunk_terms: list[list[int]]) -> None:
+        """Make the staged version visible, drop every other version of the document, and count
+        the version (instead of the old ones) in its collection's BM25 statistics."""
         this_version = StoreFilter(document_ids=[target.document_id], version=target.version)
         self.store.set_payload(this_version, {"collection_id": target.collection_id, "read_groups": target.read_groups})
         self.store.delete(StoreFilter(exclude_version_of=(target.document_id, target.version)))
+        self.statistics.record_version(target.document_id, target.version, target.collection_id, chunk_terms)
         flush = getattr(self.store, "flush", None)
         if flush:
             flush()

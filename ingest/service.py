@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.access import readable_collections, require_readable, require_writable
 from core.errors import NotFound, ParseError
+from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, User, utcnow
 from core.types import Principal
 from ingest.parsers.detect import detect_format
@@ -123,6 +124,7 @@ class DocumentService:
         document = self._get(session, principal, document_id)
         require_writable(session=session, principal=principal, name=self._collection_name(session, document))
         storage = Path(document.storage_path)
+        forget_document(session=session, document_id=document_id)
         session.delete(document)
         session.flush()
         self._remove_points(document_id)

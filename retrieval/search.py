@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from core.metadata.lexical_stats import LexicalStatistics
 from core.providers.embeddings import Embedder
 from core.providers.lexical import LexicalEncoder
 from core.settings import Settings
@@ -111,9 +112,12 @@ class Retriever:
         embedder: Embedder,
         lexical: LexicalEncoder,
         store: VectorStore,
+        statistics: LexicalStatistics | None,
         reranker: HttpReranker | None = None,
     ) -> None:
+        """``statistics`` None: lexical queries without IDF (every term weighs 1; for tests)."""
         self.embedder, self.lexical, self.store, self.reranker = embedder, lexical, store, reranker
+        self.statistics = statistics
 
     def search(
         self,
@@ -129,6 +133,9 @@ class Retriever:
         started = time.perf_counter()
         dense = self.embedder.embed_query(query) if options.mode in ("hybrid", "dense") else None
         sparse = self.lexical.encode_query(query) if options.mode in ("hybrid", "lexical") else None
+        if sparse is not None and self.statistics is not None:
+            # IDF over the caller's collections only: scores never depend on what they cannot read.
+            sparse = self.statistics.weigh_query(sparse, sorted(scope.collection_names))
         timings.embed_ms = (time.perf_counter() - started) * 1000
 
         # Over-fetch so that de-duplication and the per-document cap still leave top_k results.

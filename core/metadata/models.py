@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -141,6 +142,29 @@ class EmbeddingCacheEntry(Base):
     model: Mapped[str] = mapped_column(String(200), primary_key=True)
     vector: Mapped[bytes] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LexicalTermCount(Base):
+    """How many published chunks of a collection contain a sparse term (its BM25 document frequency).
+    The row with ``term == TOTAL_CHUNKS_TERM`` (-1) holds the collection's chunk count. Query IDF is
+    summed over the collections a caller may read, so scores never depend on other collections."""
+
+    __tablename__ = "lexical_term_counts"
+    collection_id: Mapped[str] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True)
+    term: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # sparse index (u32), or -1
+    chunks: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LexicalDocumentTerms(Base):
+    """One published document version's contribution to ``lexical_term_counts``, kept so that it
+    can be subtracted exactly when the version is replaced or the document deleted."""
+
+    __tablename__ = "lexical_document_terms"
+    document_id: Mapped[str] = mapped_column(String(32), primary_key=True)  # no FK: outlives a racing delete
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    collection_id: Mapped[str] = mapped_column(String(32), index=True)
+    chunks: Mapped[int] = mapped_column(Integer)
+    terms: Mapped[bytes] = mapped_column(LargeBinary)  # little-endian uint32 pairs (term, chunks containing it)
 
 
 class Conversation(Base):

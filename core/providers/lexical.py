@@ -1,7 +1,9 @@
 """Sparse lexical vectors (BM25 term weights) computed locally, identically for both vector stores.
 
 Qdrant Edge's ``Bm25`` with the Multilingual tokenizer segments Chinese into words (not whitespace
-or single characters) and stems English; the collection's IDF modifier supplies the IDF part.
+or single characters) and stems English. Document vectors hold only the BM25 term-frequency part
+(with a fixed ``avg_len``, so they do not depend on the corpus); the IDF part comes with the query,
+computed over the caller's readable collections (``core.metadata.lexical_stats``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The vector-store protocol and the collection layout shared by both engines.
 
-Layout: named dense vector ``dense`` (cosine), named sparse vector ``lexical`` with the IDF modifier,
+Layout: named dense vector ``dense`` (cosine), named sparse vector ``lexical`` holding BM25 term
+weights *without* Qdrant's IDF modifier (the query carries IDF computed over the caller's readable
+collections, see ``core.metadata.lexical_stats``; stores made with the modifier are migrated at start),
 keyword payload indexes on ``document_id``, ``collection_id`` and ``read_groups``, integer index on
 ``version``. One point per chunk; its id is derived from (document, version, chunk index), so
 re-running an interrupted job overwrites instead of duplicating.
@@ -9,6 +11,7 @@ re-running an interrupted job overwrites instead of duplicating.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -17,6 +20,8 @@ import numpy as np
 from core.providers.lexical import SparseVector
 
 DENSE, LEXICAL = "dense", "lexical"
+LEXICAL_MIGRATION = "lexical_migration"  # temporary copy while ``lexical`` is recreated without IDF
+SCAN_FIELDS = ["document_id", "version", "collection_id"]
 KEYWORD_INDEXES = ("document_id", "collection_id", "read_groups")
 INTEGER_INDEXES = ("version", "chunk_index")
 Fusion = Literal["rrf", "dbsf"]
@@ -111,6 +116,10 @@ class VectorStore(Protocol):
         ...
 
     def count(self, where: StoreFilter) -> int: ...
+
+    def scan_sparse(self, batch: int = 512) -> Iterator[tuple[dict[str, Any], list[int]]]:
+        """Every point's ``document_id``/``version``/``collection_id`` and sparse term indices."""
+        ...
 
     def set_payload(self, where: StoreFilter, payload: dict[str, Any]) -> None: ...
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from core.vectorstore.base import (
     INTEGER_INDEXES,
     KEYWORD_INDEXES,
     LEXICAL,
+    LEXICAL_MIGRATION,
+    SCAN_FIELDS,
     ChunkRecord,
     Fusion,
     StoredHit,
@@ -31,6 +35,10 @@ log = logging.getLogger(__name__)
 
 def _filter(where: StoreFilter) -> qe.Filter | None:
     return translate_filter(where, qe)
+
+
+def _named(vector: Any, name: str) -> Any:
+    return vector.get(name) if isinstance(vector, dict) else None
 
 
 class EdgeVectorStore:
@@ -72,11 +80,12 @@ class EdgeVectorStore:
             self._take_process_lock()
         config = qe.EdgeConfig(
             vectors={DENSE: qe.EdgeVectorParams(size=self._dim, distance=qe.Distance.Cosine)},
-            sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+            sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams()},
         )
         try:
             if (self._path / "edge_config.json").exists() or any(self._path.glob("segments*")):
                 self._shard = qe.EdgeShard.load(str(self._path))
+                self._drop_idf_modifier()
             else:
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._shard = qe.EdgeShard.create(str(self._path), config)
@@ -89,6 +98,66 @@ class EdgeVectorStore:
                 f"cannot open the embedded vector store at {self._path}: {error}. "
                 "Only one knowbase process may use a data dir at a time."
             ) from error
+
+    def _sparse_config(self) -> dict[str, Any]:
+        config_file = self._path / "edge_config.json"
+        if not config_file.exists():
+            return {}
+        return dict(json.loads(config_file.read_text()).get("sparse_vectors") or {})
+
+    def _drop_idf_modifier(self) -> None:
+        """Stores made before scope-limited IDF kept ``lexical`` with Qdrant's IDF modifier (term
+        statistics of every collection). The stored weights are plain BM25 tf weights either way, so
+        ``lexical`` is copied aside, recreated without the modifier and copied back: no re-embedding,
+        and each step can be repeated after a crash."""
+        sparse = self._sparse_config()
+        shard = self._shard
+        assert shard is not None
+        if (sparse.get(LEXICAL) or {}).get("modifier") == "idf":
+            log.info("migrating the lexical vectors of %s to query-side IDF", self._path)
+            if LEXICAL_MIGRATION not in sparse:
+                shard.update(qe.UpdateOperation.create_sparse_vector(LEXICAL_MIGRATION))
+            self._copy_sparse(LEXICAL, LEXICAL_MIGRATION)
+            shard.update(qe.UpdateOperation.delete_vector_name(LEXICAL))
+            shard.flush()
+            sparse = self._sparse_config()
+        if LEXICAL_MIGRATION in sparse:
+            if LEXICAL not in sparse:
+                shard.update(qe.UpdateOperation.create_sparse_vector(LEXICAL))
+            self._copy_sparse(LEXICAL_MIGRATION, LEXICAL)
+            shard.update(qe.UpdateOperation.delete_vector_name(LEXICAL_MIGRATION))
+            shard.flush()
+            log.info("lexical vectors of %s migrated", self._path)
+
+    def _copy_sparse(self, source: str, target: str, batch: int = 512) -> None:
+        shard = self._shard
+        assert shard is not None
+        offset = None
+        while True:
+            records, offset = shard.scroll(
+                qe.ScrollRequest(limit=batch, offset=offset, with_payload=False, with_vector=[source])
+            )
+            vectors = [
+                qe.PointVectors(id=r.id, vector={target: sparse})
+                for r in records
+                if isinstance(sparse := _named(r.vector, source), qe.SparseVector)
+            ]
+            if vectors:
+                shard.update(qe.UpdateOperation.update_vectors(vectors))
+            if offset is None:
+                return
+
+    def scan_sparse(self, batch: int = 512) -> Iterator[tuple[dict[str, Any], list[int]]]:
+        offset = None
+        while True:
+            records, offset = self.shard.scroll(
+                qe.ScrollRequest(limit=batch, offset=offset, with_payload=SCAN_FIELDS, with_vector=[LEXICAL])
+            )
+            for r in records:
+                vector = _named(r.vector, LEXICAL)
+                yield dict(r.payload or {}), list(vector.indices) if isinstance(vector, qe.SparseVector) else []
+            if offset is None:
+                return
 
     def upsert(self, records: list[ChunkRecord]) -> None:
         if not records:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ from core.vectorstore.base import (
     INTEGER_INDEXES,
     KEYWORD_INDEXES,
     LEXICAL,
+    SCAN_FIELDS,
     ChunkRecord,
     Fusion,
     StoredHit,
@@ -53,13 +55,30 @@ class ServerVectorStore:
                 self._client.create_collection,
                 self._collection,
                 vectors_config={DENSE: qm.VectorParams(size=self._dim, distance=qm.Distance.COSINE)},
-                sparse_vectors_config={LEXICAL: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+                sparse_vectors_config={LEXICAL: qm.SparseVectorParams()},
             )
             for name in KEYWORD_INDEXES:
                 self._client.create_payload_index(self._collection, name, qm.PayloadSchemaType.KEYWORD)
             for name in INTEGER_INDEXES:
                 self._client.create_payload_index(self._collection, name, qm.PayloadSchemaType.INTEGER)
+        else:
+            self._drop_idf_modifier()
         self._ready = True
+
+    def _drop_idf_modifier(self) -> None:
+        """Collections made before scope-limited IDF used Qdrant's IDF modifier (statistics of every
+        collection). The stored weights are plain BM25 tf weights, so switching the modifier off in
+        place is the whole migration."""
+        info = self._call("collection info", self._client.get_collection, self._collection)
+        params = (info.config.params.sparse_vectors or {}).get(LEXICAL)
+        if params is not None and params.modifier == qm.Modifier.IDF:
+            log.info("switching off the IDF modifier of %s (IDF now comes with the query)", self._collection)
+            self._call(
+                "collection update",
+                self._client.update_collection,
+                self._collection,
+                sparse_vectors_config={LEXICAL: qm.SparseVectorParams(modifier=qm.Modifier.NONE)},
+            )
 
     def upsert(self, records: list[ChunkRecord]) -> None:
         if not records:
@@ -171,6 +190,26 @@ class ServerVectorStore:
         return int(
             self._call("count", self._client.count, self._collection, count_filter=_filter(where), exact=True).count
         )
+
+    def scan_sparse(self, batch: int = 512) -> Iterator[tuple[dict[str, Any], list[int]]]:
+        self.ensure_collection()
+        offset = None
+        while True:
+            records, offset = self._call(
+                "scroll",
+                self._client.scroll,
+                self._collection,
+                limit=batch,
+                offset=offset,
+                with_payload=SCAN_FIELDS,
+                with_vectors=[LEXICAL],
+            )
+            for r in records:
+                vector = (r.vector or {}).get(LEXICAL) if isinstance(r.vector, dict) else None
+                indices = list(vector.indices) if isinstance(vector, qm.SparseVector) else []
+                yield dict(r.payload or {}), indices
+            if offset is None:
+                return
 
     def ping(self) -> bool:
         try:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.errors import ParseError
 from ingest.parsers.base import Block, ParsedDocument
-from ingest.parsers.detect import decode_text, detect_format
+from ingest.parsers.detect import detect_format
+from ingest.parsers.encoding import decode
 
 __all__ = ["Block", "ParsedDocument", "detect_format", "parse_bytes"]
 
@@ -25,7 +26,8 @@ def parse_bytes(data: bytes, filename: str, *, max_pages: int = 5000, max_chars:
 
         document = parse_docx(data, max_chars)
     else:
-        text = decode_text(data)
+        decoded = decode(data)
+        text = decoded.text
         if fmt == "html":
             from ingest.parsers.html import parse_html
 
@@ -38,6 +40,7 @@ def parse_bytes(data: bytes, filename: str, *, max_pages: int = 5000, max_chars:
             from ingest.parsers.text import parse_text
 
             document = parse_text(text, max_chars)
+        document.warnings.extend(decoded.warnings)
     if not document.blocks:
         raise ParseError(f"no text could be extracted from this {fmt.upper()} file")
     return document

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
 import zipfile
 
 from core.errors import ParseError, UnsupportedMediaType
+from ingest.parsers.encoding import decode
 
 TEXT_FORMATS = {"text", "markdown", "html"}
 _MARKDOWN_EXTENSIONS = {".md", ".markdown", ".mdown", ".mkd"}
@@ -33,7 +33,7 @@ _SIGNATURES: list[tuple[bytes, str]] = [
 def detect_format(data: bytes, filename: str = "") -> str:
     """Return ``pdf``, ``docx``, ``html``, ``markdown`` or ``text``.
 
-    :raises ParseError: the file is empty.
+    :raises ParseError: the file is empty, or text whose encoding cannot be told with confidence.
     :raises UnsupportedMediaType: the content is of a kind knowbase does not read (says which).
     """
     if not data.strip():
@@ -46,7 +46,7 @@ def detect_format(data: bytes, filename: str = "") -> str:
     for signature, description in _SIGNATURES:
         if head.startswith(signature):
             raise UnsupportedMediaType(f"unsupported file type: this is {description}")
-    text = decode_text(data)  # raises UnsupportedMediaType for binary content
+    text = decode_text(data)  # binary: UnsupportedMediaType; undecodable text: ParseError
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix in _HTML_EXTENSIONS or _HTML_START.match(text[:2048].encode("utf-8", "ignore")):
         return "html"
@@ -70,40 +70,9 @@ def _zip_format(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode text in any common encoding: BOMs, UTF-8, UTF-16 without BOM, GB18030, Big5, cp1252.
+    """Decode text in any common encoding (see ``ingest.parsers.encoding``).
 
+    :raises ParseError: the encoding cannot be told with confidence, or the text is too damaged.
     :raises UnsupportedMediaType: the bytes are binary, not text.
     """
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="replace"))
-    sample = data[:4096]
-    if sample.count(b"\x00") > len(sample) // 8:
-        # UTF-16 without BOM: the zero bytes of ASCII characters sit at odd (LE) or even (BE) offsets.
-        odd_zeros = sample[1::2].count(0)
-        even_zeros = sample[0::2].count(0)
-        encoding = "utf-16-le" if odd_zeros > even_zeros else "utf-16-be"
-        try:
-            return _checked(data.decode(encoding))
-        except UnicodeDecodeError:
-            raise UnsupportedMediaType("unsupported file type: binary data, not text") from None
-    for encoding in ("utf-8", "gb18030", "big5"):
-        try:
-            return _checked(data.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    return _checked(data.decode("cp1252", errors="replace"))
-
-
-def _checked(text: str) -> str:
-    sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if sample and (controls > len(sample) * 0.05 or sample.count("\ufffd") > len(sample) * 0.1):
-        raise UnsupportedMediaType("unsupported file type: binary data, not text")
-    return text.replace("\x00", "")
+    return decode(data).text

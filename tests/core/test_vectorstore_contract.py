@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from core.providers.fakes import FakeEmbedder
-from core.providers.lexical import LexicalEncoder
+from core.providers.lexical import LexicalEncoder, SparseVector
 from core.vectorstore.base import ChunkRecord, StoreFilter, point_id
+
+pytestmark = pytest.mark.integration
 
 TEXTS = {
     ("doc-a", "col-1"): ["The quarterly sales report shows growth", "员工手册规定年假为十五天"],
@@ -115,3 +117,91 @@ def test_upsert_is_idempotent_and_old_versions_can_be_dropped(store) -> None:  #
     store.delete(StoreFilter(exclude_version_of=("doc-a", 2)))
     assert [h.payload["version"] for h in store.fetch(StoreFilter(document_ids=["doc-a"]))] == [2]
     assert store.count(StoreFilter(document_ids=["doc-b"])) == 2
+
+
+def _legacy_points(lexical: LexicalEncoder) -> list[tuple[str, list[float], SparseVector, dict]]:
+    embedder = FakeEmbedder(64)
+    return [
+        (point_id("doc-old", 1, i), embedder.embed_query(text).tolist(), lexical.encode_document(text), {"text": text})
+        for i, text in enumerate(["annual leave is fifteen days", "passwords rotate every ninety days"])
+    ]
+
+
+def _assert_migrated(store, lexical: LexicalEncoder) -> None:  # type: ignore[no-untyped-def]
+    """Plain dot products (no IDF) on the kept tf weights; dense vectors and payloads untouched."""
+    query = lexical.encode_query("annual leave")
+    hits = store.query(dense=None, sparse=query, where=StoreFilter(), limit=5)
+    document = lexical.encode_document("annual leave is fifteen days")
+    expected = sum(v for i, v in zip(document.indices, document.values) if i in query.indices)
+    assert len(hits) == 1 and hits[0].score == pytest.approx(expected, rel=1e-4)
+    dense = store.query(
+        dense=FakeEmbedder(64).embed_query("annual leave is fifteen days"), sparse=None, where=StoreFilter(), limit=1
+    )
+    assert dense[0].payload["text"] == "annual leave is fifteen days" and dense[0].score == pytest.approx(1.0, abs=1e-4)
+    assert sorted(len(indices) for _, indices in store.scan_sparse()) == sorted(
+        len(set(lexical.encode_document(t).indices))
+        for t in ("annual leave is fifteen days", "passwords rotate every ninety days")
+    )
+
+
+def test_edge_store_with_idf_modifier_is_migrated_in_place(tmp_path: Path) -> None:
+    import qdrant_edge as qe
+
+    from core.vectorstore.base import DENSE, LEXICAL
+    from core.vectorstore.edge import EdgeVectorStore
+
+    lexical = LexicalEncoder()
+    config = qe.EdgeConfig(
+        vectors={DENSE: qe.EdgeVectorParams(size=64, distance=qe.Distance.Cosine)},
+        sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+    )
+    shard = qe.EdgeShard.create(str(tmp_path / "qdrant"), config)
+    shard.update(
+        qe.UpdateOperation.upsert_points(
+            [
+                qe.Point(
+                    id=pid,
+                    vector={DENSE: dense, LEXICAL: qe.SparseVector(sparse.indices, sparse.values)},
+                    payload=payload,
+                )
+                for pid, dense, sparse, payload in _legacy_points(lexical)
+            ]
+        )
+    )
+    shard.flush()
+    shard.close()
+    for _ in range(2):  # the second start finds nothing to migrate
+        store = EdgeVectorStore(tmp_path / "qdrant", dim=64)
+        store.ensure_collection()
+        assert store._sparse_config() == {LEXICAL: {}}
+        _assert_migrated(store, lexical)
+        store.close()
+
+
+def test_server_collection_with_idf_modifier_is_migrated_in_place() -> None:
+    from qdrant_client import QdrantClient
+    from qdrant_client import models as qm
+
+    from core.vectorstore.base import DENSE, LEXICAL
+    from core.vectorstore.server import ServerVectorStore
+
+    lexical = LexicalEncoder()
+    client = QdrantClient(":memory:")
+    client.create_collection(
+        "legacy",
+        vectors_config={DENSE: qm.VectorParams(size=64, distance=qm.Distance.COSINE)},
+        sparse_vectors_config={LEXICAL: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+    )
+    client.upsert(
+        "legacy",
+        points=[
+            qm.PointStruct(
+                id=pid, vector={DENSE: dense, LEXICAL: qm.SparseVector(indices=s.indices, values=s.values)}, payload=p
+            )
+            for pid, dense, s, p in _legacy_points(lexical)
+        ],
+    )
+    store = ServerVectorStore(client, "legacy", dim=64)
+    store.ensure_collection()
+    assert client.get_collection("legacy").config.params.sparse_vectors[LEXICAL].modifier in (None, qm.Modifier.NONE)
+    _assert_migrated(store, lexical)

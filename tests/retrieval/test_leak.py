@@ -71,8 +71,8 @@ def test_search_never_returns_other_collections(client: TestClient, two_teams: d
 
 
 def test_dense_scores_do_not_depend_on_hidden_documents(client: TestClient, two_teams: dict, admin_key: str) -> None:
-    """The reader's dense results are identical with and without the hidden document. (Lexical IDF
-    statistics are collection-wide in Qdrant, so lexical scores are not covered by this test.)"""
+    """The reader's dense results are identical with and without the hidden document (all modes,
+    lexical IDF included, are covered by tests/retrieval/test_lexical_scope.py)."""
     reader = bearer(two_teams["keys"]["hr_reader"])
     before = client.post("/v1/search", json={"query": FINANCE_SECRET, "mode": "dense"}, headers=reader).json()
     assert client.delete(f"/v1/documents/{two_teams['ids']['secret']}", headers=bearer(admin_key)).status_code == 204

@@ -90,7 +90,7 @@ def test_reranker_failure_keeps_fused_order(tmp_path: Path) -> None:
     reranker = HttpReranker("http://rerank.test", client=httpx.Client(transport=httpx.MockTransport(broken)))
     with pytest.raises(ProviderError):
         reranker.rerank("q", ["x"])
-    retriever = Retriever(embedder=embedder, lexical=lexical, store=store, reranker=reranker)
+    retriever = Retriever(embedder=embedder, lexical=lexical, store=store, statistics=None, reranker=reranker)
     scope = AccessScope({"c": "default"}, ["g"])
     plain = retriever.search("annual leave", scope, SearchOptions(top_k=3))
     reranked = retriever.search("annual leave", scope, SearchOptions(top_k=3, rerank=True))
