@@ -12,24 +12,24 @@ from fastapi.staticfiles import StaticFiles
 from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
-from api.runtime import Runtime
 from api.upload_limit import UploadLimitMiddleware
+from api.wiring import Services, build_services
 from core.settings import Settings
 from ui import routes as ui_routes
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
-    runtime = runtime or Runtime(settings)
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    services = services or build_services(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime.bootstrap()
-        runtime.start_background()
+        services.bootstrap()
+        services.start_background()
         try:
             yield
         finally:
-            runtime.stop_background()
-            runtime.close()
+            services.stop_background()
+            services.close()
 
     app = FastAPI(
         title="knowbase",
@@ -37,7 +37,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         summary="Self-hosted knowledge base: hybrid retrieval and cited answers over your documents.",
         lifespan=lifespan,
     )
-    app.state.runtime = runtime
+    app.state.services = services  # read only by the providers in api/deps.py
     install_error_handlers(app)
     app.add_middleware(UploadLimitMiddleware, limit_bytes=lambda: settings.max_upload_bytes, paths=("/v1/documents",))
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id

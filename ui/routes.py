@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SESSION_COOKIE, RuntimeDep, cookie_session
+from api.deps import SESSION_COOKIE, DatabaseDep, SettingsDep, cookie_session
 from core.errors import Unauthorized
 from core.metadata import accounts, sessions
 from core.metadata.sessions import SESSION_DAYS
@@ -25,8 +25,8 @@ def _language(request: Request) -> str:
     return choose_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
 
 
-def _page(request: Request, runtime: RuntimeDep, template: str, *, admin: bool = False, **context) -> Response:  # type: ignore[no-untyped-def]
-    resolved = cookie_session(request, runtime)
+def _page(request: Request, db: DatabaseDep, template: str, *, admin: bool = False, **context) -> Response:  # type: ignore[no-untyped-def]
+    resolved = cookie_session(request, db)
     if resolved is None:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     principal, csrf = resolved
@@ -59,14 +59,14 @@ def login_form(request: Request, next: str = "/ui/chat", failed: bool = False) -
 @router.post("/login")
 def login(
     request: Request,
-    runtime: RuntimeDep,
+    db: DatabaseDep,
     username: str = Form(...),
     password: str = Form(...),
     next: str = Form("/ui/chat"),
 ) -> Response:
     target = next if next.startswith("/") and not next.startswith("//") else "/ui/chat"
     try:
-        with runtime.db.session() as session:
+        with db.session() as session:
             principal = accounts.authenticate_password(session=session, name=username, password=password)
             token, _ = sessions.create_session(session=session, user_id=principal.user_id)
     except Unauthorized:
@@ -85,10 +85,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, runtime: RuntimeDep, csrf: str = Form("")) -> Response:
-    resolved = cookie_session(request, runtime)
+def logout(request: Request, db: DatabaseDep, csrf: str = Form("")) -> Response:
+    resolved = cookie_session(request, db)
     if resolved is not None and resolved[1] == csrf:
-        with runtime.db.session() as session:
+        with db.session() as session:
             sessions.end_session(session=session, token=request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -106,20 +106,20 @@ def switch_language(to: str, next: str = "/ui/chat") -> Response:
 
 
 @router.get("/ui/chat", response_class=HTMLResponse)
-def chat_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "chat.html")
+def chat_page(request: Request, db: DatabaseDep) -> Response:
+    return _page(request, db, "chat.html")
 
 
 @router.get("/ui/documents", response_class=HTMLResponse)
-def documents_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "documents.html", max_upload_mb=runtime.settings.max_upload_mb)
+def documents_page(request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
+    return _page(request, db, "documents.html", max_upload_mb=settings.max_upload_mb)
 
 
 @router.get("/ui/admin", response_class=HTMLResponse)
-def admin_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "admin.html", admin=True)
+def admin_page(request: Request, db: DatabaseDep) -> Response:
+    return _page(request, db, "admin.html", admin=True)
 
 
 @router.get("/ui/usage", response_class=HTMLResponse)
-def usage_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "usage.html", admin=True)
+def usage_page(request: Request, db: DatabaseDep) -> Response:
+    return _page(request, db, "usage.html", admin=True)

@@ -11,11 +11,13 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
-from api.deps import PrincipalDep, RuntimeDep
-from api.runtime import Runtime
+from api.deps import DatabaseDep, DocumentServiceDep, PrincipalDep, SettingsDep
 from api.upload_limit import too_large
+from core.metadata.db import Database
+from core.settings import Settings
 from core.types import Principal
 from ingest.schemas import DocumentPage, DocumentPublic, UploadResult
+from ingest.service import DocumentService
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 _COPY_CHUNK = 1024 * 1024
@@ -39,13 +41,18 @@ def _save_upload(upload: UploadFile, tmp_dir: Path, limit: int) -> tuple[Path, s
 
 
 def _submit(
-    runtime: Runtime, principal: Principal, upload: UploadFile, collection: str, title: str | None
+    settings: Settings,
+    db: Database,
+    documents: DocumentService,
+    principal: Principal,
+    upload: UploadFile,
+    collection: str,
+    title: str | None,
 ) -> UploadResult:
-    settings = runtime.settings
     temp_path, sha256, size = _save_upload(upload, settings.data_dir / "tmp", settings.max_upload_bytes)
     try:
-        with runtime.db.session() as session:
-            result = runtime.documents.submit(
+        with db.session() as session:
+            result = documents.submit(
                 session=session,
                 principal=principal,
                 temp_path=temp_path,
@@ -57,7 +64,7 @@ def _submit(
             )
     finally:
         temp_path.unlink(missing_ok=True)  # moved into the store on success
-    runtime.documents.after_commit()
+    documents.after_commit()
     return result
 
 
@@ -68,14 +75,16 @@ def _submit(
     responses={200: {"description": "identical content already present"}, 413: {}, 415: {}},
 )
 async def upload_document(
-    runtime: RuntimeDep,
+    settings: SettingsDep,
+    db: DatabaseDep,
+    documents: DocumentServiceDep,
     principal: PrincipalDep,
     response: Response,
     file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown or plain text")],
     collection: Annotated[str, Form()] = "default",
     title: Annotated[str | None, Form()] = None,
 ) -> UploadResult:
-    result = await run_in_threadpool(_submit, runtime, principal, file, collection, title)
+    result = await run_in_threadpool(_submit, settings, db, documents, principal, file, collection, title)
     if result.duplicate:
         response.status_code = 200
     return result
@@ -83,7 +92,8 @@ async def upload_document(
 
 @router.get("", summary="List documents the caller may read")
 def list_documents(
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    documents: DocumentServiceDep,
     principal: PrincipalDep,
     collection: str | None = None,
     status: Annotated[str | None, Query(pattern="^(queued|parsing|embedding|ready|failed)$")] = None,
@@ -91,8 +101,8 @@ def list_documents(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> DocumentPage:
-    with runtime.db.session() as session:
-        return runtime.documents.list(
+    with db.session() as session:
+        return documents.list(
             session=session,
             principal=principal,
             collection=collection,
@@ -104,33 +114,39 @@ def list_documents(
 
 
 @router.get("/{document_id}", summary="Status, progress, error, pages, chunks, size, sha256, uploader")
-def get_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> DocumentPublic:
-    with runtime.db.session() as session:
-        return runtime.documents.get(session=session, principal=principal, document_id=document_id)
+def get_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> DocumentPublic:
+    with db.session() as session:
+        return documents.get(session=session, principal=principal, document_id=document_id)
 
 
 @router.get("/{document_id}/file", summary="Download the original file")
-def download_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> FileResponse:
-    with runtime.db.session() as session:
-        path, name = runtime.documents.file_of(session=session, principal=principal, document_id=document_id)
+def download_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> FileResponse:
+    with db.session() as session:
+        path, name = documents.file_of(session=session, principal=principal, document_id=document_id)
     return FileResponse(path, filename=name)
 
 
 @router.get("/{document_id}/text", summary="Extracted text around a character range (for citations)")
 def document_text(
     document_id: str,
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    documents: DocumentServiceDep,
+    settings: SettingsDep,
     principal: PrincipalDep,
     start: Annotated[int, Query(ge=0)] = 0,
     end: Annotated[int, Query(ge=0)] = 0,
     window: Annotated[int, Query(ge=0, le=5000)] = 600,
 ) -> dict:
-    with runtime.db.session() as session:
-        return runtime.documents.text_around(
+    with db.session() as session:
+        return documents.text_around(
             session=session,
             principal=principal,
             document_id=document_id,
-            texts_dir=runtime.settings.data_dir / "texts",
+            texts_dir=settings.data_dir / "texts",
             start=start,
             end=end,
             window=window,
@@ -138,15 +154,19 @@ def document_text(
 
 
 @router.delete("/{document_id}", status_code=204, summary="Delete a document and all its chunks")
-def delete_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    with runtime.db.session() as session:
-        runtime.documents.delete(session=session, principal=principal, document_id=document_id)
+def delete_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> Response:
+    with db.session() as session:
+        documents.delete(session=session, principal=principal, document_id=document_id)
     return Response(status_code=204)
 
 
 @router.post("/{document_id}/reindex", status_code=202, summary="Parse, chunk and embed again")
-def reindex_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> DocumentPublic:
-    with runtime.db.session() as session:
-        document = runtime.documents.reindex(session=session, principal=principal, document_id=document_id)
-    runtime.documents.after_commit()
+def reindex_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> DocumentPublic:
+    with db.session() as session:
+        document = documents.reindex(session=session, principal=principal, document_id=document_id)
+    documents.after_commit()
     return document

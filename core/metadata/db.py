@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.metadata.models import Base, SchemaVersion, UiSession
+from core.metadata.models import Base, SchemaVersion, UiSession, UsageReservation
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: Base.metadata.create_all(conn),
     lambda conn: UiSession.__table__.create(conn, checkfirst=True),  # v2: browser sign-in
+    lambda conn: UsageReservation.__table__.create(conn, checkfirst=True),  # v3: budget reservations
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

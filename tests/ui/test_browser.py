@@ -50,7 +50,7 @@ def browser() -> Iterator:
 def site(settings, admin_key: str) -> Iterator[dict]:  # type: ignore[no-untyped-def]
     app = create_app(settings)
     with serve(app) as url:
-        with app.state.runtime.db.session() as session:
+        with app.state.services.db.session() as session:
             accounts.update_user(session=session, name="admin", password=PASSWORD)
         yield {"url": url, "app": app, "key": admin_key}
 
