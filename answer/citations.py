@@ -63,8 +63,8 @@ def quoted_citations(answer: str, quoted: list[Sentence]) -> CheckedAnswer:
 
 def check_citations(answer: str, sentences: list[Sentence], matcher: SentenceMatcher) -> CheckedAnswer:
     by_n: dict[int, list[Sentence]] = {}
-    for sentence in sentences:
-        by_n.setdefault(sentence.n, []).append(sentence)
+    for candidate in sentences:
+        by_n.setdefault(candidate.n, []).append(candidate)
     claims = _claims(answer)
     best: dict[int, tuple[float, Sentence]] = {}
     dropped: list[int] = []
@@ -75,11 +75,11 @@ def check_citations(answer: str, sentences: list[Sentence], matcher: SentenceMat
         wanted = matcher.terms(_claim_for(claims, match.start()))
         kept = []
         for n in numbers:
-            scored: list[tuple[float, Sentence | None]] = [(matcher.coverage(wanted, s), s) for s in by_n.get(n, [])]
-            score, sentence = max(scored, key=lambda item: item[0]) if scored else (0.0, None)
-            if sentence is None or score < SUPPORT_THRESHOLD:  # no sentence of source n supports it
-                dropped.append(n)
+            scored = [(matcher.coverage(wanted, s), s) for s in by_n.get(n, [])]
+            if not scored or max(score for score, _ in scored) < SUPPORT_THRESHOLD:
+                dropped.append(n)  # an unknown source, or none of its sentences supports the claim
                 continue
+            score, sentence = max(scored, key=lambda item: item[0])
             kept.append(n)
             if n not in best or score > best[n][0]:
                 best[n] = (score, sentence)
