@@ -92,15 +92,18 @@ def reserved_tokens(*, session: Session, key_id: str) -> int:
 
 def reserve(*, session: Session, key_id: str, tokens: int) -> int | None:
     """Hold ``tokens`` of the key's monthly budget for a turn about to run; returns the reservation's
-    id, or None when the key has no budget. Call it first in its own transaction (``session`` fresh).
+    id, or None when the key has no budget. Give it a fresh session: its lock must open the transaction.
 
     Turns are refused once what is spent plus what running turns hold reaches the budget, so
     concurrent turns overrun it by at most one turn.
 
     :raises QuotaExceeded: the budget is spent or held by turns in progress.
     """
-    # Writing the key's row first serialises reservations for one key: PostgreSQL locks the row,
-    # SQLite takes its write lock; the sums below then see every reservation committed before.
+    if not key_budget(session=session, key_id=key_id):
+        return None  # unlimited keys take no lock
+    # Writing the key's row serialises reservations for one key: PostgreSQL locks the row, SQLite
+    # takes its write lock (the read above ran outside a transaction); the sums below then see
+    # every reservation committed before, and the budget is read again under the lock.
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(monthly_token_budget=ApiKey.monthly_token_budget))
     budget = key_budget(session=session, key_id=key_id)
     if not budget:
