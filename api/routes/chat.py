@@ -127,7 +127,7 @@ def get_usage(
     until: datetime | None = None,
     user: str | None = None,
 ) -> list[usage.UsageRow]:
-    user_id = principal.user_id
+    user_id: str | None = principal.user_id
     if principal.is_admin:
         user_id = None
         if user:

@@ -4,11 +4,11 @@ budget reservations, so turns running at the same time cannot together spend pas
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from core.errors import QuotaExceeded
 from core.metadata.models import ApiKey, UsageRecord, UsageReservation, User
@@ -138,6 +138,7 @@ def summary(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[UsageRow]:
+    label: ColumnElement[Any] | InstrumentedAttribute[str]
     if group_by == "user":
         label = func.coalesce(User.name, "(deleted user)")
     elif group_by == "model":
