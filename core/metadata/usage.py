@@ -108,6 +108,11 @@ def reserve(*, session: Session, key_id: str, tokens: int) -> int | None:
     budget = key_budget(session=session, key_id=key_id)
     if not budget:
         return None
+    session.execute(  # left by turns whose process died; no longer counted, so drop them
+        delete(UsageReservation).where(
+            UsageReservation.key_id == key_id, UsageReservation.created_at < datetime.now(UTC) - RESERVATION_TTL
+        )
+    )
     used = tokens_this_month(session=session, key_id=key_id)
     held = reserved_tokens(session=session, key_id=key_id)
     if used + held >= budget:
