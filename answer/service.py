@@ -89,7 +89,16 @@ class ChatService:
         """
         llm_ceiling = self.fetcher.prompt_ceiling() if self.llm else 0
         reservation = self.budget.reserve(principal, TokenBudget.ceiling(message, llm_tokens=llm_ceiling))
-        turn = Turn(principal, message, "", [], message, None, [], reservation=reservation)
+        turn = Turn(
+            principal=principal,
+            message=message,
+            conversation_id="",
+            history=[],
+            query=message,
+            context=None,
+            hits=[],
+            reservation=reservation,
+        )
         try:
             self._prepare(turn, conversation_id, collection, history)
         except BaseException:
