@@ -3,17 +3,22 @@ reservations of turns that died stop counting after RESERVATION_TTL."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from core.errors import QuotaExceeded
 from core.metadata import accounts, usage
 from core.metadata.bootstrap import bootstrap
 from core.metadata.db import Database
-from core.metadata.models import UsageReservation
+from core.metadata.models import Base, UsageReservation
 from core.security import generate_api_key
 from core.types import Role
 
@@ -60,4 +65,47 @@ def test_reserve_refuses_once_spent_plus_held_reaches_the_budget(tmp_path: Path)
     with db.session() as session:
         assert usage.reserve(session=session, key_id=limited.id, tokens=1) is not None
         assert session.scalar(select(func.count()).select_from(UsageReservation)) == 1
+    db.close()
+
+
+DATABASES = ["sqlite"] + ([os.environ["KB_TEST_POSTGRES_URL"]] if os.environ.get("KB_TEST_POSTGRES_URL") else [])
+
+
+@pytest.mark.parametrize("url", DATABASES)
+def test_concurrent_reservations_are_serialised(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten turns reserve 600 of a 1,000-token budget at once: exactly two get through."""
+    held = usage.reserved_tokens
+
+    def slowly_held(**kwargs: Any) -> int:  # widen the window between reading the sums and inserting
+        total = held(**kwargs)
+        time.sleep(0.05)
+        return total
+
+    monkeypatch.setattr(usage, "reserved_tokens", slowly_held)
+    if url == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kb.db'}"
+    else:  # a scratch PostgreSQL database: start from empty tables
+        scratch = Database(url)
+        with scratch.engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS schema_version"))
+        scratch.close()
+    db = Database(url)
+    bootstrap(db, generate_api_key())
+    with db.session() as session:
+        key = accounts.create_key(session=session, user="ann", role=Role.reader, monthly_token_budget=1000)
+    barrier = threading.Barrier(10)
+
+    def reserve(_: int) -> bool:
+        barrier.wait()
+        try:
+            with db.session() as session:
+                usage.reserve(session=session, key_id=key.id, tokens=600)
+            return True
+        except QuotaExceeded:
+            return False
+
+    with ThreadPoolExecutor(10) as pool:
+        granted = list(pool.map(reserve, range(10)))
+    assert granted.count(True) == 2
     db.close()
