@@ -79,6 +79,24 @@ def delete_conversation(conversation_id: str, db: DatabaseDep, principal: Princi
     return Response(status_code=204)
 
 
+class RewindRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=8000)
+
+
+@router.post(
+    "/conversations/{conversation_id}/rewind",
+    summary="Forget the last question (if it is this one) and its answer, to ask again (Regenerate, Edit)",
+)
+def rewind_conversation(
+    conversation_id: str, body: RewindRequest, db: DatabaseDep, principal: PrincipalDep
+) -> dict[str, int]:
+    with db.session() as session:
+        removed = conversations.rewind_last_turn(
+            session=session, user_id=principal.user_id, conversation_id=conversation_id, question=body.question
+        )
+    return {"removed": removed}
+
+
 class FeedbackRequest(BaseModel):
     value: Literal[-1, 0, 1]
 
