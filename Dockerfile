@@ -11,6 +11,7 @@ COPY pyproject.toml README.md ./
 COPY core ./core
 COPY ingest ./ingest
 COPY retrieval ./retrieval
+COPY answer ./answer
 COPY api ./api
 COPY ui ./ui
 RUN pip install --no-cache-dir '.[postgres]'

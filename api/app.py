@@ -13,26 +13,26 @@ from api.deps import get_principal
 from api.errors import install_error_handlers
 from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
-from api.runtime import Runtime
 from api.security_headers import SecurityHeadersMiddleware
 from api.upload_limit import BodyLimitMiddleware
+from api.wiring import Services, build_services
 from core.settings import Settings
 from core.throttle import SignInThrottle
 from ui import routes as ui_routes
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
-    runtime = runtime or Runtime(settings)
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    services = services or build_services(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime.bootstrap()
-        runtime.start_background()
+        services.bootstrap()
+        services.start_background()
         try:
             yield
         finally:
-            runtime.stop_background()
-            runtime.close()
+            services.stop_background()
+            services.close()
 
     app = FastAPI(
         title="knowbase",
@@ -40,7 +40,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         summary="Self-hosted knowledge base: hybrid retrieval and cited answers over your documents.",
         lifespan=lifespan,
     )
-    app.state.runtime = runtime
+    app.state.services = services  # read only by the providers in api/deps.py
     app.state.signin_throttle = SignInThrottle(
         max_per_user=settings.signin_max_failures_per_user,
         max_per_address=settings.signin_max_failures_per_address,
@@ -51,7 +51,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         BodyLimitMiddleware,
         upload_limit_bytes=lambda: settings.max_upload_bytes,
         upload_paths=("/v1/documents",),
-        authenticate=lambda request: get_principal(request, runtime),
+        authenticate=lambda request: get_principal(request, services.db),
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id

@@ -56,7 +56,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.runtime import Runtime
+    from api.wiring import build_services
     from core.logging import configure_logging
 
     if args.host:
@@ -64,8 +64,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.port:
         settings = settings.model_copy(update={"port": args.port})
     configure_logging(settings.log_level, settings.log_json)
-    runtime = Runtime(settings)
-    result = runtime.bootstrap()
+    services = build_services(settings)
+    result = services.bootstrap()
     if result.generated_admin_key:
         # Printed once, to the terminal only; the database keeps a hash.
         print(
@@ -77,7 +77,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     from api.cli_ingest import write_server_info
 
-    app = create_app(settings, runtime)
+    app = create_app(settings, services)
     info = write_server_info(settings)  # lets `knowbase ingest` hand files to this server
     print(f"knowbase serving on http://{settings.host}:{settings.port} (data in {settings.data_dir})", flush=True)
     try:
@@ -89,7 +89,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db(settings: Settings):  # type: ignore[no-untyped-def]
-    from api.runtime import open_database
+    from api.wiring import open_database
 
     return open_database(settings)
 

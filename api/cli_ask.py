@@ -28,16 +28,18 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         result = response.json()
     else:
-        from api.runtime import Runtime
+        from api.wiring import build_services
 
-        runtime = Runtime(settings)
-        runtime.bootstrap()
+        services = build_services(settings)
+        services.bootstrap()
         try:
-            result = runtime.chat.answer(
-                local_principal(runtime), args.question, collection=args.collection
-            ).model_dump(mode="json")
+            result = (
+                services.chat.get()
+                .answer(local_principal(services), args.question, collection=args.collection)
+                .model_dump(mode="json")
+            )
         finally:
-            runtime.close()
+            services.close()
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0

@@ -33,12 +33,12 @@ def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     command.set_defaults(handler=run_eval)
 
 
-def _ingest(runtime, principal, dataset, collection: str, limit: int | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _ingest(services, principal, dataset, collection: str, limit: int | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Returns document id -> corpus id; ingests only passages not already in the collection."""
     from api.cli_ingest import FileOutcome, submit_file
 
     passages = dataset.corpus[:limit]
-    with runtime.db.session() as session:
+    with services.db.session() as session:
         try:
             target = collections.get_collection(session=session, name=collection)
         except NotFound:
@@ -53,13 +53,13 @@ def _ingest(runtime, principal, dataset, collection: str, limit: int | None) -> 
         )
     missing = [p for p in passages if f"{p['id']}.txt" not in present]
     if missing:
-        staging = runtime.settings.data_dir / "tmp" / f"eval-{dataset.name}"
+        staging = services.settings.data_dir / "tmp" / f"eval-{dataset.name}"
         staging.mkdir(parents=True, exist_ok=True)
         bar = ProgressBar(len(missing), "queue  ")
         for number, passage in enumerate(missing, 1):
             path = staging / f"{passage['id']}.txt"
             path.write_text(passage["text"], encoding="utf-8")
-            submitted = submit_file(runtime, principal, path, collection, title=passage.get("title") or None)
+            submitted = submit_file(services, principal, path, collection, title=passage.get("title") or None)
             if isinstance(submitted, FileOutcome) and submitted.status == "failed":
                 print(f"\n{passage['id']}: {submitted.reason}")
             path.unlink(missing_ok=True)
@@ -74,9 +74,9 @@ def _ingest(runtime, principal, dataset, collection: str, limit: int | None) -> 
             done += 1
             bar.update(done)
 
-        runtime.worker.run_until_empty(on_result=on_result)
+        services.worker.run_until_empty(on_result=on_result)
         bar.close()
-        with runtime.db.session() as session:
+        with services.db.session() as session:
             present = dict(
                 session.execute(
                     select(Document.source_name, Document.id).where(
@@ -88,19 +88,19 @@ def _ingest(runtime, principal, dataset, collection: str, limit: int | None) -> 
 
 
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from api.runtime import Runtime
+    from api.wiring import build_services
 
     dataset = load_dataset(args.folder)
     collection = f"eval-{dataset.name}".replace("_", "-")
-    runtime = Runtime(settings)
-    runtime.bootstrap()
+    services = build_services(settings)
+    services.bootstrap()
     try:
-        principal = local_principal(runtime)
+        principal = local_principal(services)
         started = time.perf_counter()
-        corpus_ids = _ingest(runtime, principal, dataset, collection, args.max_documents)
+        corpus_ids = _ingest(services, principal, dataset, collection, args.max_documents)
         ingest_s = time.perf_counter() - started
         queries = dataset.queries[: args.max_queries]
-        service = runtime.retrieval
+        service = services.retrieval.get()
         report: dict = {
             "dataset": dataset.name,
             "passages": len(corpus_ids),
@@ -142,7 +142,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"knowbase: {error.message}")
         return 1
     finally:
-        runtime.close()
+        services.close()
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:

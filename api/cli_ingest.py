@@ -13,12 +13,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from api.progress import ProgressBar
 from core.errors import KnowbaseError, ProviderError
 from core.settings import Settings
+
+if TYPE_CHECKING:  # the wiring imports the heavy components; commands import it when they run
+    from api.wiring import Services
+    from core.types import Principal
 
 SERVER_INFO = "server.json"
 CLI_USER = "knowbase-cli"
@@ -98,12 +103,12 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return _report(outcomes, args.json)
 
 
-def local_principal(runtime):  # type: ignore[no-untyped-def]
+def local_principal(services: Services) -> Principal:
     """The CLI acts as an admin user of its own: whoever can run it can read the data dir anyway."""
     from core.metadata import accounts
     from core.types import Role
 
-    with runtime.db.session() as session:
+    with services.db.session() as session:
         try:
             user = accounts.get_user(session=session, name=CLI_USER)
         except KnowbaseError:
@@ -112,16 +117,18 @@ def local_principal(runtime):  # type: ignore[no-untyped-def]
         return accounts.principal_for(user)
 
 
-def submit_file(runtime, principal, path: Path, collection: str, title: str | None = None) -> FileOutcome | str:  # type: ignore[no-untyped-def]
+def submit_file(
+    services: Services, principal: Principal, path: Path, collection: str, title: str | None = None
+) -> FileOutcome | str:
     """Queue one file as the REST upload does; returns the document id, or the outcome when final."""
-    tmp_dir = runtime.settings.data_dir / "tmp"
+    tmp_dir = services.settings.data_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkstemp(dir=tmp_dir)[1])
     shutil.copyfile(path, temp)
     digest = hashlib.sha256(temp.read_bytes()).hexdigest()
     try:
-        with runtime.db.session() as session:
-            result = runtime.documents.submit(
+        with services.db.session() as session:
+            result = services.documents.submit(
                 session=session,
                 principal=principal,
                 temp_path=temp,
@@ -143,19 +150,19 @@ def submit_file(runtime, principal, path: Path, collection: str, title: str | No
 
 
 def _ingest_locally(files: list[Path], collection: str, settings: Settings) -> list[FileOutcome]:
-    from api.runtime import Runtime
+    from api.wiring import build_services
 
-    runtime = Runtime(settings)
-    runtime.bootstrap()
-    runtime.vector_store  # noqa: B018 - take the data dir lock before doing any work
-    principal = local_principal(runtime)
+    services = build_services(settings)
+    services.bootstrap()
+    services.vector_store.get()  # take the data dir lock before doing any work
+    principal = local_principal(services)
     outcomes: dict[str, FileOutcome] = {}
     pending: dict[str, FileOutcome] = {}
     try:
         bar = ProgressBar(len(files), "upload ")
         for number, path in enumerate(files, 1):
             bar.update(number, path.name[:40])
-            submitted = submit_file(runtime, principal, path, collection)
+            submitted = submit_file(services, principal, path, collection)
             if isinstance(submitted, FileOutcome):
                 outcomes[str(path)] = submitted
             else:
@@ -181,10 +188,10 @@ def _ingest_locally(files: list[Path], collection: str, settings: Settings) -> l
                 if outcome is not None:
                     bar.update(finished, f"{outcome.path.name[:30]} chunks {done}/{total}")
 
-            runtime.worker.run_until_empty(on_result=on_result, on_progress=on_progress)
+            services.worker.run_until_empty(on_result=on_result, on_progress=on_progress)
             bar.close()
     finally:
-        runtime.close()
+        services.close()
     for outcome in pending.values():
         outcomes[str(outcome.path)] = outcome
     return [outcomes[str(p)] for p in files if str(p) in outcomes]
@@ -193,12 +200,12 @@ def _ingest_locally(files: list[Path], collection: str, settings: Settings) -> l
 @contextmanager
 def server_client(url: str, settings: Settings, key: str | None = None) -> Iterator[httpx.Client]:
     """An HTTP client for the running server; without ``key``, a temporary admin key revoked afterwards."""
-    from api.runtime import Runtime
+    from api.wiring import build_services
     from core.metadata import accounts
     from core.types import Role
 
     temporary_key_id = None
-    db = Runtime(settings).db
+    db = build_services(settings).db
     if key is None:
         with db.session() as session:
             created = accounts.create_key(

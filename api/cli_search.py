@@ -32,17 +32,17 @@ def run_search(args: argparse.Namespace, settings: Settings) -> int:
         results = response.json()["results"]
     else:
         from api.routes.search import SearchResult
-        from api.runtime import Runtime
+        from api.wiring import build_services
 
-        runtime = Runtime(settings)
-        runtime.bootstrap()
+        services = build_services(settings)
+        services.bootstrap()
         try:
-            service = runtime.retrieval
+            service = services.retrieval.get()
             options = service.options(top_k=args.top_k, mode=args.mode)
-            hits = service.search(local_principal(runtime), args.query, collection=args.collection, options=options)
+            hits = service.search(local_principal(services), args.query, collection=args.collection, options=options)
             results = [SearchResult.model_validate(h, from_attributes=True).model_dump() for h in hits]
         finally:
-            runtime.close()
+            services.close()
     if args.json:
         print(json.dumps({"results": results}, ensure_ascii=False))
         return 0

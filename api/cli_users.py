@@ -43,7 +43,7 @@ def _read_password() -> str:
 
 
 def _db(settings: Settings):  # type: ignore[no-untyped-def]
-    from api.runtime import open_database
+    from api.wiring import open_database
 
     return open_database(settings)
 

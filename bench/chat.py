@@ -20,7 +20,7 @@ import httpx
 
 from api.app import create_app
 from api.cli_ingest import local_principal, submit_file
-from api.runtime import Runtime
+from api.wiring import build_services
 from core.security import generate_api_key
 from core.settings import Settings
 from tests.servers import FakeLLM, serve
@@ -87,13 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     data_dir, key = Path(tempfile.mkdtemp(prefix="kb-chat-")), generate_api_key()
     base_settings = Settings(data_dir=data_dir, admin_key=key, log_level="warning")
-    runtime = Runtime(base_settings)
-    runtime.bootstrap()
-    principal = local_principal(runtime)
+    services = build_services(base_settings)
+    services.bootstrap()
+    principal = local_principal(services)
     for name in DOCUMENTS:
-        submit_file(runtime, principal, CORPUS / name, "default")
-    runtime.worker.run_until_empty()
-    runtime.close()
+        submit_file(services, principal, CORPUS / name, "default")
+    services.worker.run_until_empty()
+    services.close()
 
     questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.questions)]
     headers = {"Authorization": f"Bearer {key}"}

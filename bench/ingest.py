@@ -18,7 +18,7 @@ from pathlib import Path
 
 from api.cli_ingest import FileOutcome, collect_files, local_principal, submit_file
 from api.progress import ProgressBar
-from api.runtime import Runtime
+from api.wiring import build_services
 from core.errors import KnowbaseError
 from core.settings import Settings
 from ingest.chunker import Chunker
@@ -80,15 +80,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, indent=2))
         return 0
 
-    runtime = Runtime(settings)
-    runtime.bootstrap()
-    principal = local_principal(runtime)
+    services = build_services(settings)
+    services.bootstrap()
+    principal = local_principal(services)
     stages = {"parse": 0.0, "chunk": 0.0, "embed": 0.0, "store": 0.0}
     counts = {"ready": 0, "failed": 0, "duplicate": 0, "tokens": 0, "chunks": 0}
     started = time.perf_counter()
     pending = 0
     for path in files:
-        submitted = submit_file(runtime, principal, path, "default")
+        submitted = submit_file(services, principal, path, "default")
         if isinstance(submitted, FileOutcome):
             counts[submitted.status] += 1
         else:
@@ -104,18 +104,18 @@ def main(argv: list[str] | None = None) -> int:
             counts["chunks"] += job.outcome.chunk_count
         bar.update(counts["ready"] + counts["failed"], job.source_name[:40])
 
-    runtime.worker.run_until_empty(on_result=on_result)
+    services.worker.run_until_empty(on_result=on_result)
     bar.close()
     end_to_end = time.perf_counter() - started
 
     # The embedder alone on exactly the texts ingestion embedded, in the pipeline's batch size.
-    embedder = runtime.embedder
-    batch = runtime.pipeline.batch_size
+    embedder = services.embedder.get()
+    batch = services.pipeline.get().batch_size
     started = time.perf_counter()
     for i in range(0, len(offline["texts"]), batch):
         embedder.embed_passages(offline["texts"][i : i + batch])
     embedder_alone = time.perf_counter() - started
-    runtime.close()
+    services.close()
 
     result.update(
         {

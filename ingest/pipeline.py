@@ -223,6 +223,11 @@ class IngestPipeline:
         path.write_text(parsed.text, encoding="utf-8")
 
     def remove_document(self, document_id: str) -> None:
-        self.store.delete(StoreFilter(document_ids=[document_id]))
-        for old in self.texts_dir.glob(f"{document_id}.v*.txt"):
-            old.unlink(missing_ok=True)
+        remove_document_data(self.store, self.texts_dir, document_id)
+
+
+def remove_document_data(store: VectorStore, texts_dir: Path, document_id: str) -> None:
+    """Delete a document's points and extracted texts. Needs only the store: no embedder loads."""
+    store.delete(StoreFilter(document_ids=[document_id]))
+    for old in texts_dir.glob(f"{document_id}.v*.txt"):
+        old.unlink(missing_ok=True)

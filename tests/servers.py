@@ -49,10 +49,13 @@ class FakeLLM:
     """Each request takes the next scripted behaviour (default ``"ok"``):
     ``"ok"`` answers from the prompt's source [1]; ``("text", s)`` answers ``s``; ``429`` (Retry-After: 0),
     ``500``, ``401``, ``"model"`` (404 model not found), ``"timeout"`` (answers after 3 s),
-    ``"malformed"`` and ``"cutoff"`` (a stream that stops without finishing)."""
+    ``"malformed"`` and ``"cutoff"`` (a stream that stops without finishing); ``("slow", s, seconds)``
+    streams ``s`` with a pause before each piece. ``streams_closed_early`` counts streams whose
+    client hung up before the end."""
 
     script: list = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
+    streams_closed_early: int = 0
 
     def next(self):  # type: ignore[no-untyped-def]
         return self.script.pop(0) if self.script else "ok"
@@ -80,6 +83,7 @@ class FakeLLM:
             if behaviour == "timeout":
                 await asyncio.sleep(3)
             text = behaviour[1] if isinstance(behaviour, tuple) else self.answer_from_prompt(body["messages"])
+            pause = behaviour[2] if isinstance(behaviour, tuple) and behaviour[0] == "slow" else 0
             usage = {"prompt_tokens": 111, "completion_tokens": 22, "total_tokens": 133}
             if behaviour == "malformed" and not body.get("stream"):
                 return Response("{not json", media_type="application/json")
@@ -96,8 +100,20 @@ class FakeLLM:
                 )
 
             async def events():  # type: ignore[no-untyped-def]
+                finished = False
+                try:
+                    async for event in pieces_then_done():
+                        yield event
+                    finished = True
+                finally:
+                    if not finished:
+                        self.streams_closed_early += 1
+
+            async def pieces_then_done():  # type: ignore[no-untyped-def]
                 pieces = re.findall(r".{1,12}", text, re.S)
                 for number, piece in enumerate(pieces):
+                    if pause:
+                        await asyncio.sleep(pause)
                     if behaviour == "cutoff" and number == 2:
                         return
                     if behaviour == "malformed" and number == 1:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import SESSION_COOKIE, RuntimeDep, cookie_session
+from api.deps import SESSION_COOKIE, DatabaseDep, SettingsDep, cookie_session
 from api.proxy import client_address, is_https
 from core.errors import Unauthorized
 from core.metadata import accounts, sessions
@@ -34,8 +34,8 @@ def _here(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def _page(request: Request, runtime: RuntimeDep, template: str, *, admin: bool = False, **context) -> Response:  # type: ignore[no-untyped-def]
-    resolved = cookie_session(request, runtime)
+def _page(request: Request, db: DatabaseDep, template: str, *, admin: bool = False, **context) -> Response:  # type: ignore[no-untyped-def]
+    resolved = cookie_session(request, db)
     if resolved is None:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     principal, csrf = resolved
@@ -94,13 +94,13 @@ def login_form(
 @router.post("/login")
 def login(
     request: Request,
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    settings: SettingsDep,
     username: Annotated[str, Form(max_length=NAME_MAX_CHARS)],
     password: Annotated[str, Form(max_length=PASSWORD_MAX_CHARS)],
     next: Annotated[str, Form(max_length=2000)] = "/ui/chat",
 ) -> Response:
     target = next if next.startswith("/") and not next.startswith("//") else "/ui/chat"
-    settings = runtime.settings
     throttle: SignInThrottle = request.app.state.signin_throttle
     address = client_address(request, settings.trusted_proxies)
     # Checked before the password, and by the submitted name: the answer is the same for real and
@@ -109,7 +109,7 @@ def login(
     if wait:
         return _login_page(request, target, retry_after=wait)
     try:
-        with runtime.db.session() as session:
+        with db.session() as session:
             principal = accounts.authenticate_password(session=session, name=username, password=password)
             token, _ = sessions.create_session(session=session, user_id=principal.user_id)
     except Unauthorized:
@@ -130,10 +130,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, runtime: RuntimeDep, csrf: str = Form("")) -> Response:
-    resolved = cookie_session(request, runtime)
+def logout(request: Request, db: DatabaseDep, csrf: str = Form("")) -> Response:
+    resolved = cookie_session(request, db)
     if resolved is not None and resolved[1] == csrf:
-        with runtime.db.session() as session:
+        with db.session() as session:
             sessions.end_session(session=session, token=request.cookies[SESSION_COOKIE])
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -143,7 +143,7 @@ def logout(request: Request, runtime: RuntimeDep, csrf: str = Form("")) -> Respo
 @router.get("/ui/lang")
 def switch_language(
     request: Request,
-    runtime: RuntimeDep,
+    settings: SettingsDep,
     to: Annotated[str, Query(max_length=16)],
     next: Annotated[str, Query(max_length=2000)] = "/ui/chat",
 ) -> Response:
@@ -151,37 +151,37 @@ def switch_language(
         next if next.startswith("/") and not next.startswith("//") else "/ui/chat", status_code=303
     )
     if to in LANGUAGES:
-        secure = is_https(request, runtime.settings.trusted_proxies)
+        secure = is_https(request, settings.trusted_proxies)
         response.set_cookie(LANG_COOKIE, to, max_age=365 * 86400, samesite="lax", secure=secure, path="/")
     return response
 
 
 @router.get("/ui/chat", response_class=HTMLResponse)
-def chat_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "chat.html")
+def chat_page(request: Request, db: DatabaseDep) -> Response:
+    return _page(request, db, "chat.html")
 
 
 @router.get("/ui/documents", response_class=HTMLResponse)
-def documents_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "documents.html", max_upload_mb=runtime.settings.max_upload_mb)
+def documents_page(request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
+    return _page(request, db, "documents.html", max_upload_mb=settings.max_upload_mb)
 
 
 @router.get("/ui/admin", response_class=HTMLResponse)
-def admin_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "admin.html", admin=True)
+def admin_page(request: Request, db: DatabaseDep) -> Response:
+    return _page(request, db, "admin.html", admin=True)
 
 
 @router.get("/ui/usage", response_class=HTMLResponse)
-def usage_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "usage.html", admin=True)
+def usage_page(request: Request, db: DatabaseDep) -> Response:
+    return _page(request, db, "usage.html", admin=True)
 
 
 @router.get("/ui/search", response_class=HTMLResponse)
-def search_page(request: Request, runtime: RuntimeDep) -> Response:
-    return _page(request, runtime, "search.html")
+def search_page(request: Request, db: DatabaseDep) -> Response:
+    return _page(request, db, "search.html")
 
 
 @router.get("/ui/documents/{document_id}", response_class=HTMLResponse)
-def document_page(request: Request, runtime: RuntimeDep, document_id: str) -> Response:
+def document_page(request: Request, db: DatabaseDep, document_id: str) -> Response:
     # The page only carries the id; the data comes from the API, which checks access.
-    return _page(request, runtime, "document.html", document_id=document_id[:64])
+    return _page(request, db, "document.html", document_id=document_id[:64])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import SESSION_COOKIE, AdminDep, PrincipalDep, RuntimeDep, SessionDep, require_admin
+from api.deps import SESSION_COOKIE, AdminDep, PrincipalDep, SessionDep, VectorStoreDep, require_admin
 from api.pagination import Limit, Offset
 from core.errors import Conflict
 from core.metadata import accounts, collections, sessions
@@ -96,13 +96,15 @@ def create_collection(body: CollectionCreate, session: SessionDep) -> Collection
 
 
 @router.patch("/collections/{name}")
-def update_collection(name: str, body: CollectionUpdate, session: SessionDep, runtime: RuntimeDep) -> CollectionPublic:
+def update_collection(
+    name: str, body: CollectionUpdate, session: SessionDep, store: VectorStoreDep
+) -> CollectionPublic:
     updated = collections.update_collection(session=session, name=name, **body.model_dump(exclude_unset=True))
     if body.read_groups is not None or body.write_groups is not None:
         # Chunks carry their collection's readers; searches also filter by collection from the DB,
         # so a removed group loses access at once even before this update lands.
         groups = sorted(set(updated.read_groups) | set(updated.write_groups))
-        runtime.vector_store.set_payload(StoreFilter(collection_ids=[updated.id]), {"read_groups": groups})
+        store.set_payload(StoreFilter(collection_ids=[updated.id]), {"read_groups": groups})
     return updated
 
 

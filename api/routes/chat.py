@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from api.chat.service import ChatEvent, ChatResult
-from api.deps import PrincipalDep, RuntimeDep
+from answer.turn import ChatEvent, ChatResult
+from api.deps import ChatServiceDep, DatabaseDep, ModeratorDep, PrincipalDep, SettingsDep
 from api.pagination import Limit, Offset
+from api.streaming import ClosingStreamingResponse
 from core.errors import PermissionDenied
 from core.metadata import conversations, usage
 from core.metadata.conversations import ConversationDetail, ConversationPublic, MessagePublic
@@ -34,7 +34,7 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
-def sse(events: Iterator[ChatEvent]) -> Iterator[str]:
+def sse(events: Iterator[ChatEvent]) -> Generator[str, None, None]:
     for event in events:
         yield f"event: {event.type}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
 
@@ -44,41 +44,43 @@ def sse(events: Iterator[ChatEvent]) -> Iterator[str]:
     summary="Ask a question; answers cite their sources. With stream=true: SSE events delta, reset, citations, done",
     responses={200: {"content": {"text/event-stream": {}}}},
 )
-def chat(body: ChatRequest, runtime: RuntimeDep, principal: PrincipalDep) -> ChatResult:
-    service = runtime.chat
+def chat(body: ChatRequest, service: ChatServiceDep, principal: PrincipalDep) -> ChatResult:
     turn = service.start(principal, body.message, conversation_id=body.conversation_id, collection=body.collection)
-    if body.stream:
-        return StreamingResponse(  # type: ignore[return-value]
-            sse(service.events(turn)),
-            media_type="text/event-stream",
-            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-        )
-    final = {}
-    for event in service.events(turn):
-        if event.type == "done":
-            final = event.data
-    return ChatResult.model_validate(final)
+    if not body.stream:
+        return service.run(turn)
+    events = service.events(turn)
+
+    def close() -> None:  # the client may be gone: stop the answer, charge what it used
+        events.close()
+        service.settle(turn)
+
+    return ClosingStreamingResponse(  # type: ignore[return-value]
+        sse(events),
+        on_close=close,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.get("/conversations")
 def list_conversations(
-    runtime: RuntimeDep, principal: PrincipalDep, limit: Limit = 50, offset: Offset = 0
+    db: DatabaseDep, principal: PrincipalDep, limit: Limit = 50, offset: Offset = 0
 ) -> list[ConversationPublic]:
-    with runtime.db.session() as session:
+    with db.session() as session:
         return conversations.list_conversations(session=session, user_id=principal.user_id, limit=limit, offset=offset)
 
 
 @router.get("/conversations/{conversation_id}")
-def get_conversation(conversation_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> ConversationDetail:
-    with runtime.db.session() as session:
+def get_conversation(conversation_id: str, db: DatabaseDep, principal: PrincipalDep) -> ConversationDetail:
+    with db.session() as session:
         return conversations.get_conversation(
             session=session, user_id=principal.user_id, conversation_id=conversation_id
         )
 
 
 @router.delete("/conversations/{conversation_id}", status_code=204)
-def delete_conversation(conversation_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    with runtime.db.session() as session:
+def delete_conversation(conversation_id: str, db: DatabaseDep, principal: PrincipalDep) -> Response:
+    with db.session() as session:
         conversations.delete_conversation(session=session, user_id=principal.user_id, conversation_id=conversation_id)
     return Response(status_code=204)
 
@@ -92,9 +94,9 @@ class RewindRequest(BaseModel):
     summary="Forget the last question (if it is this one) and its answer, to ask again (Regenerate, Edit)",
 )
 def rewind_conversation(
-    conversation_id: str, body: RewindRequest, runtime: RuntimeDep, principal: PrincipalDep
+    conversation_id: str, body: RewindRequest, db: DatabaseDep, principal: PrincipalDep
 ) -> dict[str, int]:
-    with runtime.db.session() as session:
+    with db.session() as session:
         removed = conversations.rewind_last_turn(
             session=session, user_id=principal.user_id, conversation_id=conversation_id, question=body.question
         )
@@ -106,8 +108,8 @@ class FeedbackRequest(BaseModel):
 
 
 @router.post("/messages/{message_id}/feedback", summary="Thumbs up (1), down (-1) or clear (0)")
-def feedback(message_id: str, body: FeedbackRequest, runtime: RuntimeDep, principal: PrincipalDep) -> MessagePublic:
-    with runtime.db.session() as session:
+def feedback(message_id: str, body: FeedbackRequest, db: DatabaseDep, principal: PrincipalDep) -> MessagePublic:
+    with db.session() as session:
         return conversations.set_feedback(
             session=session, user_id=principal.user_id, message_id=message_id, value=body.value
         )
@@ -124,11 +126,13 @@ class ModerationRequest(BaseModel):
 
 
 @router.post("/moderations", summary="The content filter, in OpenAI's response shape")
-def moderations(body: ModerationRequest, runtime: RuntimeDep, principal: PrincipalDep) -> dict:
+def moderations(
+    body: ModerationRequest, moderator: ModeratorDep, settings: SettingsDep, principal: PrincipalDep
+) -> dict:
     texts = [body.input] if isinstance(body.input, str) else body.input
     results = []
     for text in texts:
-        result = runtime.moderator.check(text)
+        result = moderator.check(text)
         results.append(
             {
                 "flagged": result.flagged,
@@ -138,29 +142,29 @@ def moderations(body: ModerationRequest, runtime: RuntimeDep, principal: Princip
         )
     return {
         "id": "modr-knowbase",
-        "model": body.model or f"knowbase-{runtime.settings.moderation_provider}",
+        "model": body.model or f"knowbase-{settings.moderation_provider}",
         "results": results,
     }
 
 
 @router.get("/usage", summary="Tokens and cost grouped by user, model or day (admins see everyone)")
 def get_usage(
-    runtime: RuntimeDep,
+    db: DatabaseDep,
     principal: PrincipalDep,
     group_by: Literal["user", "model", "day"] = "day",
     since: datetime | None = None,
     until: datetime | None = None,
     user: Annotated[str | None, Query(max_length=NAME_MAX_CHARS)] = None,
 ) -> list[usage.UsageRow]:
-    user_id = principal.user_id
+    user_id: str | None = principal.user_id
     if principal.is_admin:
         user_id = None
         if user:
             from core.metadata.accounts import get_user
 
-            with runtime.db.session() as session:
+            with db.session() as session:
                 user_id = get_user(session=session, name=user).id
     elif user and user != principal.name:
         raise PermissionDenied("only admins can see other users' usage")
-    with runtime.db.session() as session:
+    with db.session() as session:
         return usage.summary(session=session, group_by=group_by, user_id=user_id, since=since, until=until)

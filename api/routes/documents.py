@@ -14,15 +14,17 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import DatabaseDep, DocumentServiceDep, PrincipalDep, SettingsDep, VectorStoreDep
 from api.pagination import Limit, Offset
-from api.runtime import Runtime
 from api.upload_limit import too_large
 from core.errors import InvalidInput
+from core.metadata.db import Database
 from core.metadata.models import IngestionJob
+from core.settings import Settings
 from core.types import NAME_MAX_CHARS, TITLE_MAX_CHARS, Principal
 from core.vectorstore import StoreFilter
 from ingest.schemas import DocumentPage, DocumentPublic, UploadResult
+from ingest.service import DocumentService
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 _COPY_CHUNK = 1024 * 1024
@@ -48,9 +50,14 @@ def _save_upload(upload: UploadFile, tmp_dir: Path, limit: int) -> tuple[Path, s
 
 
 def _submit(
-    runtime: Runtime, principal: Principal, upload: UploadFile, collection: str, title: str | None
+    settings: Settings,
+    db: Database,
+    documents: DocumentService,
+    principal: Principal,
+    upload: UploadFile,
+    collection: str,
+    title: str | None,
 ) -> UploadResult:
-    settings = runtime.settings
     name = upload.filename or "upload"
     if len(name) > FILE_NAME_MAX_CHARS:
         raise InvalidInput(
@@ -59,8 +66,8 @@ def _submit(
         )
     temp_path, sha256, size = _save_upload(upload, settings.data_dir / "tmp", settings.max_upload_bytes)
     try:
-        with runtime.db.session() as session:
-            result = runtime.documents.submit(
+        with db.session() as session:
+            result = documents.submit(
                 session=session,
                 principal=principal,
                 temp_path=temp_path,
@@ -72,7 +79,7 @@ def _submit(
             )
     finally:
         temp_path.unlink(missing_ok=True)  # moved into the store on success
-    runtime.documents.after_commit()
+    documents.after_commit()
     return result
 
 
@@ -83,14 +90,16 @@ def _submit(
     responses={200: {"description": "identical content already present"}, 413: {}, 415: {}},
 )
 async def upload_document(
-    runtime: RuntimeDep,
+    settings: SettingsDep,
+    db: DatabaseDep,
+    documents: DocumentServiceDep,
     principal: PrincipalDep,
     response: Response,
     file: Annotated[UploadFile, File(description="PDF, DOCX, HTML, Markdown or plain text")],
     collection: Annotated[str, Form(max_length=NAME_MAX_CHARS)] = "default",
     title: Annotated[str | None, Form(max_length=TITLE_MAX_CHARS)] = None,
 ) -> UploadResult:
-    result = await run_in_threadpool(_submit, runtime, principal, file, collection, title)
+    result = await run_in_threadpool(_submit, settings, db, documents, principal, file, collection, title)
     if result.duplicate:
         response.status_code = 200
     return result
@@ -98,7 +107,8 @@ async def upload_document(
 
 @router.get("", summary="List documents the caller may read")
 def list_documents(
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    documents: DocumentServiceDep,
     principal: PrincipalDep,
     collection: Annotated[str | None, Query(max_length=NAME_MAX_CHARS)] = None,
     status: Annotated[str | None, Query(pattern="^(queued|parsing|embedding|ready|failed)$")] = None,
@@ -106,8 +116,8 @@ def list_documents(
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> DocumentPage:
-    with runtime.db.session() as session:
-        return runtime.documents.list(
+    with db.session() as session:
+        return documents.list(
             session=session,
             principal=principal,
             collection=collection,
@@ -119,33 +129,39 @@ def list_documents(
 
 
 @router.get("/{document_id}", summary="Status, progress, error, pages, chunks, size, sha256, uploader")
-def get_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> DocumentPublic:
-    with runtime.db.session() as session:
-        return runtime.documents.get(session=session, principal=principal, document_id=document_id)
+def get_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> DocumentPublic:
+    with db.session() as session:
+        return documents.get(session=session, principal=principal, document_id=document_id)
 
 
 @router.get("/{document_id}/file", summary="Download the original file")
-def download_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> FileResponse:
-    with runtime.db.session() as session:
-        path, name = runtime.documents.file_of(session=session, principal=principal, document_id=document_id)
+def download_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> FileResponse:
+    with db.session() as session:
+        path, name = documents.file_of(session=session, principal=principal, document_id=document_id)
     return FileResponse(path, filename=name)
 
 
 @router.get("/{document_id}/text", summary="Extracted text around a character range (for citations)")
 def document_text(
     document_id: str,
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    documents: DocumentServiceDep,
+    settings: SettingsDep,
     principal: PrincipalDep,
     start: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
     end: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
     window: Annotated[int, Query(ge=0, le=5000)] = 600,
 ) -> dict:
-    with runtime.db.session() as session:
-        return runtime.documents.text_around(
+    with db.session() as session:
+        return documents.text_around(
             session=session,
             principal=principal,
             document_id=document_id,
-            texts_dir=runtime.settings.data_dir / "texts",
+            texts_dir=settings.data_dir / "texts",
             start=start,
             end=end,
             window=window,
@@ -153,17 +169,21 @@ def document_text(
 
 
 @router.delete("/{document_id}", status_code=204, summary="Delete a document and all its chunks")
-def delete_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
-    with runtime.db.session() as session:
-        runtime.documents.delete(session=session, principal=principal, document_id=document_id)
+def delete_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> Response:
+    with db.session() as session:
+        documents.delete(session=session, principal=principal, document_id=document_id)
     return Response(status_code=204)
 
 
 @router.post("/{document_id}/reindex", status_code=202, summary="Parse, chunk and embed again")
-def reindex_document(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> DocumentPublic:
-    with runtime.db.session() as session:
-        document = runtime.documents.reindex(session=session, principal=principal, document_id=document_id)
-    runtime.documents.after_commit()
+def reindex_document(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> DocumentPublic:
+    with db.session() as session:
+        document = documents.reindex(session=session, principal=principal, document_id=document_id)
+    documents.after_commit()
     return document
 
 
@@ -192,16 +212,18 @@ class JobPublic(BaseModel):
 @router.get("/{document_id}/chunks", summary="The document's chunks in order, with page and heading")
 def document_chunks(
     document_id: str,
-    runtime: RuntimeDep,
+    db: DatabaseDep,
+    documents: DocumentServiceDep,
+    store: VectorStoreDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[ChunkPublic]:
-    with runtime.db.session() as session:
-        document = runtime.documents.get(session=session, principal=principal, document_id=document_id)
+    with db.session() as session:
+        document = documents.get(session=session, principal=principal, document_id=document_id)
     where = StoreFilter(document_ids=[document.id], version=document.version)
     # The store returns points in no particular order: fetch them all, then page by chunk index.
-    everything = runtime.vector_store.fetch(where, limit=max(document.chunks, offset + limit))
+    everything = store.fetch(where, limit=max(document.chunks, offset + limit))
     hits = sorted(everything, key=lambda h: h.payload["chunk_index"])
     return [
         ChunkPublic(
@@ -219,9 +241,11 @@ def document_chunks(
 
 
 @router.get("/{document_id}/jobs", summary="The document's ingestion history, newest first")
-def document_jobs(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> list[JobPublic]:
-    with runtime.db.session() as session:
-        document = runtime.documents.get(session=session, principal=principal, document_id=document_id)
+def document_jobs(
+    document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
+) -> list[JobPublic]:
+    with db.session() as session:
+        document = documents.get(session=session, principal=principal, document_id=document_id)
         jobs = session.scalars(
             select(IngestionJob)
             .where(IngestionJob.document_id == document.id)

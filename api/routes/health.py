@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import DatabaseDep, PrincipalDep, ReadinessDep
 from core.metadata import accounts
 from core.types import UserPublic
 
@@ -18,8 +18,8 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="The database and vector store are reachable")
-def readyz(runtime: RuntimeDep) -> JSONResponse:
-    checks = runtime.readiness()
+def readyz(readiness: ReadinessDep) -> JSONResponse:
+    checks = readiness()
     ready = all(checks.values())
     if not ready:
         failed = ", ".join(name for name, ok in checks.items() if not ok)
@@ -29,13 +29,13 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
 
 
 @router.get("/v1/collections", summary="Collections the caller may read, and whether they may write them")
-def my_collections(principal: PrincipalDep, runtime: RuntimeDep) -> list[dict[str, Any]]:
+def my_collections(principal: PrincipalDep, db: DatabaseDep) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
     from core.access import can_write, readable_collections
     from core.metadata.models import Collection
 
-    with runtime.db.session() as session:
+    with db.session() as session:
         names = readable_collections(session=session, principal=principal)
         rows = session.scalars(
             select(Collection).where(Collection.id.in_(list(names.values()))).order_by(Collection.name)
@@ -46,6 +46,6 @@ def my_collections(principal: PrincipalDep, runtime: RuntimeDep) -> list[dict[st
 
 
 @router.get("/v1/me", summary="Who the caller is")
-def me(principal: PrincipalDep, runtime: RuntimeDep) -> UserPublic:
-    with runtime.db.session() as session:
+def me(principal: PrincipalDep, db: DatabaseDep) -> UserPublic:
+    with db.session() as session:
         return accounts.user_public(session=session, name=principal.name)

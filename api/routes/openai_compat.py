@@ -10,16 +10,16 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from api.chat.service import ChatEvent
-from api.deps import PrincipalDep, RuntimeDep
+from answer.turn import ChatEvent
+from api.deps import ChatServiceDep, PrincipalDep
 from api.routes.chat import CHAT_MESSAGE_MAX_CHARS
+from api.streaming import ClosingStreamingResponse
 from core.errors import InvalidInput
 from core.types import NAME_MAX_CHARS, CollectionName
 
@@ -66,7 +66,7 @@ def models(_principal: PrincipalDep) -> dict:
 
 
 @router.post("/chat/completions")
-def chat_completions(body: CompletionRequest, runtime: RuntimeDep, principal: PrincipalDep):  # type: ignore[no-untyped-def]
+def chat_completions(body: CompletionRequest, service: ChatServiceDep, principal: PrincipalDep):  # type: ignore[no-untyped-def]
     messages = [(m.role, _text(m.content)) for m in body.messages]
     if messages[-1][0] != "user" or not messages[-1][1].strip():
         raise InvalidInput("the last message must be a non-empty user message")
@@ -76,17 +76,19 @@ def chat_completions(body: CompletionRequest, runtime: RuntimeDep, principal: Pr
             details={"max_chars": CHAT_MESSAGE_MAX_CHARS, "chars": len(messages[-1][1])},
         )
     history = [{"role": r, "content": c} for r, c in messages[:-1] if r in ("user", "assistant") and c]
-    service = runtime.chat
     turn = service.start(principal, messages[-1][1], collection=body.collection, history=history)
     completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if body.stream:
-        return StreamingResponse(
-            _stream(service.events(turn), completion_id, created, body.model), media_type="text/event-stream"
+        events = service.events(turn)
+
+        def close() -> None:  # the client may be gone: stop the answer, charge what it used
+            events.close()
+            service.settle(turn)
+
+        return ClosingStreamingResponse(
+            _stream(events, completion_id, created, body.model), on_close=close, media_type="text/event-stream"
         )
-    final: dict[str, Any] = {}
-    for event in service.events(turn):
-        if event.type == "done":
-            final = event.data
+    final = service.run(turn).model_dump(mode="json")
     return {
         "id": completion_id,
         "object": "chat.completion",
@@ -111,7 +113,7 @@ def _extension(final: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _stream(events: Iterator[ChatEvent], completion_id: str, created: int, model: str) -> Iterator[str]:
+def _stream(events: Iterator[ChatEvent], completion_id: str, created: int, model: str) -> Generator[str, None, None]:
     def chunk(delta: dict, finish: str | None = None, **extra: Any) -> str:
         body = {
             "id": completion_id,

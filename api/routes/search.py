@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import PrincipalDep, RuntimeDep
+from api.deps import PrincipalDep, RetrievalServiceDep
 from core.types import NAME_MAX_CHARS, QUERY_MAX_CHARS, CollectionName
 from retrieval.context import ContextPublic
 
@@ -53,8 +53,7 @@ class ContextRequest(BaseModel):
 
 
 @router.post("/search", summary="Hybrid (or dense / lexical) search over the caller's collections")
-def search(body: SearchRequest, runtime: RuntimeDep, principal: PrincipalDep) -> SearchResponse:
-    service = runtime.retrieval
+def search(body: SearchRequest, service: RetrievalServiceDep, principal: PrincipalDep) -> SearchResponse:
     options = service.options(top_k=body.top_k, mode=body.mode, fusion=body.fusion)
     hits = service.search(principal, body.query, collection=body.collection, options=options)
     return SearchResponse(
@@ -63,8 +62,8 @@ def search(body: SearchRequest, runtime: RuntimeDep, principal: PrincipalDep) ->
 
 
 @router.post("/context", summary="The best context for a question, within a token budget, with its source map")
-def context(body: ContextRequest, runtime: RuntimeDep, principal: PrincipalDep) -> ContextPublic:
-    assembled, _ = runtime.retrieval.context(
+def context(body: ContextRequest, service: RetrievalServiceDep, principal: PrincipalDep) -> ContextPublic:
+    assembled, _ = service.context(
         principal,
         body.query,
         max_tokens=body.max_tokens,

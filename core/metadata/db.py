@@ -11,7 +11,14 @@ from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.metadata.models import Base, LexicalDocumentTerms, LexicalTermCount, SchemaVersion, UiSession
+from core.metadata.models import (
+    Base,
+    LexicalDocumentTerms,
+    LexicalTermCount,
+    SchemaVersion,
+    UiSession,
+    UsageReservation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +26,10 @@ log = logging.getLogger(__name__)
 MIGRATIONS: list[Callable[[Connection], None]] = [
     lambda conn: Base.metadata.create_all(conn),
     lambda conn: UiSession.__table__.create(conn, checkfirst=True),  # v2: browser sign-in
-    # v3: per-collection BM25 statistics (filled from the vector store at the next start)
-    lambda conn: Base.metadata.create_all(conn, tables=[LexicalTermCount.__table__, LexicalDocumentTerms.__table__]),
+    # v3: per-collection BM25 statistics (filled from the vector store at the next start), budget reservations
+    lambda conn: Base.metadata.create_all(
+        conn, tables=[LexicalTermCount.__table__, LexicalDocumentTerms.__table__, UsageReservation.__table__]
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,17 +1,19 @@
-"""The usage ledger: tokens, model, latency and cost of every chat turn, per user and key."""
+"""The usage ledger: tokens, model, latency and cost of every chat turn, per user and key; and
+budget reservations, so turns running at the same time cannot together spend past a key's budget."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from core.metadata.models import ApiKey, UsageRecord, User
+from core.errors import QuotaExceeded
+from core.metadata.models import ApiKey, UsageRecord, UsageReservation, User
 
 GroupBy = Literal["user", "model", "day"]
 
@@ -87,6 +89,64 @@ def key_budget(*, session: Session, key_id: str) -> int | None:
     return session.scalar(select(ApiKey.monthly_token_budget).where(ApiKey.id == key_id))
 
 
+# A reservation older than this belongs to a turn that died without settling (process killed).
+RESERVATION_TTL = timedelta(minutes=30)
+
+
+def reserved_tokens(*, session: Session, key_id: str) -> int:
+    total = session.scalar(
+        select(func.coalesce(func.sum(UsageReservation.tokens), 0)).where(
+            UsageReservation.key_id == key_id, UsageReservation.created_at >= datetime.now(UTC) - RESERVATION_TTL
+        )
+    )
+    return int(total or 0)
+
+
+def reserve(*, session: Session, key_id: str, tokens: int) -> int | None:
+    """Hold ``tokens`` of the key's monthly budget for a turn about to run; returns the reservation's
+    id, or None when the key has no budget. Give it a fresh session: its lock must open the transaction.
+
+    Turns are refused once what is spent plus what running turns hold reaches the budget, so
+    concurrent turns overrun it by at most one turn.
+
+    :raises QuotaExceeded: the budget is spent or held by turns in progress.
+    """
+    if not key_budget(session=session, key_id=key_id):
+        return None  # unlimited keys take no lock
+    # Writing the key's row serialises reservations for one key: PostgreSQL locks the row, SQLite
+    # takes its write lock (the read above ran outside a transaction); the sums below then see
+    # every reservation committed before, and the budget is read again under the lock.
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(monthly_token_budget=ApiKey.monthly_token_budget))
+    budget = key_budget(session=session, key_id=key_id)
+    if not budget:
+        return None
+    session.execute(  # left by turns whose process died; no longer counted, so drop them
+        delete(UsageReservation).where(
+            UsageReservation.key_id == key_id, UsageReservation.created_at < datetime.now(UTC) - RESERVATION_TTL
+        )
+    )
+    used = tokens_this_month(session=session, key_id=key_id)
+    held = reserved_tokens(session=session, key_id=key_id)
+    if used + held >= budget:
+        detail = f"{used:,} used" + (f", {held:,} held by answers in progress" if held else "")
+        raise QuotaExceeded(
+            f"this API key's monthly budget of {budget:,} tokens is used up ({detail}); "
+            "it renews on the 1st of the month, or an admin can raise it"
+        )
+    reservation = UsageReservation(key_id=key_id, tokens=tokens)
+    session.add(reservation)
+    session.flush()
+    return reservation.id
+
+
+def resize_reservation(*, session: Session, reservation_id: int, tokens: int) -> None:
+    session.execute(update(UsageReservation).where(UsageReservation.id == reservation_id).values(tokens=tokens))
+
+
+def release(*, session: Session, reservation_id: int) -> None:
+    session.execute(delete(UsageReservation).where(UsageReservation.id == reservation_id))
+
+
 def summary(
     *,
     session: Session,
@@ -95,6 +155,7 @@ def summary(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[UsageRow]:
+    label: ColumnElement[Any] | InstrumentedAttribute[str]
     if group_by == "user":
         label = func.coalesce(User.name, "(deleted user)")
     elif group_by == "model":

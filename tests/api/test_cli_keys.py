@@ -81,7 +81,7 @@ def test_users_create_and_set_password_from_stdin(
 ) -> None:
     import io
 
-    from api.runtime import Runtime
+    from api.wiring import build_services
     from core.metadata import accounts
     from core.settings import Settings
 
@@ -92,7 +92,7 @@ def test_users_create_and_set_password_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["users", "set-password", "ann"]) == 1
     assert "at least 8 characters" in capsys.readouterr().err
-    with Runtime(Settings()).db.session() as session:
+    with build_services(Settings()).db.session() as session:
         assert accounts.authenticate_password(
             session=session, name="ann", password="second-password"
         ).groups == frozenset({"hr"})

@@ -73,7 +73,7 @@ def test_every_corpus_file_ends_ready_or_failed_while_the_server_answers(setting
         assert by_status["book-war-and-peace-1225p.txt"]["chunks"] > 2000
         assert max(latencies) < 2.0, f"the server stalled during ingestion: {max(latencies):.2f} s"
 
-        store = client.app.state.runtime.vector_store
+        store = client.app.state.services.vector_store.get()
         total_chunks = sum(d["chunks"] for d in documents)
         assert store.count(StoreFilter()) == total_chunks  # no staging leftovers, no duplicates
 

@@ -29,7 +29,7 @@ def wait_until_done(client: TestClient, key: str, document_id: str, timeout: flo
 
 
 def points(client: TestClient, **where) -> list:  # type: ignore[no-untyped-def]
-    return client.app.state.runtime.vector_store.fetch(StoreFilter(**where))
+    return client.app.state.services.vector_store.get().fetch(StoreFilter(**where))
 
 
 def make_user_key(client: TestClient, admin_key: str, user: str, role: str, groups: list[str]) -> str:

@@ -66,20 +66,20 @@ def test_hidden_documents_change_no_score_of_a_reader(client: TestClient, admin_
         assert wait_until_done(client, admin_key, document_id)["status"] == "ready"
     assert snapshot(client, reader_key) == before
 
-    runtime = client.app.state.runtime
-    with runtime.db.session() as session:  # every published chunk is counted, none twice
-        assert total_chunks(session=session) == runtime.vector_store.count(StoreFilter()) == 3 + 3
+    services = client.app.state.services
+    with services.db.session() as session:  # every published chunk is counted, none twice
+        assert total_chunks(session=session) == services.vector_store.get().count(StoreFilter()) == 3 + 3
     for document_id in hidden_ids:
         assert client.delete(f"/v1/documents/{document_id}", headers=admin).status_code == 204
     assert snapshot(client, reader_key) == before
 
 
 def test_statistics_follow_new_versions_and_deletes(client: TestClient, admin_key: str) -> None:
-    runtime = client.app.state.runtime
-    term = runtime.lexical.encode_query("nightingale").indices[0]
+    services = client.app.state.services
+    term = services.lexical.encode_query("nightingale").indices[0]
 
     def counts() -> tuple[int, int]:
-        with runtime.db.session() as session:
+        with services.db.session() as session:
             ids = list(session.scalars(select(Collection.id)))
             total, containing = scope_statistics(session=session, collection_ids=ids, terms=[term])
         return total, containing.get(term, 0)
@@ -101,9 +101,9 @@ def test_statistics_are_rebuilt_from_the_store_at_start(settings, admin_key: str
     from core.metadata.models import LexicalDocumentTerms, LexicalTermCount
 
     def statistics(client: TestClient) -> tuple[int, dict[int, int]]:
-        runtime = client.app.state.runtime
-        terms = runtime.lexical.encode_query("annual leave hotel passwords 年假").indices
-        with runtime.db.session() as session:
+        services = client.app.state.services
+        terms = services.lexical.encode_query("annual leave hotel passwords 年假").indices
+        with services.db.session() as session:
             ids = list(session.scalars(select(Collection.id)))
             return scope_statistics(session=session, collection_ids=ids, terms=terms)
 
@@ -112,7 +112,7 @@ def test_statistics_are_rebuilt_from_the_store_at_start(settings, admin_key: str
             document_id = upload(client, admin_key, name, text.encode()).json()["document"]["id"]
             assert wait_until_done(client, admin_key, document_id)["status"] == "ready"
         counted = statistics(client)
-        with client.app.state.runtime.db.session() as session:
+        with client.app.state.services.db.session() as session:
             session.execute(delete(LexicalTermCount))
             session.execute(delete(LexicalDocumentTerms))
     assert counted[0] == 3 and len(counted[1]) >= 4

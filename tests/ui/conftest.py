@@ -58,7 +58,7 @@ def browser() -> Iterator[Any]:
 def site(settings: Settings, admin_key: str) -> Iterator[dict[str, Any]]:
     app = create_app(settings)
     with serve(app) as url:
-        with app.state.runtime.db.session() as session:
+        with app.state.services.db.session() as session:
             accounts.update_user(session=session, name="admin", password=PASSWORD)
         yield {"url": url, "app": app, "key": admin_key}
 
@@ -184,6 +184,6 @@ def llm_site(settings: Settings, admin_key: str, slow_llm: SlowLLM) -> Iterator[
     )
     app = create_app(configured)
     with serve(app) as url:
-        with app.state.runtime.db.session() as session:
+        with app.state.services.db.session() as session:
             accounts.update_user(session=session, name="admin", password=PASSWORD)
         yield {"url": url, "app": app, "key": admin_key, "llm": slow_llm}

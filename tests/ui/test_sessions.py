@@ -12,7 +12,7 @@ from tests.conftest import assert_error_shape
 def make_user(
     client: TestClient, name: str, role: Role, password: str = "pass-word-1", groups: list[str] | None = None
 ) -> None:
-    with client.app.state.runtime.db.session() as session:
+    with client.app.state.services.db.session() as session:
         accounts.create_user(session=session, name=name, role=role, password=password, groups=groups or [])
 
 

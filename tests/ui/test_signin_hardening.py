@@ -29,7 +29,7 @@ def _attempt(client: TestClient, name: str, password: str) -> Any:
 
 def test_every_failed_sign_in_runs_scrypt_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     make_user(client, "has-pass", Role.reader)
-    db = client.app.state.runtime.db  # type: ignore[attr-defined]
+    db = client.app.state.services.db  # type: ignore[attr-defined]
     with db.session() as session:
         accounts.create_user(session=session, name="no-pass", role=Role.reader)
         accounts.authenticate_password(session=session, name="has-pass", password="pass-word-1")  # warm up

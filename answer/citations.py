@@ -1,0 +1,110 @@
+"""Citations: every ``[n]`` in an answer must name a source of the context and be supported by a
+sentence of that source. Quotes are verbatim spans of the document's extracted text.
+
+Extractive answers cite the sentences they quote (known source and offsets). For LLM answers each
+claim is matched against the same sentences (``answer.sentences``) with the same measure; markers
+no sentence supports are removed from the answer and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from answer.sentences import Sentence, SentenceMatcher
+from core.text import sentence_spans
+
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]|【(\d{1,3})】")
+SUPPORT_THRESHOLD = 0.5  # share of the claim's terms the quoted sentence must contain
+
+
+class Citation(BaseModel):
+    n: int
+    document_id: str
+    title: str
+    source: str
+    page: int | None
+    quote: str
+    start: int  # character offsets of the quote in the document's extracted text
+    end: int
+    chunk_id: str
+
+    @classmethod
+    def of(cls, sentence: Sentence) -> Citation:
+        return cls(
+            n=sentence.n,
+            document_id=sentence.source.document_id,
+            title=sentence.source.title,
+            source=sentence.source.source,
+            page=sentence.page,
+            quote=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            chunk_id=sentence.chunk_id,
+        )
+
+
+@dataclass
+class CheckedAnswer:
+    text: str
+    citations: list[Citation]
+    dropped: list[int]  # numbers of removed markers: unknown source, or no quote supports that claim
+
+
+def quoted_citations(answer: str, quoted: list[Sentence]) -> CheckedAnswer:
+    """An extractive answer: one citation per source, its first (best) quoted sentence."""
+    first: dict[int, Sentence] = {}
+    for sentence in quoted:
+        first.setdefault(sentence.n, sentence)
+    return CheckedAnswer(answer, [Citation.of(first[n]) for n in sorted(first)], [])
+
+
+def check_citations(answer: str, sentences: list[Sentence], matcher: SentenceMatcher) -> CheckedAnswer:
+    by_n: dict[int, list[Sentence]] = {}
+    for candidate in sentences:
+        by_n.setdefault(candidate.n, []).append(candidate)
+    claims = _claims(answer)
+    best: dict[int, tuple[float, Sentence]] = {}
+    dropped: list[int] = []
+    removals: list[tuple[int, int, str]] = []  # marker spans to rewrite
+
+    for match in MARKER.finditer(answer):
+        numbers = [int(x) for x in re.split(r"\s*[,，、]\s*", match.group(1) or match.group(2))]
+        wanted = matcher.terms(_claim_for(claims, match.start()))
+        kept = []
+        for n in numbers:
+            scored = [(matcher.coverage(wanted, s), s) for s in by_n.get(n, [])]
+            if not scored or max(score for score, _ in scored) < SUPPORT_THRESHOLD:
+                dropped.append(n)  # an unknown source, or none of its sentences supports the claim
+                continue
+            score, sentence = max(scored, key=lambda item: item[0])
+            kept.append(n)
+            if n not in best or score > best[n][0]:
+                best[n] = (score, sentence)
+        replacement = "".join(f"[{n}]" for n in kept)
+        if replacement != match.group(0):
+            removals.append((match.start(), match.end(), replacement))
+
+    text = answer
+    for start, end, replacement in reversed(removals):
+        text = text[:start] + replacement + text[end:]
+    text = re.sub(r"[ \t]+([。.,，;；!?！？])", r"\1", text) if removals else text
+    return CheckedAnswer(text, [Citation.of(best[n][1]) for n in sorted(best)], sorted(dropped))
+
+
+def _claims(answer: str) -> list[tuple[int, int, str]]:
+    """Each sentence of the answer with its markers removed."""
+    return [(a, b, MARKER.sub("", answer[a:b]).strip()) for a, b in sentence_spans(answer)]
+
+
+def _claim_for(claims: list[tuple[int, int, str]], position: int) -> str:
+    for index, (start, end, text) in enumerate(claims):
+        if start <= position < end or (
+            position >= end and (index + 1 == len(claims) or position < claims[index + 1][0])
+        ):
+            if text:
+                return text
+            return claims[index - 1][2] if index else ""  # a marker alone on its line cites the sentence before
+    return claims[-1][2] if claims else ""

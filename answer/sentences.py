@@ -1,0 +1,114 @@
+"""The one place quotes come from: the sentences of the context's sources, each with its source
+number and its exact offsets in the document's extracted text, and one measure of how well a
+sentence matches a question or a claim. The extractive answerer picks from these sentences and
+the citation check searches them, so a quote is always a verbatim span found the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from core.providers.lexical import LexicalEncoder
+from core.text import sentence_spans
+from retrieval.context import ContextPublic, SourcePublic
+from retrieval.search import SearchHit
+
+_BULLET = re.compile(r"(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
+MIN_SENTENCE_CHARS = 6
+
+
+@dataclass
+class Sentence:
+    n: int  # the number of its source in the context
+    source: SourcePublic
+    text: str  # verbatim: equals the document's extracted text[start:end]
+    start: int
+    end: int
+    chunk_id: str
+    page: int | None
+    rank: int  # the position of its source in the context (0 = best)
+
+
+def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:
+    """Every sentence of the text each source showed the model, in context order.
+
+    Sentences are cut from the document text the source's chunks cover (overlapping chunks joined,
+    as the context assembler joins them), only as far as the source's possibly truncated text goes.
+    """
+    by_id = {h.chunk_id: h for h in hits}
+    found: list[Sentence] = []
+    for rank, source in enumerate(context.sources):
+        chunks = sorted((by_id[c] for c in source.chunk_ids if c in by_id), key=lambda h: h.char_start)
+        for doc_start, text, body_offset in _segments(chunks):
+            limit = min(len(text), len(source.text) - body_offset)
+            if limit <= 0:
+                break
+            for a, b in sentence_spans(text, 0, limit):
+                a += _prefix_length(text[a:b])
+                if b - a < MIN_SENTENCE_CHARS:
+                    continue
+                start = doc_start + a
+                chunk = next((h for h in reversed(chunks) if h.char_start <= start), chunks[0])
+                found.append(
+                    Sentence(
+                        n=source.n,
+                        source=source,
+                        text=text[a:b],
+                        start=start,
+                        end=doc_start + b,
+                        chunk_id=chunk.chunk_id,
+                        page=chunk.page_at(start),
+                        rank=rank,
+                    )
+                )
+    return found
+
+
+def _segments(chunks: list[SearchHit]) -> Iterator[tuple[int, str, int]]:
+    """Runs of contiguous document text: ``(document offset, text, offset in the source body)``.
+    Mirrors ``retrieval.context._Group.text``: a gap between chunks becomes one newline there."""
+    if not chunks:
+        return
+    start, text, end = chunks[0].char_start, chunks[0].text, chunks[0].char_end
+    body_offset = 0
+    for hit in chunks[1:]:
+        if hit.char_end <= end:
+            continue
+        if hit.char_start < end:
+            text += hit.text[end - hit.char_start :]
+        else:
+            yield start, text, body_offset
+            body_offset += len(text) + 1
+            start, text = hit.char_start, hit.text
+        end = hit.char_end
+    yield start, text, body_offset
+
+
+def _prefix_length(sentence: str) -> int:
+    """Leading spaces and a list bullet ("- ", "2. ") are not part of the quote."""
+    stripped = sentence.lstrip()
+    bullet = _BULLET.match(stripped)
+    return len(sentence) - len(stripped) + (bullet.end() if bullet else 0)
+
+
+class SentenceMatcher:
+    """How much of a question's or claim's vocabulary a sentence contains, with the same BM25
+    tokenizer that search uses (stems English, segments Chinese into words, drops stop words)."""
+
+    def __init__(self, lexical: LexicalEncoder) -> None:
+        self.lexical = lexical
+        self._cache: dict[str, frozenset[int]] = {}
+
+    def terms(self, text: str) -> frozenset[int]:
+        terms = self._cache.get(text)
+        if terms is None:
+            terms = frozenset(self.lexical.encode_query(text).indices)
+            if len(self._cache) < 10_000:
+                self._cache[text] = terms
+        return terms
+
+    def coverage(self, wanted: frozenset[int], sentence: Sentence) -> float:
+        """The share of ``wanted`` terms the sentence contains."""
+        return len(wanted & self.terms(sentence.text)) / len(wanted) if wanted else 0.0

@@ -1,0 +1,242 @@
+"""The composition root: ``build_services(settings)`` constructs every component explicitly, in
+one place. The web app, the CLI and the benchmarks all use it.
+
+Heavy parts (embedder, vector store, parser pool, and what needs them) are built on first use, so
+``knowbase keys …`` never opens the embedded Qdrant engine a running server owns, and deleting a
+document needs only the vector store: the embedding model is not loaded for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from answer.service import ChatService
+from core.metadata.bootstrap import BootstrapResult, bootstrap
+from core.metadata.db import Database
+from core.metadata.embedding_cache import EmbeddingCache
+from core.metadata.lexical_stats import LexicalStatistics, ensure_lexical_statistics
+from core.providers.embeddings import Embedder, create_embedder
+from core.providers.lexical import LexicalEncoder
+from core.providers.llm import ChatModel, OpenAICompatibleChat
+from core.providers.moderation import LocalModerator, Moderator, OpenAIModerator
+from core.settings import Settings
+from core.vectorstore import VectorStore, create_vector_store
+from ingest.chunker import Chunker
+from ingest.isolation import ParserPool
+from ingest.jobs import IngestionWorker
+from ingest.pipeline import IngestPipeline, remove_document_data
+from ingest.service import DocumentService
+from retrieval.rerank import HttpReranker
+from retrieval.search import Retriever
+from retrieval.service import RetrievalService
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """A component built by ``build`` on first ``get()`` (once, even from several threads)."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._value: T | None = None
+        self._built = False
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        if not self._built:
+            with self._lock:
+                if not self._built:
+                    self._value = self._build()
+                    self._built = True
+        return self._value  # type: ignore[return-value]  # set by the build above
+
+    @property
+    def built(self) -> bool:
+        return self._built
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    lexical: LexicalEncoder
+    llm: Lazy[ChatModel | None]
+    moderator: Lazy[Moderator]
+    embedder: Lazy[Embedder]
+    vector_store: Lazy[VectorStore]
+    lexical_statistics: Lazy[LexicalStatistics]
+    parser: Lazy[ParserPool]
+    pipeline: Lazy[IngestPipeline]
+    worker: IngestionWorker
+    documents: DocumentService
+    retrieval: Lazy[RetrievalService]
+    chat: Lazy[ChatService]
+
+    def __post_init__(self) -> None:
+        self._bootstrap_lock = threading.Lock()
+        self._bootstrapped: BootstrapResult | None = None
+        self._background = False
+
+    def bootstrap(self) -> BootstrapResult:
+        """Migrate the schema and create first-start state (idempotent)."""
+        with self._bootstrap_lock:
+            if self._bootstrapped is None:
+                key = self.settings.admin_key.get_secret_value() if self.settings.admin_key else None
+                self._bootstrapped = bootstrap(self.db, key)
+            return self._bootstrapped
+
+    def readiness(self) -> dict[str, bool]:
+        checks = {"database": self.db.ping()}
+        try:
+            checks["vector_store"] = self.vector_store.get().ping()
+        except Exception:
+            log.exception("vector store unavailable")
+            checks["vector_store"] = False
+        return checks
+
+    def start_background(self) -> None:
+        """Open the vector store and start the ingestion worker (the web server calls this)."""
+        self.vector_store.get()  # fail fast at start-up if the store cannot be opened
+        self.worker.start()
+        self._background = True
+
+    def stop_background(self) -> None:
+        if self._background:
+            self.worker.stop()
+            self._background = False
+
+    def close(self) -> None:
+        for name, component in (("parser", self.parser), ("vector_store", self.vector_store)):
+            if component.built:
+                try:
+                    component.get().close()
+                except Exception:
+                    log.exception("error while closing", extra={"component": name})
+        self.db.close()
+
+
+def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedder] | None = None) -> Services:
+    """Every component, wired explicitly. ``embedder_factory`` replaces the configured embedder."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    texts_dir = settings.data_dir / "texts"
+    db = Database(settings.resolved_database_url)
+    lexical = LexicalEncoder()
+    llm = Lazy(lambda: build_llm(settings))
+    moderator = Lazy(lambda: build_moderator(settings))
+    embedder = Lazy(embedder_factory or (lambda: create_embedder(settings)))
+    vector_store = Lazy(lambda: open_vector_store(settings, db))
+
+    def checked_statistics() -> LexicalStatistics:
+        vector_store.get()  # checked against the store (and rebuilt if needed) when the store opens
+        return LexicalStatistics(db)
+
+    lexical_statistics = Lazy(checked_statistics)
+    parser = Lazy(ParserPool)
+    pipeline = Lazy(
+        lambda: IngestPipeline(
+            embedder=embedder.get(),
+            lexical=lexical,
+            store=vector_store.get(),
+            cache=EmbeddingCache(db),
+            statistics=lexical_statistics.get(),
+            chunker=Chunker(settings.chunk_tokens, settings.chunk_overlap_tokens),
+            parser=parser.get(),
+            texts_dir=texts_dir,
+            max_pages=settings.max_pages,
+            max_chars=settings.max_extracted_chars,
+        )
+    )
+    worker = IngestionWorker(db, pipeline.get, threads=settings.ingest_workers)
+    documents = DocumentService(
+        settings.uploads_dir,
+        on_queued=worker.wake,
+        remove_points=lambda document_id: remove_document_data(vector_store.get(), texts_dir, document_id),
+    )
+    retrieval = Lazy(
+        lambda: RetrievalService(
+            db=db,
+            retriever=Retriever(
+                embedder=embedder.get(),
+                lexical=lexical,
+                store=vector_store.get(),
+                statistics=lexical_statistics.get(),
+                reranker=build_reranker(settings),
+            ),
+            settings=settings,
+        )
+    )
+    chat = Lazy(
+        lambda: ChatService(
+            db=db,
+            retrieval=retrieval.get(),
+            lexical=lexical,
+            llm=llm.get(),
+            moderator=moderator.get(),
+            settings=settings,
+        )
+    )
+    return Services(
+        settings=settings,
+        db=db,
+        lexical=lexical,
+        llm=llm,
+        moderator=moderator,
+        embedder=embedder,
+        vector_store=vector_store,
+        lexical_statistics=lexical_statistics,
+        parser=parser,
+        pipeline=pipeline,
+        worker=worker,
+        documents=documents,
+        retrieval=retrieval,
+        chat=chat,
+    )
+
+
+def open_database(settings: Settings) -> Database:
+    """The metadata DB, migrated and bootstrapped, without opening the vector store (CLI commands)."""
+    services = build_services(settings)
+    services.bootstrap()
+    return services.db
+
+
+def open_vector_store(settings: Settings, db: Database) -> VectorStore:
+    """Open the store and make the lexical statistics in ``db`` match it (migrated schema first)."""
+    store = create_vector_store(settings)
+    store.ensure_collection()
+    db.migrate()
+    ensure_lexical_statistics(db, store)
+    return store
+
+
+def build_llm(settings: Settings) -> ChatModel | None:
+    if not settings.llm_enabled:
+        return None
+    return OpenAICompatibleChat(
+        settings.llm_base_url,
+        settings.llm_model,
+        [k.get_secret_value() for k in settings.llm_api_keys],
+        fallback_model=settings.llm_fallback_model,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+        timeout_s=settings.llm_timeout_s,
+    )
+
+
+def build_moderator(settings: Settings) -> Moderator:
+    if settings.moderation_provider == "openai":
+        key = settings.moderation_api_key.get_secret_value() if settings.moderation_api_key else None
+        return OpenAIModerator(settings.moderation_base_url, key)
+    return LocalModerator()
+
+
+def build_reranker(settings: Settings) -> HttpReranker | None:
+    if not settings.reranker_url:
+        return None
+    key = settings.reranker_api_key.get_secret_value() if settings.reranker_api_key else None
+    return HttpReranker(settings.reranker_url, settings.reranker_style, settings.reranker_model, key)
