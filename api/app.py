@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.mcp.http import McpEndpoint
+from api.mcp.wiring import knowledge_services
 from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
 from api.runtime import Runtime
@@ -20,13 +22,15 @@ from ui import routes as ui_routes
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     runtime = runtime or Runtime(settings)
+    mcp = McpEndpoint(knowledge_services(runtime))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime.bootstrap()
         runtime.start_background()
         try:
-            yield
+            async with mcp.running():
+                yield
         finally:
             runtime.stop_background()
             runtime.close()
@@ -43,5 +47,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
     for module in (health, admin, documents, search, chat, openai_compat, ui_routes):
         app.include_router(module.router)
+    app.router.routes.extend(mcp.routes)  # /mcp (MCP over streamable HTTP) and its OAuth metadata
     app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")
     return app

