@@ -164,7 +164,8 @@ SEARCH = (
 FETCH = (
     "Read one search result in full: the passage with its neighbouring text ('chunk:…' ids) or a whole "
     "document ('doc:<document id>', long documents are cut at 60,000 characters). Returns "
-    "{id, title, text, url, metadata}. Example: fetch('chunk:3f2a…:4')."
+    "{id, title, text, url, metadata}. Example: after search('报销标准') returned id 'chunk:3f2a…:4', "
+    "fetch('chunk:3f2a…:4') gives that passage of the reimbursement policy."
 )
 SEARCH_KB = (
     "Hybrid search with options: restrict to knowledge bases (collections), to documents (filters.document_ids, "
@@ -174,7 +175,8 @@ SEARCH_KB = (
 )
 LIST_KBS = (
     "List the knowledge bases (collections) you may read, with their descriptions and document counts. "
-    "Use the names in search_knowledge_base(collections=[…]) or ask(collection=…)."
+    "Use the names in search_knowledge_base(collections=[…]) or ask(collection=…), e.g. a knowledge base "
+    "'hr' described as '人事制度与员工手册'."
 )
 ASK = (
     "Ask a question and get a short answer written from the documents, with [n] markers and verified "

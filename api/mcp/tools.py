@@ -72,7 +72,7 @@ def chunk_ref(hit: SearchHit) -> str:
 def _title(hit: SearchHit) -> str:
     where = f"p. {hit.page}" if hit.page else hit.heading
     title = hit.title or hit.source
-    return f"{title} — {where}" if where else title
+    return f"{title} — {where}" if where and where != title else title
 
 
 class KnowledgeTools:
@@ -240,11 +240,9 @@ class KnowledgeTools:
         with self.services.sessions() as session:
             ids = list(readable_collections(session=session, principal=principal).values())
             counts = select(Document.collection_id, func.count(Document.id)).where(Document.collection_id.in_(ids))
-            total = dict(session.execute(counts.group_by(Document.collection_id)).tuples().all())
-            ready = dict(
-                session.execute(counts.where(Document.status == "ready").group_by(Document.collection_id))
-                .tuples()
-                .all()
+            total: dict[str, int] = dict(session.execute(counts.group_by(Document.collection_id)).all())  # type: ignore[arg-type]
+            ready: dict[str, int] = dict(
+                session.execute(counts.where(Document.status == "ready").group_by(Document.collection_id)).all()  # type: ignore[arg-type]
             )
             rows = session.execute(
                 select(Collection.id, Collection.name, Collection.description)

@@ -1,0 +1,65 @@
+"""``knowbase mcp``: the MCP tools over stdio, for desktop clients that start a local process
+(Claude Desktop, Cursor). The key (``--key`` or KNOWBASE_MCP_KEY) decides whose access applies;
+it is checked again on every call, so revoking it takes effect at once."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from api.cli_ingest import running_server
+from core.errors import Unauthorized
+from core.settings import Settings
+from core.types import Principal
+
+KEY_VARIABLE = "KNOWBASE_MCP_KEY"
+
+
+def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    command = sub.add_parser("mcp", help="serve the knowledge base as MCP tools over stdio (for desktop clients)")
+    command.add_argument("--key", default=None, help=f"the API key to act as (default: ${KEY_VARIABLE})")
+    command.set_defaults(handler=run_mcp)
+
+
+def run_mcp(args: argparse.Namespace, settings: Settings) -> int:
+    from api.mcp.http import own_base_url
+    from api.mcp.server import Caller, build_server
+    from api.mcp.tools import KnowledgeTools
+    from api.mcp.wiring import knowledge_services
+    from api.runtime import Runtime
+    from core.metadata import accounts
+
+    key = (args.key or os.environ.get(KEY_VARIABLE, "")).strip()
+    if not key:
+        print(f"knowbase: give an API key with --key or {KEY_VARIABLE}", file=sys.stderr)
+        return 2
+    url = running_server(settings) if not settings.qdrant_url else None
+    if url:  # the embedded vector store belongs to that process
+        print(
+            f"knowbase: a server is running on this data dir; connect your MCP client to {url}/mcp instead "
+            "(streamable HTTP with 'Authorization: Bearer <key>')",
+            file=sys.stderr,
+        )
+        return 1
+    runtime = Runtime(settings)
+    runtime.bootstrap()
+    services = knowledge_services(runtime)
+
+    def principal(_ctx: object) -> Principal:
+        with services.sessions() as session:
+            return accounts.authenticate_key(session=session, key=key)
+
+    try:
+        principal(None)  # refuse to start with a bad key rather than fail on every call
+    except Unauthorized as error:
+        print(f"knowbase: {error.message}", file=sys.stderr)
+        runtime.close()
+        return 1
+    base_url = own_base_url(settings)
+    server = build_server(KnowledgeTools(services), Caller(principal=principal, base_url=lambda _ctx: base_url))
+    try:
+        server.run("stdio")
+    finally:
+        runtime.close()
+    return 0
