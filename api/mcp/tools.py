@@ -240,9 +240,9 @@ class KnowledgeTools:
         with self.services.sessions() as session:
             ids = list(readable_collections(session=session, principal=principal).values())
             counts = select(Document.collection_id, func.count(Document.id)).where(Document.collection_id.in_(ids))
-            total: dict[str, int] = dict(session.execute(counts.group_by(Document.collection_id)).all())  # type: ignore[arg-type]
+            total: dict[str, int] = dict(session.execute(counts.group_by(Document.collection_id)).all())
             ready: dict[str, int] = dict(
-                session.execute(counts.where(Document.status == "ready").group_by(Document.collection_id)).all()  # type: ignore[arg-type]
+                session.execute(counts.where(Document.status == "ready").group_by(Document.collection_id)).all()
             )
             rows = session.execute(
                 select(Collection.id, Collection.name, Collection.description)

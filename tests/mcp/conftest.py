@@ -16,7 +16,7 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from mcp_types import CallToolResult
+from mcp_types import CallToolResult, TextContent
 
 from api.app import create_app
 from core.security import generate_api_key
@@ -29,7 +29,7 @@ HR_TEXT = "The cafeteria opens at eight and serves vegetarian lunch every weekda
 
 
 def knowbase_settings(data_dir: Path, admin_key: str) -> Settings:
-    return Settings(data_dir=data_dir, admin_key=admin_key, log_json=True, _env_file=None)  # type: ignore[call-arg]
+    return Settings(data_dir=data_dir, admin_key=admin_key, log_json=True, _env_file=None)
 
 
 def make_key(http: httpx.Client, admin_key: str, user: str, role: str, groups: list[str]) -> str:
@@ -95,13 +95,17 @@ def call(url: str, key: str, tool: str, arguments: dict[str, Any] | None = None)
     return anyio.run(main)
 
 
+def text_of(result: CallToolResult) -> str:
+    """The result's single text item (the deep-research contract: one text item holding JSON)."""
+    assert len(result.content) == 1 and isinstance(result.content[0], TextContent), result.content
+    return result.content[0].text
+
+
 def payload(result: CallToolResult) -> Any:
-    """The single text item's JSON (the deep-research contract)."""
     assert not result.is_error, result.content
-    assert len(result.content) == 1 and result.content[0].type == "text"
-    return json.loads(result.content[0].text)
+    return json.loads(text_of(result))
 
 
 def error_text(result: CallToolResult) -> str:
     assert result.is_error
-    return " ".join(item.text for item in result.content if item.type == "text")
+    return text_of(result)

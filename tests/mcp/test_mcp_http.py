@@ -19,6 +19,7 @@ from tests.mcp.conftest import (
     make_key,
     mcp_client,
     payload,
+    text_of,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -72,7 +73,7 @@ def test_another_teams_key_gets_nothing_of_the_document(kb: dict[str, Any]) -> N
     for query in (FINANCE_SECRET, FINANCE_SECRET_ZH, "Borealis Robotics", "Nightingale"):
         result = call(url, key, "search", {"query": query})
         assert all(secret_id not in r["id"] for r in payload(result)["results"])
-        assert not any(word in result.content[0].text for word in SECRET_WORDS)
+        assert not any(word in text_of(result) for word in SECRET_WORDS)
         passages = call(url, key, "search_knowledge_base", {"query": query, "top_k": 50, "mode": "lexical"})
         assert {p["collection"] for p in payload(passages)["results"]} <= {"hr", "default"}
 
@@ -94,7 +95,7 @@ def test_another_teams_key_gets_nothing_of_the_document(kb: dict[str, Any]) -> N
     filtered = call(url, key, "search_knowledge_base", {"query": "Borealis", "filters": {"document_ids": [secret_id]}})
     assert payload(filtered)["results"] == []
     answer = call(url, key, "ask", {"question": "Who acquires Borealis Robotics?"})
-    assert not any(word in answer.content[0].text for word in SECRET_WORDS)
+    assert not any(word in text_of(answer) for word in SECRET_WORDS)
 
 
 def test_search_knowledge_base_with_collections_filters_and_mode(kb: dict[str, Any]) -> None:
