@@ -4,6 +4,7 @@ of a scaled-out deployment can answer any request)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from core.metadata import accounts
 from core.settings import Settings
 from core.types import Principal, Role
 
+log = logging.getLogger(__name__)
 MCP_PATH = "/mcp"
 _PRINCIPAL_CLAIM = "knowbase_principal"
 
@@ -70,7 +72,8 @@ class ApiKeyVerifier:
         try:
             with self.services.sessions() as session:
                 principal = accounts.authenticate_key(session=session, key=token)
-        except Unauthorized:
+        except Unauthorized as error:
+            log.info("MCP request refused", extra={"reason": error.message})
             return None
         claims = {
             "user_id": principal.user_id,

@@ -36,7 +36,14 @@ def make_key(http: httpx.Client, admin_key: str, user: str, role: str, groups: l
     body = {"user": user, "role": role, "groups": groups}
     response = http.post("/v1/admin/keys", json=body, headers={"Authorization": f"Bearer {admin_key}"})
     assert response.status_code == 201, response.text
-    return str(response.json()["key"])
+    key = str(response.json()["key"])
+    # The admin route commits after its response is sent (FastAPI runs a request-scoped `yield`
+    # dependency's exit after the response), so wait until the key is usable.
+    deadline = time.monotonic() + 10
+    while http.get("/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code != 200:
+        assert time.monotonic() < deadline, "the new key never became usable"
+        time.sleep(0.05)
+    return key
 
 
 def seed_two_teams(http: Any, admin_key: str) -> dict[str, Any]:

@@ -29,11 +29,14 @@ SECRET_WORDS = ("Nightingale", "Borealis", "夜莺", "北极光", "deal.md", "De
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])  # 2026 discover, and the 2025 initialize handshake
 def test_tools_are_listed_with_limits_and_chinese_examples(kb: dict[str, Any], mode: str) -> None:
-    async def main() -> Any:
+    async def main() -> tuple[Any, Any]:
         async with mcp_client(kb["url"], kb["keys"]["hr"], mode=mode) as client:
-            return (await client.list_tools()).tools
+            listed = (await client.list_tools()).tools
+            return listed, await client.call_tool("search", {"query": "vegetarian lunch"})
 
-    tools = {tool.name: tool for tool in anyio.run(main)}
+    listed, found = anyio.run(main)
+    assert payload(found)["results"][0]["id"].startswith(f"chunk:{kb['ids']['hr']}:")
+    tools = {tool.name: tool for tool in listed}
     assert set(tools) == TOOLS
     for tool in tools.values():
         assert re.search(r"[\u4e00-\u9fff]", tool.description or ""), tool.name  # Chinese examples
