@@ -14,7 +14,7 @@ from api.deps import SESSION_COOKIE, RuntimeDep, cookie_session
 from core.errors import Unauthorized
 from core.metadata import accounts, sessions
 from core.metadata.sessions import SESSION_DAYS
-from ui.i18n import LANGUAGES, choose_language, translations
+from ui.i18n import LANGUAGES, REASONS, choose_language, translations
 
 LANG_COOKIE = "kb_lang"
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -23,6 +23,11 @@ router = APIRouter(include_in_schema=False)
 
 def _language(request: Request) -> str:
     return choose_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+
+def _here(request: Request) -> str:
+    """This page with its query (the open conversation), so switching language keeps both."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def _page(request: Request, runtime: RuntimeDep, template: str, *, admin: bool = False, **context) -> Response:  # type: ignore[no-untyped-def]
@@ -37,7 +42,16 @@ def _page(request: Request, runtime: RuntimeDep, template: str, *, admin: bool =
     response = templates.TemplateResponse(
         request,
         template,
-        {"t": text, "lang": language, "user": principal, "csrf": csrf, "page": template.split(".")[0], **context},
+        {
+            "t": text,
+            "lang": language,
+            "user": principal,
+            "csrf": csrf,
+            "page": template.split(".")[0],
+            "here": _here(request),
+            "reasons": REASONS if language == "zh-CN" else [],
+            **context,
+        },
         status_code=403 if template == "forbidden.html" else 200,
     )
     return response
@@ -123,3 +137,14 @@ def admin_page(request: Request, runtime: RuntimeDep) -> Response:
 @router.get("/ui/usage", response_class=HTMLResponse)
 def usage_page(request: Request, runtime: RuntimeDep) -> Response:
     return _page(request, runtime, "usage.html", admin=True)
+
+
+@router.get("/ui/search", response_class=HTMLResponse)
+def search_page(request: Request, runtime: RuntimeDep) -> Response:
+    return _page(request, runtime, "search.html")
+
+
+@router.get("/ui/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, runtime: RuntimeDep, document_id: str) -> Response:
+    # The page only carries the id; the data comes from the API, which checks access.
+    return _page(request, runtime, "document.html", document_id=document_id[:64])

@@ -77,6 +77,24 @@ def delete_conversation(conversation_id: str, runtime: RuntimeDep, principal: Pr
     return Response(status_code=204)
 
 
+class RewindRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=8000)
+
+
+@router.post(
+    "/conversations/{conversation_id}/rewind",
+    summary="Forget the last question (if it is this one) and its answer, to ask again (Regenerate, Edit)",
+)
+def rewind_conversation(
+    conversation_id: str, body: RewindRequest, runtime: RuntimeDep, principal: PrincipalDep
+) -> dict[str, int]:
+    with runtime.db.session() as session:
+        removed = conversations.rewind_last_turn(
+            session=session, user_id=principal.user_id, conversation_id=conversation_id, question=body.question
+        )
+    return {"removed": removed}
+
+
 class FeedbackRequest(BaseModel):
     value: Literal[-1, 0, 1]
 

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
+from pydantic import BaseModel
+from sqlalchemy import select
 
 from api.deps import PrincipalDep, RuntimeDep
 from api.runtime import Runtime
 from api.upload_limit import too_large
+from core.metadata.models import IngestionJob
 from core.types import Principal
+from core.vectorstore import StoreFilter
 from ingest.schemas import DocumentPage, DocumentPublic, UploadResult
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -150,3 +155,67 @@ def reindex_document(document_id: str, runtime: RuntimeDep, principal: Principal
         document = runtime.documents.reindex(session=session, principal=principal, document_id=document_id)
     runtime.documents.after_commit()
     return document
+
+
+class ChunkPublic(BaseModel):
+    index: int
+    page: int | None
+    pages: list[int]
+    heading: str
+    text: str
+    char_start: int
+    char_end: int
+    tokens: int
+
+
+class JobPublic(BaseModel):
+    status: str
+    error: str | None
+    attempts: int
+    progress_done: int
+    progress_total: int
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@router.get("/{document_id}/chunks", summary="The document's chunks in order, with page and heading")
+def document_chunks(
+    document_id: str,
+    runtime: RuntimeDep,
+    principal: PrincipalDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> list[ChunkPublic]:
+    with runtime.db.session() as session:
+        document = runtime.documents.get(session=session, principal=principal, document_id=document_id)
+    where = StoreFilter(document_ids=[document.id], version=document.version)
+    # The store returns points in no particular order: fetch them all, then page by chunk index.
+    everything = runtime.vector_store.fetch(where, limit=max(document.chunks, offset + limit))
+    hits = sorted(everything, key=lambda h: h.payload["chunk_index"])
+    return [
+        ChunkPublic(
+            index=h.payload["chunk_index"],
+            page=h.payload.get("page"),
+            pages=h.payload.get("pages") or [],
+            heading=h.payload.get("heading") or "",
+            text=h.payload.get("text") or "",
+            char_start=h.payload.get("char_start") or 0,
+            char_end=h.payload.get("char_end") or 0,
+            tokens=h.payload.get("token_count") or 0,
+        )
+        for h in hits[offset : offset + limit]
+    ]
+
+
+@router.get("/{document_id}/jobs", summary="The document's ingestion history, newest first")
+def document_jobs(document_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> list[JobPublic]:
+    with runtime.db.session() as session:
+        document = runtime.documents.get(session=session, principal=principal, document_id=document_id)
+        jobs = session.scalars(
+            select(IngestionJob)
+            .where(IngestionJob.document_id == document.id)
+            .order_by(IngestionJob.created_at.desc())
+            .limit(50)
+        )
+        return [JobPublic.model_validate(job, from_attributes=True) for job in jobs]

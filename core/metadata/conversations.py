@@ -128,3 +128,22 @@ def set_feedback(*, session: Session, user_id: str, message_id: str, value: int)
     row.feedback = value or None
     session.flush()
     return _message(row)
+
+
+def rewind_last_turn(*, session: Session, user_id: str, conversation_id: str, question: str) -> int:
+    """Forget the last question and its answer before it is asked again (Regenerate, Edit). Only when
+    the last question is ``question``: a turn the server never stored must not take an older one with it.
+    Returns how many messages were removed."""
+    row = _owned(session, user_id, conversation_id)
+    messages = list(
+        session.scalars(
+            select(Message).where(Message.conversation_id == row.id).order_by(Message.created_at, Message.id)
+        )
+    )
+    last_question = next((i for i in range(len(messages) - 1, -1, -1) if messages[i].role == "user"), None)
+    if last_question is None or messages[last_question].content != question:
+        return 0
+    for message in messages[last_question:]:
+        session.delete(message)
+    session.flush()
+    return len(messages) - last_question

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -21,6 +23,16 @@ class UsageRow(BaseModel):
     completion_tokens: int
     cost: float
     mean_latency_ms: float
+    p50_latency_ms: float = 0.0
+    p95_latency_ms: float = 0.0
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile (0 for no values): the smallest value with ``share`` of them at or below it."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1))]
 
 
 def cost_of(prices: dict[str, dict[str, float]], model: str, prompt_tokens: int, completion_tokens: int) -> float:
@@ -108,6 +120,9 @@ def summary(
     if until:
         query = query.where(UsageRecord.created_at < until)
     rows = session.execute(query.group_by("key").order_by("key")).all()
+    latencies: dict[str, list[float]] = defaultdict(list)
+    for key, latency in session.execute(query.with_only_columns(label.label("key"), UsageRecord.latency_ms)):
+        latencies[str(key)].append(float(latency or 0.0))
     return [
         UsageRow(
             key=str(k),
@@ -116,6 +131,8 @@ def summary(
             completion_tokens=int(c),
             cost=round(float(cost), 6),
             mean_latency_ms=round(float(lat), 1),
+            p50_latency_ms=round(percentile(latencies[str(k)], 0.5), 1),
+            p95_latency_ms=round(percentile(latencies[str(k)], 0.95), 1),
         )
         for k, n, p, c, cost, lat in rows
     ]

@@ -4,104 +4,22 @@ Screenshots of every page go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from api.app import create_app
-from core.metadata import accounts
-from tests.conftest import CORPUS, bearer
-from tests.factories import make_pdf
-from tests.servers import serve
+from tests.conftest import bearer
+from tests.ui.conftest import PASSWORD, SHOTS, Page, ask, pdf_file
 
-pytestmark = [pytest.mark.slow, pytest.mark.integration]
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-PASSWORD = "admin-pass-123"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            "Debian's chromium is not installed (make test installs it: apt-get install chromium fonts-noto-cjk)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def site(settings, admin_key: str) -> Iterator[dict]:  # type: ignore[no-untyped-def]
-    app = create_app(settings)
-    with serve(app) as url:
-        with app.state.runtime.db.session() as session:
-            accounts.update_user(session=session, name="admin", password=PASSWORD)
-        yield {"url": url, "app": app, "key": admin_key}
-
-
-class Page:
-    """A signed-in tab that fails the test on any console error."""
-
-    def __init__(self, browser, url: str, user: str, password: str, viewport=(1280, 800), lang: str = "en") -> None:  # type: ignore[no-untyped-def]
-        self.context = browser.new_context(
-            viewport={"width": viewport[0], "height": viewport[1]},
-            locale=lang,
-            extra_http_headers={"Accept-Language": lang},
-        )
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.url = url
-        self.page.goto(url + "/login")
-        self.page.fill("input[name=username]", user)
-        self.page.fill("input[name=password]", password)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_url("**/ui/chat")
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.errors == [], f"console errors: {self.errors}"
-
-
-def _pdf(tmp_path: Path) -> Path:
-    shared = CORPUS / "docling" / "pdf__multi_page.pdf"
-    if shared.exists():
-        return shared
-    path = tmp_path / "history.pdf"
-    path.write_bytes(
-        make_pdf([["The typewriter was patented in 1868."], ["Google Docs (2006): cloud-based word processing."]])
-    )
-    return path
-
-
-def _ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
-    page.fill("#question", question)
-    page.press("#question", "Enter")
-    page.wait_for_selector(".msg.assistant[data-mode]", timeout=90_000)
+pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.browser]
 
 
 def test_sign_in_upload_watch_ready_ask_and_open_a_citation(browser, site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     tab = Page(browser, site["url"], "admin", PASSWORD)
     page = tab.page
     page.click("nav >> text=Documents")
-    page.set_input_files("#files", str(_pdf(tmp_path)))
+    page.set_input_files("#files", str(pdf_file(tmp_path)))
     page.wait_for_selector("#uploads progress")
     page.wait_for_selector("#uploads [data-status=ready]", timeout=120_000)
     assert page.locator("#uploads progress").get_attribute("value") == "100"
@@ -119,9 +37,14 @@ def test_sign_in_upload_watch_ready_ask_and_open_a_citation(browser, site, tmp_p
     page.locator(".msg.assistant .cite").first.click()
     quote = page.locator("[data-testid=cited-quote]")
     quote.wait_for()
-    assert quote.inner_text().strip() and "Google Docs" in quote.inner_text()
-    assert quote.inner_text().strip().lstrip("• ")[:30] in bubble_text
+    highlighted = " ".join(page.locator("mark.quote").all_inner_texts())
+    assert "Google Docs" in highlighted
+    assert any(part.strip().lstrip("• ")[:30] in bubble_text for part in page.locator("mark.quote").all_inner_texts())
     assert "page 2" in page.locator("#cite-meta").inner_text()
+    page.wait_for_selector("#cite-preview[data-rendered=true]", timeout=30_000)  # the PDF page, quote boxed
+    assert page.locator("#cite-preview [data-testid=pdf-highlight]").count() >= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "en-1280x800-chat-pdf-source.png"))
     assert page.locator("#cite-download").get_attribute("href").endswith("/file")
     page.keyboard.press("Escape")
     assert page.locator("#citation-panel").is_hidden()
@@ -151,13 +74,18 @@ def test_admin_creates_a_reader_who_cannot_see_another_groups_collection(browser
     admin = Page(browser, url, "admin", PASSWORD)
     page = admin.page
     page.click("nav >> text=Admin")
+    # Groups are picked, never typed: a group exists only after the explicit "new group" action.
+    assert "hr" not in page.locator("#collection-form select[name=read_groups]").inner_text()
+    page.fill("#group-form input[name=name]", "hr")
+    page.click("#group-form button[type=submit]")
+    page.wait_for_selector("#collection-form select[name=read_groups] option[value=hr]", state="attached")
     page.fill("#collection-form input[name=name]", "hr")
-    page.fill("#collection-form input[name=read_groups]", "hr")
+    page.select_option("#collection-form select[name=read_groups]", ["hr"])
     page.click("#collection-form button[type=submit]")
     page.wait_for_selector("#collection-rows tr[data-collection=hr]")
     page.fill("#user-form input[name=name]", "rob")
     page.select_option("#user-form select[name=role]", "reader")
-    page.fill("#user-form input[name=groups]", "hr")
+    page.select_option("#user-form select[name=groups]", ["hr"])
     page.fill("#user-form input[name=password]", "reader-pass-1")
     page.click("#user-form button[type=submit]")
     page.wait_for_selector("#user-rows tr[data-user=rob]")
@@ -165,17 +93,31 @@ def test_admin_creates_a_reader_who_cannot_see_another_groups_collection(browser
     page.click("#key-form button[type=submit]")
     page.wait_for_selector("#new-key:not([hidden])")
     assert page.locator("#new-key-value").inner_text().startswith("kb-")
+    # No deleting or disabling yourself; others can be disabled and get a new password.
+    assert page.locator("#user-rows tr[data-user=admin] [data-action=delete]").count() == 0
+    assert page.locator("#user-rows tr[data-user=admin] [data-action=disable]").count() == 0
+    page.locator("#user-rows tr[data-user=rob] [data-action=disable]").click()
+    page.wait_for_selector("#user-rows tr[data-user=rob] .badge.failed")
+    page.locator("#user-rows tr[data-user=rob] [data-action=disable]").click()
+    page.wait_for_selector("#user-rows tr[data-user=rob] .badge.ready")
+    page.once("dialog", lambda dialog: dialog.accept("reader-pass-2"))
+    page.locator("#user-rows tr[data-user=rob] [data-action=reset-password]").click()
+    page.wait_for_selector("#toast.show")
     admin.close()
 
-    reader = Page(browser, url, "rob", "reader-pass-1")
+    reader = Page(browser, url, "rob", "reader-pass-2")
     page = reader.page
     assert page.locator("nav >> text=Admin").count() == 0
     page.click("nav >> text=Documents")
     page.wait_for_selector("#document-rows tr")
+    # A reader's page offers no drop zone, upload, re-index or delete.
+    page.wait_for_selector("#read-only:not([hidden])")
+    assert page.locator("#dropzone").is_hidden()
+    assert page.locator("#document-rows [data-action]").count() == 0
     assert "deal" not in page.locator("#document-rows").inner_text().lower()
     assert page.locator("#filter-collection option[value=finance]").count() == 0
     page.click("nav >> text=Chat")
-    _ask(page, "Project Nightingale buys Borealis Robotics")
+    ask(page, "Project Nightingale buys Borealis Robotics")
     assert "Nightingale" not in page.locator(".msg.assistant .bubble").inner_text()
     assert page.locator(".msg.assistant .cite").count() == 0
     reader.close()
@@ -214,18 +156,27 @@ def test_screenshots_of_every_page(browser, site, tmp_path: Path, lang: str, vie
 
     tab = Page(browser, url, "admin", PASSWORD, viewport, lang)
     page = tab.page
-    _ask(page, "年假可以结转几天？" if lang == "zh-CN" else "How many days of paid leave?")
+    ask(page, "年假可以结转几天？" if lang == "zh-CN" else "How many days of paid leave?")
     page.locator(".msg.assistant .cite").first.click()
     page.locator("[data-testid=cited-quote]").wait_for()
     page.screenshot(path=str(SHOTS / f"{name}-chat.png"))
-    for section, ready in (
-        ("documents", "#document-rows [data-status]"),
-        ("admin", "#key-rows tr"),
-        ("usage", "#chart-day-tokens svg"),
+    for section, path, ready in (
+        ("documents", "documents", "#document-rows [data-status]"),
+        ("document", f"documents/{document}", "#doc-chunks .chunk"),
+        ("search", "search", "#search-results .search-hit"),
+        ("admin", "admin", "#key-rows tr"),
+        ("usage", "usage", "#chart-day-tokens svg"),
     ):
-        page.goto(f"{url}/ui/{section}")
+        page.goto(f"{url}/ui/{path}")
+        if section == "search":
+            page.fill("#search-query", "年假" if lang == "zh-CN" else "paid leave")
+            page.click("#search-form button[type=submit]")
         page.wait_for_selector(ready)
         page.screenshot(path=str(SHOTS / f"{name}-{section}.png"), full_page=True)
+        # Nothing wider than the screen: no sideways scrolling of the page on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0], section
+        if section == "documents" and viewport[0] < 500:
+            assert page.locator("table.documents thead").is_hidden()  # cards, not a squeezed table
     html_lang = page.locator("html").get_attribute("lang")
     assert html_lang == lang
     if lang == "zh-CN":

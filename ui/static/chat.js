@@ -1,48 +1,31 @@
 "use strict";
 (() => {
-  const { t, api, el, toast } = kb;
+  const { t, api, el, toast, errorText, thumb } = kb;
   const messages = document.getElementById("messages");
   const list = document.getElementById("conversations");
   const form = document.getElementById("ask");
   const question = document.getElementById("question");
   const collection = document.getElementById("collection");
+  const send = document.getElementById("send");
+  const stop = document.getElementById("stop");
   const panel = document.getElementById("citation-panel");
   const layout = document.querySelector(".chat-layout");
+  const sidebar = document.querySelector(".sidebar");
   let conversationId = new URLSearchParams(location.search).get("c");
-  let busy = false;
+  // Every switch of conversation starts a new view; a stream only touches the page while its view is shown.
+  let view = 0;
+  let streaming = null;  // {controller, view} of the answer being written in this view
+  let stick = true;  // follow new text unless the person scrolled up to read
+  let opener = null;  // the [n] button that opened the source panel, to give focus back
 
-  const MARKER = /\[(\d{1,3})\]/g;
-  const THUMB = "M2 10h3v10H2zM7 20h9.6a2 2 0 0 0 2-1.6l1.3-6.8A2 2 0 0 0 17.9 9H13l.7-4.2A1.6 1.6 0 0 0 12.1 3L7 9.5z";
+  const nearBottom = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < 48;
+  messages.addEventListener("scroll", () => { stick = nearBottom(); });
+  const follow = () => { if (stick) messages.scrollTop = messages.scrollHeight; };
 
-  function thumb(up) {
-    // Inline SVG: emoji fonts are often missing on offline machines.
-    const icon = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    icon.setAttribute("viewBox", "0 0 22 22");
-    icon.setAttribute("width", "15");
-    icon.setAttribute("height", "15");
-    icon.setAttribute("aria-hidden", "true");
-    if (!up) icon.setAttribute("transform", "rotate(180)");
-    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
-    path.setAttribute("d", THUMB);
-    path.setAttribute("fill", "currentColor");
-    icon.append(path);
-    return icon;
-  }
-
-  function renderAnswer(node, text, citations) {
-    // Text stays text (no HTML from the server is trusted); [n] with a checked citation becomes a button.
-    node.textContent = "";
-    const byN = new Map((citations || []).map((c) => [c.n, c]));
-    let last = 0;
-    for (const match of text.matchAll(MARKER)) {
-      node.append(text.slice(last, match.index));
-      const citation = byN.get(Number(match[1]));
-      node.append(citation
-        ? el("button", { type: "button", class: "cite", "aria-label": `${t("cite.title")} ${match[1]}: ${citation.title}`, onclick: () => openCitation(citation) }, match[1])
-        : match[0]);
-      last = match.index + match[0].length;
-    }
-    node.append(text.slice(last));
+  function setBusy(busy) {
+    send.hidden = busy;
+    stop.hidden = !busy;
+    form.classList.toggle("busy", busy);
   }
 
   function addMessage(role, text, result) {
@@ -51,22 +34,33 @@
     const wrapper = el("div", { class: `msg ${role}` }, bubble);
     if (role === "assistant" && result) finishMessage(wrapper, bubble, result);
     else bubble.textContent = text;
+    if (role === "user") wrapper.dataset.question = text;
     messages.append(wrapper);
-    messages.scrollTop = messages.scrollHeight;
+    follow();
     return { wrapper, bubble };
   }
 
   function finishMessage(wrapper, bubble, result) {
-    renderAnswer(bubble, result.answer || result.content, result.citations);
+    const text = result.answer || result.content || "";
+    kbMarkdown.answer(bubble, text, result.citations, openCitation);
+    wrapper.dataset.mode = result.mode || "";
     const mode = result.mode;
     if (mode && mode !== "llm") wrapper.append(el("div", { class: `note ${mode}` }, t(`chat.mode.${mode}`)));
+    // Sources under the answer: the document's title, its file name (and page) beneath.
+    const citations = [...new Map((result.citations || []).map((c) => [c.n, c])).values()].sort((a, b) => a.n - b.n);
+    if (citations.length) {
+      wrapper.append(el("ol", { class: "sources", "aria-label": t("cite.sources") }, ...citations.map((c) =>
+        el("li", {}, el("button", { type: "button", class: "source", "data-n": c.n, onclick: (event) => openCitation(c, event.currentTarget) },
+          el("span", { class: "source-n" }, c.n),
+          el("span", { class: "source-text" }, el("span", { class: "source-title" }, c.title),
+            el("span", { class: "source-file" }, c.source + (c.page ? " · " + t("cite.page", c.page) : ""))))))));
+    }
     const messageId = result.message_id || result.id;
     const tools = el("div", { class: "msg-tools" });
-    const copy = el("button", { type: "button", onclick: async () => {
-      await navigator.clipboard.writeText(bubble.textContent).catch(() => {});
+    tools.append(el("button", { type: "button", onclick: async () => {
+      await navigator.clipboard.writeText(text).catch(() => {});
       toast(t("chat.copied"));
-    } }, t("chat.copy"));
-    tools.append(copy);
+    } }, t("chat.copy")));
     if (messageId && mode !== "blocked") {
       for (const [value, label] of [[1, "chat.helpful"], [-1, "chat.unhelpful"]]) {
         const button = el("button", { type: "button", "aria-label": t(label), title: t(label), "aria-pressed": String(result.feedback === value), "data-feedback": value }, thumb(value > 0));
@@ -82,24 +76,72 @@
     wrapper.append(tools);
   }
 
-  async function openCitation(citation) {
+  // Regenerate sits on the last answer, Edit on the last question; nothing while an answer streams.
+  function lastTurnTools() {
+    messages.querySelectorAll(".turn-action").forEach((node) => node.remove());
+    if (streaming) return;
+    const users = messages.querySelectorAll(".msg.user");
+    const lastUser = users[users.length - 1];
+    if (!lastUser) return;
+    const answer = lastUser.nextElementSibling;
+    const again = async (text) => {
+      answer?.remove();
+      lastUser.remove();
+      setBusy(true);
+      // The server forgets the old turn too, so a reload shows the thread as it is on screen.
+      if (conversationId) await api("POST", `/v1/conversations/${conversationId}/rewind`, { question: lastUser.dataset.question }).catch(() => null);
+      ask(text);
+    };
+    lastUser.append(el("div", { class: "msg-tools turn-action" }, el("button", { type: "button", "data-action": "edit", onclick: () => editQuestion(lastUser, again) }, t("chat.edit"))));
+    answer?.querySelector(".msg-tools")?.append(el("button", { type: "button", class: "turn-action", "data-action": "regenerate", onclick: () => again(lastUser.dataset.question) }, "↻ " + t("chat.regenerate")));
+  }
+
+  function editQuestion(wrapper, again) {
+    const bubble = wrapper.querySelector(".bubble");
+    const editor = el("textarea", { class: "edit-question", rows: 3, "aria-label": t("chat.edit") });
+    editor.value = wrapper.dataset.question;
+    const save = () => { const text = editor.value.trim(); if (text) again(text); };
+    editor.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); save(); }
+      if (event.key === "Escape") { event.stopPropagation(); cancel(); }
+    });
+    const box = el("div", { class: "edit-box" }, editor, el("div", { class: "msg-tools" },
+      el("button", { type: "button", class: "primary", "data-action": "save-edit", onclick: save }, t("chat.edit_send")),
+      el("button", { type: "button", onclick: () => cancel() }, t("chat.cancel"))));
+    const cancel = () => { box.replaceWith(bubble); lastTurnTools(); wrapper.querySelector("[data-action=edit]")?.focus(); };
+    wrapper.querySelector(".turn-action")?.remove();
+    bubble.replaceWith(box);
+    editor.focus();
+  }
+
+  async function openCitation(citation, button) {
+    opener = button || null;
     const context = await api("GET", `/v1/documents/${citation.document_id}/text?start=${citation.start}&end=${citation.end}&window=700`);
     document.getElementById("cite-title").textContent = `[${citation.n}] ${citation.title}`;
     document.getElementById("cite-meta").textContent = citation.source + (citation.page ? " · " + t("cite.page", citation.page) : "");
-    const text = document.getElementById("cite-text");
-    text.textContent = "";
-    const mark = el("mark", { "data-testid": "cited-quote" }, context.quote);
-    text.append(context.before ? "…" + context.before : "", mark, context.after ? context.after + "…" : "");
+    const mark = kbMarkdown.passage(document.getElementById("cite-text"), context.before, context.quote, context.after);
     document.getElementById("cite-download").href = `/v1/documents/${citation.document_id}/file`;
+    document.getElementById("cite-open").href = `/ui/documents/${citation.document_id}?start=${citation.start}&end=${citation.end}${citation.page ? `&page=${citation.page}` : ""}`;
     panel.hidden = false;
     layout.classList.add("with-panel");
     panel.focus();
-    mark.scrollIntoView({ block: "center" });
+    mark?.scrollIntoView({ block: "center" });
+    // A PDF source also shows its page, the quote boxed on it.
+    const preview = document.getElementById("cite-preview");
+    preview.hidden = !(citation.page && /\.pdf$/i.test(citation.source));
+    delete preview.dataset.rendered;
+    if (!preview.hidden) {
+      const pdf = await kbPdf.open(citation.document_id);
+      await kbPdf.render(pdf, Math.min(citation.page, pdf.numPages), preview, context.quote);
+    }
   }
 
   function closeCitation() {
+    if (panel.hidden) return;
     panel.hidden = true;
     layout.classList.remove("with-panel");
+    if (opener && opener.isConnected) opener.focus();
+    opener = null;
   }
   document.getElementById("cite-close").addEventListener("click", closeCitation);
   document.addEventListener("keydown", (event) => { if (event.key === "Escape" && !panel.hidden) closeCitation(); });
@@ -109,8 +151,8 @@
     list.textContent = "";
     if (!conversations.length) list.append(el("li", { class: "muted" }, t("chat.empty")));
     for (const conversation of conversations) {
-      const item = el("li", { class: conversation.id === conversationId ? "active" : "" },
-        el("a", { href: `?c=${conversation.id}`, onclick: (event) => { event.preventDefault(); openConversation(conversation.id); } }, conversation.title || "…"),
+      const item = el("li", { class: conversation.id === conversationId ? "active" : "", "data-conversation": conversation.id },
+        el("a", { href: `?c=${conversation.id}`, "aria-current": conversation.id === conversationId ? "true" : null, onclick: (event) => { event.preventDefault(); openConversation(conversation.id); } }, conversation.title || "…"),
         el("button", { type: "button", class: "link", "aria-label": t("chat.delete"), title: t("chat.delete"), onclick: async () => {
           await api("DELETE", `/v1/conversations/${conversation.id}`);
           if (conversation.id === conversationId) newChat();
@@ -120,48 +162,74 @@
     }
   }
 
+  function leaveView() {
+    view += 1;
+    streaming = null;
+    setBusy(false);
+    closeCitation();
+    sidebar.classList.remove("open");
+  }
+
   async function openConversation(id) {
+    leaveView();
+    const mine = view;
     const detail = await api("GET", `/v1/conversations/${id}`);
+    if (mine !== view) return;
     conversationId = id;
     history.replaceState(null, "", `?c=${id}`);
     messages.textContent = "";
+    stick = true;
     for (const message of detail.messages) {
       if (message.role === "user") addMessage("user", message.content);
       else addMessage("assistant", message.content, { ...message, answer: message.content, message_id: message.id });
     }
-    closeCitation();
+    lastTurnTools();
     loadConversations();
   }
 
   function newChat() {
+    leaveView();
     conversationId = null;
     history.replaceState(null, "", location.pathname);
     messages.textContent = "";
     messages.append(el("p", { class: "welcome muted" }, t("chat.welcome")));
-    closeCitation();
     loadConversations();
     question.focus();
   }
   document.getElementById("new-chat").addEventListener("click", newChat);
+  document.getElementById("toggle-conversations").addEventListener("click", (event) => {
+    const open = sidebar.classList.toggle("open");
+    event.currentTarget.setAttribute("aria-expanded", String(open));
+  });
 
   async function ask(text) {
-    busy = true;
-    document.getElementById("send").disabled = true;
+    const mine = view;
+    const controller = new AbortController();
+    streaming = { controller, view: mine };
+    const shown = () => mine === view;
+    setBusy(true);
+    stick = true;
+    lastTurnTools();
     addMessage("user", text);
     const { wrapper, bubble } = addMessage("assistant", "");
     bubble.textContent = t("chat.thinking");
     bubble.classList.add("muted");
-    let shown = "";
+    wrapper.setAttribute("aria-busy", "true");  // screen readers hear the answer once, not every frame
+    let answer = "";
+    let painting = false, finished = false;
+    const paint = () => {
+      // One markdown render per frame however fast the deltas come.
+      if (painting) return;
+      painting = true;
+      requestAnimationFrame(() => { painting = false; if (finished) return; kbMarkdown.answer(bubble, kbMarkdown.partial(answer), [], openCitation); if (shown()) follow(); });
+    };
     try {
       const response = await fetch("/v1/chat", {
-        method: "POST", credentials: "same-origin",
+        method: "POST", credentials: "same-origin", signal: controller.signal,
         headers: { "Content-Type": "application/json", "X-CSRF-Token": KB.csrf },
         body: JSON.stringify({ message: text, stream: true, conversation_id: conversationId, collection: collection.value || null }),
       });
-      if (!response.ok) {
-        const data = await response.json().catch(() => ({}));
-        throw new Error((data.error && data.error.message) || response.statusText);
-      }
+      if (!response.ok) throw new Error(errorText(await response.json().catch(() => ({})), response.status));
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = "";
@@ -177,40 +245,53 @@
           const data = JSON.parse((block.match(/^data: (.*)$/m) || [, "{}"])[1]);
           if (type === "delta") {
             bubble.classList.remove("muted");
-            shown += data.text;
-            bubble.textContent = shown;
+            answer += data.text;
+            paint();
           } else if (type === "reset") {
-            shown = "";
+            answer = "";
             bubble.textContent = "";
-            toast(t("chat.reset") + data.reason);
+            if (shown()) toast(t("chat.reset") + kb.reason(data.reason));
           } else if (type === "done") {
+            answer = data.answer || answer;
+            finished = true;  // the final render below wins over a pending frame
             bubble.classList.remove("muted");
-            wrapper.dataset.mode = data.mode;
             finishMessage(wrapper, bubble, data);
-            if (!conversationId) {
+            if (shown() && !conversationId) {
               conversationId = data.conversation_id;
               history.replaceState(null, "", `?c=${conversationId}`);
             }
           }
-          messages.scrollTop = messages.scrollHeight;
         }
       }
-      loadConversations();
     } catch (error) {
       bubble.classList.remove("muted");
-      bubble.textContent = error.message;
-      wrapper.append(el("div", { class: "note blocked" }, error.message));
+      if (error.name === "AbortError") {
+        if (!answer) bubble.textContent = "";
+        wrapper.dataset.mode = "stopped";
+        wrapper.append(el("div", { class: "note" }, t("chat.stopped")));
+      } else {
+        bubble.textContent = error.message === "Failed to fetch" || error instanceof TypeError ? t("error.network") : error.message;
+        wrapper.dataset.mode = "error";
+        wrapper.classList.add("failed");
+      }
     } finally {
-      busy = false;
-      document.getElementById("send").disabled = false;
-      question.focus();
+      wrapper.removeAttribute("aria-busy");
+      if (shown()) {
+        streaming = null;
+        setBusy(false);
+        lastTurnTools();
+        follow();
+        question.focus();
+      }
+      loadConversations().catch(() => {});
     }
   }
 
+  stop.addEventListener("click", () => { streaming?.controller.abort(); });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = question.value.trim();
-    if (!text || busy) return;
+    if (!text || streaming) return;
     question.value = "";
     ask(text);
   });
@@ -222,4 +303,6 @@
     for (const c of collections) collection.append(el("option", { value: c.name }, c.name));
   });
   if (conversationId) openConversation(conversationId); else loadConversations();
+  // Ready to type at once; not on touch screens, where focusing would throw up the keyboard.
+  if (!matchMedia("(pointer: coarse)").matches) question.focus();
 })();
