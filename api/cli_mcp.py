@@ -1,6 +1,7 @@
 """``knowbase mcp``: the MCP tools over stdio, for desktop clients that start a local process
 (Claude Desktop, Cursor). The key (``--key`` or KNOWBASE_MCP_KEY) decides whose access applies;
-it is checked again on every call, so revoking it takes effect at once."""
+it is checked again on every call, so revoking it takes effect at once. When a server is running on
+the data dir, the command forwards to that server's ``/mcp`` instead of opening the data itself."""
 
 from __future__ import annotations
 
@@ -34,14 +35,9 @@ def run_mcp(args: argparse.Namespace, settings: Settings) -> int:
     if not key:
         print(f"knowbase: give an API key with --key or {KEY_VARIABLE}", file=sys.stderr)
         return 2
-    url = running_server(settings) if not settings.qdrant_url else None
-    if url:  # the embedded vector store belongs to that process
-        print(
-            f"knowbase: a server is running on this data dir; connect your MCP client to {url}/mcp instead "
-            "(streamable HTTP with 'Authorization: Bearer <key>')",
-            file=sys.stderr,
-        )
-        return 1
+    url = running_server(settings)
+    if url:  # that process owns the data dir (the embedded vector store): forward to its /mcp
+        return _bridge(url, key)
     runtime = Runtime(settings)
     runtime.bootstrap()
     services = knowledge_services(runtime)
@@ -62,4 +58,18 @@ def run_mcp(args: argparse.Namespace, settings: Settings) -> int:
         server.run("stdio")
     finally:
         runtime.close()
+    return 0
+
+
+def _bridge(url: str, key: str) -> int:
+    import anyio
+    import httpx
+
+    from api.mcp.bridge import bridge_stdio
+
+    me = httpx.get(url + "/v1/me", headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    if me.status_code != 200:
+        print(f"knowbase: {me.json()['error']['message']}", file=sys.stderr)
+        return 1
+    anyio.run(bridge_stdio, url, key)
     return 0

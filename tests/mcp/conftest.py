@@ -85,7 +85,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         settings = knowbase_settings(tmp_path_factory.mktemp("mcp") / "data", admin_key)
         with serve(create_app(settings)) as url, httpx.Client(base_url=url, timeout=60) as http:
             seeded = seed_two_teams(http, admin_key)
-            yield {"url": url, "http": http, "admin_key": admin_key, **seeded}
+            yield {"url": url, "http": http, "admin_key": admin_key, "data_dir": settings.data_dir, **seeded}
 
 
 def mcp_client(url: str, key: str | None, mode: str = "auto") -> Client:

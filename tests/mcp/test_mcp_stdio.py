@@ -1,8 +1,10 @@
 """``knowbase mcp`` serves the same tools over stdio (a desktop client starts it as a subprocess),
-as the key's user, and refuses to start with a bad key."""
+as the key's user, and refuses to start with a bad key. With a server running on the data dir, it
+forwards to that server's /mcp."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,3 +75,31 @@ def test_stdio_refuses_a_bad_key(data: dict[str, Any]) -> None:
         [sys.executable, "-m", "api.cli", "mcp"], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 1 and "invalid API key" in done.stderr and done.stdout == ""
+
+
+def test_stdio_forwards_to_the_server_that_owns_the_data_dir(kb: dict[str, Any]) -> None:
+    # What `knowbase serve` writes; this test process stands in for the server's pid.
+    info = kb["data_dir"] / "server.json"
+    info.write_text(json.dumps({"url": kb["url"], "pid": os.getpid()}))
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "api.cli", "mcp"],
+        env=environment(kb["data_dir"], kb["keys"]["finance"]),
+        cwd=str(kb["data_dir"].parent),
+    )
+
+    async def main() -> tuple[set[str], Any, Any]:
+        async with Client(params) as client:
+            names = {tool.name for tool in (await client.list_tools()).tools}
+            found = await client.call_tool("search", {"query": "Borealis Robotics"})
+            refused = await client.call_tool("search", {"query": "x" * 4001})
+            return names, found, refused
+
+    try:
+        names, found, refused = anyio.run(main)
+    finally:
+        info.unlink()
+    assert names == {"search", "fetch", "search_knowledge_base", "list_knowledge_bases", "ask"}
+    first = payload(found)["results"][0]
+    assert first["id"].startswith(f"chunk:{kb['ids']['finance']}:") and first["url"].startswith(kb["url"])
+    assert refused.is_error
