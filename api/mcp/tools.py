@@ -7,11 +7,13 @@ store filter), and an id the caller may not read gets the same "not found" as on
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.mcp.schemas import (
     AskResult,
@@ -38,6 +40,8 @@ from retrieval.search import SearchHit
 DEEP_RESEARCH_RESULTS = 10
 MAX_FETCH_CHARS = 60_000  # a whole document beyond this is cut (metadata says so)
 NEIGHBOURS = 1  # chunks on each side of a fetched chunk
+_DOC_ID = re.compile(r"doc:([\w-]{1,64})", re.ASCII)
+_CHUNK_ID = re.compile(r"chunk:([\w-]{1,64}):(\d{1,9})", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,11 @@ class KnowledgeTools:
         )
 
     def fetch(self, principal: Principal, item_id: str, links: Links) -> FetchedItem:
-        kind, _, rest = item_id.strip().partition(":")
-        document_id, _, index = rest.rpartition(":")
         try:
-            if kind == "doc" and rest:
-                return self._fetch_document(principal, rest, links)
-            if kind == "chunk" and document_id and index.isdigit():
-                return self._fetch_chunk(principal, document_id, int(index), links)
+            if match := _DOC_ID.fullmatch(item_id.strip()):
+                return self._fetch_document(principal, match[1], links)
+            if match := _CHUNK_ID.fullmatch(item_id.strip()):
+                return self._fetch_chunk(principal, match[1], int(match[2]), links)
         except NotFound:
             pass  # the same answer whether it does not exist or the caller may not read it
         raise NotFound(f"nothing with id '{item_id}' was found; use an id returned by search")
@@ -228,7 +230,7 @@ class KnowledgeTools:
             mode=options.mode,
         )
 
-    def _filtered_documents(self, session: Any, principal: Principal, filters: DocumentFilters) -> list[str] | None:
+    def _filtered_documents(self, session: Session, principal: Principal, filters: DocumentFilters) -> list[str] | None:
         ids: set[str] | None = set(filters.document_ids) if filters.document_ids is not None else None
         if filters.title:
             page = self.services.documents().list(session=session, principal=principal, query=filters.title, limit=500)

@@ -152,7 +152,8 @@ def test_oversized_and_malformed_inputs_are_refused(kb: dict[str, Any]) -> None:
         ("ask", {"question": "x" * 8001}),
     ):
         assert call(url, key, tool, arguments).is_error, (tool, arguments)
-    assert "use an id returned by search" in error_text(call(url, key, "fetch", {"id": "nonsense"}))
+    for nonsense in ("nonsense", "chunk:abc:²", "chunk:abc:99999999999", "doc:", "doc:a/b"):
+        assert "use an id returned by search" in error_text(call(url, key, "fetch", {"id": nonsense})), nonsense
 
 
 def test_missing_bad_and_revoked_keys_get_401(kb: dict[str, Any]) -> None:
