@@ -8,11 +8,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from api.cli_ingest import running_server
 from core.errors import Unauthorized
 from core.settings import Settings
 from core.types import Principal
+
+if TYPE_CHECKING:
+    from api.mcp.services import KnowledgeServices
 
 KEY_VARIABLE = "KNOWBASE_MCP_KEY"
 
@@ -24,13 +28,6 @@ def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def run_mcp(args: argparse.Namespace, settings: Settings) -> int:
-    from api.mcp.http import own_base_url
-    from api.mcp.server import Caller, build_server
-    from api.mcp.tools import KnowledgeTools
-    from api.mcp.wiring import knowledge_services
-    from api.runtime import Runtime
-    from core.metadata import accounts
-
     key = (args.key or os.environ.get(KEY_VARIABLE, "")).strip()
     if not key:
         print(f"knowbase: give an API key with --key or {KEY_VARIABLE}", file=sys.stderr)
@@ -38,9 +35,17 @@ def run_mcp(args: argparse.Namespace, settings: Settings) -> int:
     url = running_server(settings)
     if url:  # that process owns the data dir (the embedded vector store): forward to its /mcp
         return _bridge(url, key)
-    runtime = Runtime(settings)
-    runtime.bootstrap()
-    services = knowledge_services(runtime)
+    from api.mcp.wiring import local_knowledge_services
+
+    with local_knowledge_services(settings) as services:
+        return _serve_locally(services, key)
+
+
+def _serve_locally(services: KnowledgeServices, key: str) -> int:
+    from api.mcp.http import own_base_url
+    from api.mcp.server import Caller, build_server
+    from api.mcp.tools import KnowledgeTools
+    from core.metadata import accounts
 
     def principal(_ctx: object) -> Principal:
         with services.sessions() as session:
@@ -50,14 +55,10 @@ def run_mcp(args: argparse.Namespace, settings: Settings) -> int:
         principal(None)  # refuse to start with a bad key rather than fail on every call
     except Unauthorized as error:
         print(f"knowbase: {error.message}", file=sys.stderr)
-        runtime.close()
         return 1
-    base_url = own_base_url(settings)
+    base_url = own_base_url(services.settings)
     server = build_server(KnowledgeTools(services), Caller(principal=principal, base_url=lambda _ctx: base_url))
-    try:
-        server.run("stdio")
-    finally:
-        runtime.close()
+    server.run("stdio")
     return 0
 
 
