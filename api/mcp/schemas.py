@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -35,7 +35,7 @@ class FetchedItem(BaseModel):
 
 
 class DocumentFilters(BaseModel):
-    document_ids: list[str] | None = Field(
+    document_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
         None, max_length=MAX_FILTER_DOCUMENTS, description="Only these documents (ids from earlier results)"
     )
     title: str | None = Field(

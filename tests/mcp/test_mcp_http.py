@@ -151,6 +151,8 @@ def test_oversized_and_malformed_inputs_are_refused(kb: dict[str, Any]) -> None:
         ("search_knowledge_base", {"query": "x", "mode": "fuzzy"}),
         ("search_knowledge_base", {"query": "x", "collections": [f"c{i}" for i in range(21)]}),
         ("search_knowledge_base", {"query": "x", "filters": {"document_ids": ["d"] * 51}}),
+        ("search_knowledge_base", {"query": "x", "filters": {"document_ids": ["d" * 65]}}),
+        ("search_knowledge_base", {"query": "x", "filters": {"title": "t" * 201}}),
         ("ask", {"question": "x" * 8001}),
     ):
         assert call(url, key, tool, arguments).is_error, (tool, arguments)
