@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import get_principal
 from api.errors import install_error_handlers
+from api.mcp.http import McpEndpoint
+from api.mcp.wiring import knowledge_services
 from api.middleware import RequestIdMiddleware
 from api.routes import admin, chat, documents, health, openai_compat, search
 from api.security_headers import SecurityHeadersMiddleware
@@ -23,13 +25,15 @@ from ui import routes as ui_routes
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     services = services or build_services(settings)
+    mcp = McpEndpoint(knowledge_services(services))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.bootstrap()
         services.start_background()
         try:
-            yield
+            async with mcp.running():
+                yield
         finally:
             services.stop_background()
             services.close()
@@ -57,5 +61,6 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
     for module in (health, admin, documents, search, chat, openai_compat, ui_routes):
         app.include_router(module.router)
+    app.router.routes.extend(mcp.routes)  # /mcp (MCP over streamable HTTP) and its OAuth metadata
     app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")
     return app

