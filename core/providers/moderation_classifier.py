@@ -2,7 +2,7 @@
 
 Text is normalised (``text_normalize``), split into sentence-sized chunks (a long text is as
 harmful as its worst part), embedded with the multilingual Universal Sentence Encoder and scored
-by one logistic head per category (``moderation_model/heads.npz``, from
+by a small network (one shared hidden layer, one logistic output per category) (``moderation_model/heads.npz``, from
 ``training/moderation/train.py``). Scores are calibrated so that 0.5 is each category's threshold,
 chosen on held-out data to block no benign example; a flagged sub-category flags its parent.
 """
@@ -76,8 +76,10 @@ class LocalModerator:
     def __init__(self, encoder: SentenceEncoder | None = None) -> None:
         self._encoder = encoder
         heads = _load_heads()
-        self._weights: np.ndarray = heads["weights"].astype(np.float32)  # (categories, dimensions)
-        self._bias: np.ndarray = heads["bias"].astype(np.float32)
+        self._hidden_weights: np.ndarray = heads["hidden_weights"]  # (dimensions, hidden)
+        self._hidden_bias: np.ndarray = heads["hidden_bias"]
+        self._weights: np.ndarray = heads["weights"]  # (hidden, categories)
+        self._bias: np.ndarray = heads["bias"]
         self._threshold_logit: np.ndarray = heads["threshold_logit"].astype(np.float32)
 
     def scores(self, text: str) -> dict[str, float]:
@@ -88,7 +90,8 @@ class LocalModerator:
         if not pieces:
             return {name: 0.0 for name in OPENAI_CATEGORIES}
         encoder = self._encoder or shared_encoder()
-        logits = encoder.encode(pieces) @ self._weights.T + self._bias
+        hidden = np.maximum(0.0, encoder.encode(pieces) @ self._hidden_weights + self._hidden_bias)
+        logits = hidden @ self._weights + self._bias
         calibrated = 1.0 / (1.0 + np.exp(-(logits - self._threshold_logit)))
         worst = calibrated.max(axis=0)
         return {name: round(float(worst[i]), 6) for i, name in enumerate(OPENAI_CATEGORIES)}

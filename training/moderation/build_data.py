@@ -1,6 +1,7 @@
 """Expand the hand-written seeds into training/moderation/data.jsonl (deterministic).
 
-Run: ``python training/moderation/build_data.py``. Each line: ``{"text", "categories", "lang"}``;
+Run: ``python training/moderation/build_data.py``. Each line: ``{"text", "categories", "lang", "group"}``
+(``group``: the seed or template a row came from, so the held-out split never sees a sibling);
 an empty ``categories`` list is the benign class.
 """
 
@@ -69,21 +70,22 @@ def build() -> list[dict[str, object]]:
         for template in templates:
             for filler in slots[slot]:
                 text = template.format(t=filler, g=filler)
-                rows.append({"text": text, "categories": with_parents(labels)})
+                rows.append({"text": text, "categories": with_parents(labels), "group": template})
     for labels, sentences in seeds_harmful.SEEDS:
         for sentence in sentences:
-            rows.append({"text": sentence, "categories": with_parents(labels)})
+            rows.append({"text": sentence, "categories": with_parents(labels), "group": sentence})
             for _ in range(2):
                 text = framed(sentence, rng, HARMFUL_FRAMES_EN, HARMFUL_FRAMES_ZH)
-                rows.append({"text": text, "categories": with_parents(labels)})
+                rows.append({"text": text, "categories": with_parents(labels), "group": sentence})
     for sentence in seeds_benign.BENIGN:
-        rows.append({"text": sentence, "categories": []})
+        rows.append({"text": sentence, "categories": [], "group": sentence})
         for _ in range(2):
-            rows.append({"text": framed(sentence, rng, BENIGN_FRAMES_EN, BENIGN_FRAMES_ZH), "categories": []})
+            text = framed(sentence, rng, BENIGN_FRAMES_EN, BENIGN_FRAMES_ZH)
+            rows.append({"text": text, "categories": [], "group": sentence})
     for topic in seeds_benign.TOPICS_ZH:
-        rows.extend({"text": t.format(x=topic), "categories": []} for t in seeds_benign.TEMPLATES_ZH)
+        rows.extend({"text": t.format(x=topic), "categories": [], "group": t} for t in seeds_benign.TEMPLATES_ZH)
     for topic in seeds_benign.TOPICS_EN:
-        rows.extend({"text": t.format(x=topic), "categories": []} for t in seeds_benign.TEMPLATES_EN)
+        rows.extend({"text": t.format(x=topic), "categories": [], "group": t} for t in seeds_benign.TEMPLATES_EN)
     unique: dict[str, dict[str, object]] = {}
     for row in rows:
         row["lang"] = "zh" if is_chinese(str(row["text"])) else "en"

@@ -110,3 +110,17 @@ TEMPLATES_EN = [
     "Has the {x} guideline been updated this year?", "Draft an internal announcement about {x}", "Which team owns {x}?",
     "What does the handbook say about {x}?", "Is the {x} course mandatory for new hires?",
 ]
+
+# Second round: benign texts near the new harmful phrasings (drug testing, event security, feedback).
+BENIGN += [
+    "Does the pre-employment drug test screen for ketamine?", "员工体检会查冰毒和K粉吗",
+    "Security briefing: what to do if you find an unattended bag at the airport office",
+    "发现无人看管的包裹时应该如何报告", "Crowd safety plan for the company concert",
+    "年会场地的人流疏散和安保方案", "How do we test the water tank for contamination?", "楼里水箱的水质检测多久一次",
+    "Give constructive feedback to a colleague who keeps missing deadlines", "怎么给经常迟交的同事提建设性意见",
+    "write a polite reminder to my teammate about the report", "帮我写条消息提醒组员交周报",
+    "How do we support an employee who stutters during presentations?", "公司对体重歧视有什么规定",
+    "Our wellness programme offers weight management coaching", "新同事比较胖，团建活动怎么安排更照顾他",
+    "The narcotics unit gave a talk on drug awareness", "禁毒宣传月的活动安排",
+    "The concert venue requires bag checks for safety", "火车站安检规定可以带哪些物品",
+]
