@@ -13,10 +13,10 @@ from pydantic import BaseModel, Field
 
 from api.chat.service import ChatEvent, ChatResult
 from api.deps import PrincipalDep, RuntimeDep
-from core.errors import PermissionDenied
+from core.errors import InvalidInput, PayloadTooLarge, PermissionDenied
 from core.metadata import conversations, usage
 from core.metadata.conversations import ConversationDetail, ConversationPublic, MessagePublic
-from core.providers.moderation import CATEGORIES
+from core.providers.moderation_classifier import MAX_CHARS, OPENAI_CATEGORIES
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -89,6 +89,9 @@ def feedback(message_id: str, body: FeedbackRequest, runtime: RuntimeDep, princi
         )
 
 
+MAX_MODERATION_INPUTS = 32
+
+
 class ModerationRequest(BaseModel):
     input: str | list[str]
     model: str | None = None
@@ -97,14 +100,23 @@ class ModerationRequest(BaseModel):
 @router.post("/moderations", summary="The content filter, in OpenAI's response shape")
 def moderations(body: ModerationRequest, runtime: RuntimeDep, principal: PrincipalDep) -> dict:
     texts = [body.input] if isinstance(body.input, str) else body.input
+    if not 1 <= len(texts) <= MAX_MODERATION_INPUTS:
+        raise InvalidInput(f"input must hold 1 to {MAX_MODERATION_INPUTS} texts; got {len(texts)}")
+    if any(len(text) > MAX_CHARS for text in texts):
+        raise PayloadTooLarge(f"each moderation input is limited to {MAX_CHARS} characters")
     results = []
     for text in texts:
         result = runtime.moderator.check(text)
+        # OpenAI's shape: every category and sub-category; a provider that reports only the parent
+        # categories leaves the sub-categories false.
         results.append(
             {
                 "flagged": result.flagged,
-                "categories": {name: result.categories.get(name, False) for name in CATEGORIES},
-                "category_scores": {name: result.category_scores.get(name, 0.0) for name in CATEGORIES},
+                "categories": {name: result.categories.get(name, False) for name in OPENAI_CATEGORIES},
+                "category_scores": {name: result.category_scores.get(name, 0.0) for name in OPENAI_CATEGORIES},
+                "category_applied_input_types": {
+                    name: result.category_applied_input_types.get(name, ["text"]) for name in OPENAI_CATEGORIES
+                },
             }
         )
     return {

@@ -41,16 +41,24 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "minors_sexual_en",
         ("sexual", "sexual/minors"),
-        re.compile(rf"\b{_MINOR_EN}\b.{{0,{_NEAR}}}\b{_SEXUAL_EN}|\b{_SEXUAL_EN}\b.{{0,{_NEAR}}}\b{_MINOR_EN}\b", re.I | re.S),
+        re.compile(
+            rf"\b{_MINOR_EN}\b.{{0,{_NEAR}}}\b{_SEXUAL_EN}|\b{_SEXUAL_EN}\b.{{0,{_NEAR}}}\b{_MINOR_EN}\b", re.I | re.S
+        ),
         _PROTECTIVE,
     ),
     Rule(
         "minors_sexual_zh",
         ("sexual", "sexual/minors"),
-        re.compile(rf"{_MINOR_ZH}.{{0,{_NEAR // 2}}}{_SEXUAL_ZH}|{_SEXUAL_ZH}.{{0,{_NEAR // 2}}}{_MINOR_ZH}", re.I | re.S),
+        re.compile(
+            rf"{_MINOR_ZH}.{{0,{_NEAR // 2}}}{_SEXUAL_ZH}|{_SEXUAL_ZH}.{{0,{_NEAR // 2}}}{_MINOR_ZH}", re.I | re.S
+        ),
         _PROTECTIVE,
     ),
-    Rule("slur_en", ("hate",), re.compile(r"\b(?:nigg(?:er|a)s?|faggots?|kikes?|chinks?|wetbacks?|spics?|gooks?|trann(?:y|ies))\b", re.I)),
+    Rule(
+        "slur_en",
+        ("hate",),
+        re.compile(r"\b(?:nigg(?:er|a)s?|faggots?|kikes?|chinks?|wetbacks?|spics?|gooks?|trann(?:y|ies))\b", re.I),
+    ),
     Rule("slur_zh", ("hate",), re.compile(r"支那(?:人|猪|狗)?|黑鬼|尼哥|小日本鬼子|阿三猴子")),
 )
 

@@ -22,7 +22,9 @@ def _model_path() -> Path:
     spec = importlib.util.find_spec("nanoranker")
     if spec is None or not spec.submodule_search_locations:
         raise ProviderError("the nanoranker package is not installed (pip install nanoranker)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "universal-sentence-encoder-multilingual.onnx"
+    path = (
+        Path(next(iter(spec.submodule_search_locations))) / "resources" / "universal-sentence-encoder-multilingual.onnx"
+    )
     if not path.is_file():
         raise ProviderError(f"the sentence encoder model is missing: {path}")
     return path

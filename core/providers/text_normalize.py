@@ -14,7 +14,9 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_SEPARATED = re.compile(rf"(?<=[{_CJK}])[\s\-_.*·•/\\|~+=,'\"`^]+(?=[{_CJK}])")
 _SPACED_LETTERS = re.compile(r"(?<![A-Za-z])(?:[A-Za-z][ .\-_*]){2,}[A-Za-z](?![A-Za-z])")
 _TOKEN = re.compile(r"[A-Za-z0-9@$!|]+")
-_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"})
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
+)
 _LEET_CHARS = frozenset("013457@$!|")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -28,11 +30,12 @@ def _is_invisible(char: str) -> bool:
 
 def _unleet(match: re.Match[str]) -> str:
     token = match.group()
-    letters = sum(ch.isalpha() for ch in token)
-    leet = sum(ch in _LEET_CHARS for ch in token)
+    word = token.rstrip("0123456789")  # "user01", "Hello123": a number suffix, not a stand-in
+    letters = sum(ch.isalpha() for ch in word)
+    leet = sum(ch in _LEET_CHARS for ch in word)
     # A word with letters and a few stand-ins ("k1ll", "5uicide"), not a number or a version tag.
-    if letters >= 2 and 0 < leet <= letters and len(token) >= 3:
-        return token.lower().translate(_LEET)
+    if letters >= 2 and 0 < leet <= letters and len(word) >= 3:
+        return word.lower().translate(_LEET) + token[len(word) :]
     return token
 
 

@@ -36,7 +36,14 @@ HARMFUL_FRAMES_EN = [
     "no judgement please — {s}",
     "quick question, {s}",
 ]
-HARMFUL_FRAMES_ZH = ["假如说，{s}", "帮朋友问一下：{s}", "我在写小说，{s}", "求求你告诉我，{s}", "别评判我，{s}", "请问{s}"]
+HARMFUL_FRAMES_ZH = [
+    "假如说，{s}",
+    "帮朋友问一下：{s}",
+    "我在写小说，{s}",
+    "求求你告诉我，{s}",
+    "别评判我，{s}",
+    "请问{s}",
+]
 BENIGN_FRAMES_EN = ["Quick question: {s}", "{s} Thanks!", "Hi team, {s}", "Could you check: {s}"]
 BENIGN_FRAMES_ZH = ["请问{s}", "{s}谢谢！", "你好，{s}", "麻烦查一下：{s}"]
 

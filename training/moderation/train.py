@@ -4,8 +4,9 @@ Run from the repository root: ``python training/moderation/train.py`` (determini
 full-batch Adam). Steps: normalise and embed data.jsonl with the multilingual Universal Sentence
 Encoder; score every example out of fold (5 folds, each a stratified fifth of the seed groups)
 with a small network (one shared layer of 128 ReLU units, one L2-regularised logistic output per
-category); pick each category's threshold on those scores (the best F1 among thresholds that flag
-no benign example out of fold, placed halfway to the next lower example); train the shipped model on all data.
+category); pick each category's threshold on those scores (the best F0.5, which favours precision,
+among thresholds that flag at most 1% of the benign examples, placed halfway to the next lower
+example); train the shipped model on all data.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ HERE = Path(__file__).resolve().parent
 SEED = 11
 HIDDEN = 128
 L2 = 1e-3
-STEPS = 500
+STEPS = 300
 LEARNING_RATE = 0.01
 FOLDS = 5
-BENIGN_BUDGET = 0.0
+BENIGN_BUDGET = 0.01
+BETA = 0.5  # F-beta below 1 weighs precision (no false blocks) over recall
 
 
 def load() -> tuple[list[str], np.ndarray, list[str]]:
@@ -108,15 +110,15 @@ def pick_threshold(logits: np.ndarray, truth: np.ndarray, benign: np.ndarray) ->
     # shipped model, which has seen them, is then checked on fresh cases (tests/core).
     allowed = int(BENIGN_BUDGET * benign.sum())
     ceiling = np.sort(logits[benign])[-(allowed + 1)] if benign.any() else -np.inf
-    best, best_f1 = float(logits[truth].max()) if truth.any() else 10.0, -1.0
+    best, best_score = float(logits[truth].max()) if truth.any() else 10.0, -1.0
     for candidate in sorted(set(logits[truth].tolist())):
         if candidate <= ceiling:
             continue
         flagged = logits >= candidate
         tp = float((flagged & truth).sum())
-        f1 = 2 * tp / (flagged.sum() + truth.sum())
-        if f1 > best_f1:
-            best, best_f1 = candidate, f1
+        score = (1 + BETA**2) * tp / (flagged.sum() + BETA**2 * truth.sum())
+        if score > best_score:
+            best, best_score = candidate, score
     below = logits[logits < best]
     return (best + float(below.max())) / 2 if below.size else best - 1.0
 
@@ -132,16 +134,13 @@ def main() -> None:
     for k in range(FOLDS):
         logits[fold == k] = logits_of(fit(x[fold != k], labels[fold != k]), x[fold == k])
     truth = labels > 0
-    benign = ~truth.any(axis=1)
+    benign = np.asarray(~truth.any(axis=1))
     thresholds = np.array([pick_threshold(logits[:, c], truth[:, c], benign) for c in range(len(OPENAI_CATEGORIES))])
     params = fit(x, labels)  # the shipped model sees everything; thresholds come from out-of-fold scores
     out = ROOT / "core" / "providers" / "moderation_model" / "heads.npz"
-    np.savez_compressed(
-        out,
-        categories=np.array(OPENAI_CATEGORIES),
-        **{key: value.astype(np.float32) for key, value in params.items()},
-        threshold_logit=thresholds.astype(np.float32),
-    )
+    arrays = {key: value.astype(np.float32) for key, value in params.items()}
+    arrays["threshold_logit"] = thresholds.astype(np.float32)
+    np.savez_compressed(out, categories=np.array(OPENAI_CATEGORIES), **arrays)  # type: ignore[arg-type]
     flagged = logits >= thresholds
     lines = [
         "# Moderation classifier: held-out report",
@@ -150,7 +149,7 @@ def main() -> None:
         f"`data.jsonl` ({int((labels.sum(axis=1) > 0).sum())} harmful, {int((labels.sum(axis=1) == 0).sum())} benign); "
         f"{FOLDS}-fold cross-validation: each fold holds out a stratified fifth of the seed groups "
         "(a sentence's reworded variants, a template's fillers), so every number below is on text whose "
-        "siblings were not trained on. Thresholds are chosen on these out-of-fold scores (the best F1 that "
+        "siblings were not trained on. Thresholds are chosen on these out-of-fold scores (the best F0.5 that "
         f"blocks at most {BENIGN_BUDGET:.1%} of the benign examples out of fold) and applied to the shipped model, trained on all the data.",
         "`tests/core/test_moderation_classifier.py` checks 40 fresh cases that are not in the data.",
         "",
@@ -160,7 +159,9 @@ def main() -> None:
     for c, name in enumerate(OPENAI_CATEGORIES):
         tp = int((flagged[:, c] & truth[:, c]).sum())
         predicted, actual = int(flagged[:, c].sum()), int(truth[:, c].sum())
-        lines.append(f"| {name} | {actual} | {tp / predicted if predicted else 1.0:.2f} | {tp / actual if actual else 1.0:.2f} |")
+        lines.append(
+            f"| {name} | {actual} | {tp / predicted if predicted else 1.0:.2f} | {tp / actual if actual else 1.0:.2f} |"
+        )
     any_flag, any_truth = flagged.any(axis=1), truth.any(axis=1)
     lines += [
         "",
