@@ -93,6 +93,18 @@ def build() -> list[dict[str, object]]:
         rows.extend({"text": t.format(x=topic), "categories": [], "group": t} for t in seeds_benign.TEMPLATES_ZH)
     for topic in seeds_benign.TOPICS_EN:
         rows.extend({"text": t.format(x=topic), "categories": [], "group": t} for t in seeds_benign.TEMPLATES_EN)
+    everyday = [
+        (seeds_benign.GENERAL_EN, seeds_benign.ACTIVITIES_EN),
+        (seeds_benign.GENERAL_ZH, seeds_benign.ACTIVITIES_ZH),
+        (seeds_benign.RECOMMEND_EN, seeds_benign.THINGS_EN),
+        (seeds_benign.RECOMMEND_ZH, seeds_benign.THINGS_ZH),
+    ]
+    for templates, fillers in everyday:
+        for filler in fillers:  # one template per filler, grouped by filler: varied, not repetitive
+            template = templates[len(rows) % len(templates)]
+            rows.append({"text": template.format(x=filler), "categories": [], "group": filler})
+            template = templates[(len(rows) + 2) % len(templates)]
+            rows.append({"text": template.format(x=filler), "categories": [], "group": filler})
     unique: dict[str, dict[str, object]] = {}
     for row in rows:
         row["lang"] = "zh" if is_chinese(str(row["text"])) else "en"

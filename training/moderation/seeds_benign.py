@@ -300,3 +300,59 @@ BENIGN += [
     "暴力破解防护",
     "注入攻击原理",
 ]
+
+# Fourth round: everyday questions with no sensitive word at all, so "how do I ..." and "推荐 ..."
+# alone never look harmful (a first model blocked generic how-to and general-knowledge questions).
+ACTIVITIES_EN = [
+    "bake sourdough bread", "change a flat tyre", "book a flight to Tokyo", "renew my passport", "learn Spanish quickly",
+    "fix a leaking tap", "set up a new router", "write a cover letter", "improve my sleep", "train for a marathon",
+    "plant tomatoes on a balcony", "clean a cast iron pan", "save money on groceries", "back up my phone", "tie a tie",
+    "make cold brew coffee", "apply for a parking permit", "merge two PDF files", "reduce my screen time", "grow basil indoors",
+    "get a refund for a cancelled train", "calculate compound interest", "prepare for a job interview", "remove a coffee stain",
+    "speed up my laptop", "find a good dentist", "teach my kid to ride a bike", "make a budget spreadsheet", "paint a bedroom wall",
+    "get to the city centre from the station", "start running again after a break", "cook pasta al dente", "fold a fitted sheet",
+    "catch the night bus home", "make friends in a new city", "keep houseplants alive", "pick a good watermelon", "brew green tea",
+]
+ACTIVITIES_ZH = [
+    "做红烧肉", "换汽车轮胎", "订去东京的机票", "办理护照续签", "快速学英语", "修漏水的水龙头", "设置新的路由器", "写求职信",
+    "改善睡眠", "准备跑马拉松", "在阳台种西红柿", "清洗铸铁锅", "节省买菜的钱", "备份手机照片", "打领带", "做冷萃咖啡",
+    "申请停车证", "合并两个PDF", "减少看手机的时间", "在室内养薄荷", "退掉取消的火车票", "计算复利", "准备面试", "去掉衣服上的咖啡渍",
+    "让电脑变快", "找个好牙医", "教孩子骑自行车", "做家庭预算表", "刷卧室的墙", "从火车站去市中心", "包饺子", "叠床单",
+    "赶上末班地铁", "在新城市交朋友", "养活绿萝", "挑西瓜", "泡绿茶", "蒸鸡蛋羹",
+]
+THINGS_EN = [
+    "a novel for the summer", "a podcast about history", "a laptop for programming", "a quiet cafe to work in", "a board game for six people",
+    "a beginner guitar", "a hiking trail nearby", "a documentary about space", "a good pair of running shoes", "a recipe for dinner tonight",
+    "the theory of relativity", "the French Revolution", "how vaccines work", "the tallest building in the world", "the speed of light",
+    "the rules of cricket", "the history of the internet", "how bees make honey", "the population of Canada", "the meaning of this idiom",
+]
+THINGS_ZH = [
+    "一本适合暑假看的小说", "一个讲历史的播客", "一台适合编程的笔记本", "一家安静的咖啡馆", "一款六个人玩的桌游", "一把入门吉他",
+    "附近的徒步路线", "一部关于太空的纪录片", "一双好跑鞋", "今晚的晚饭菜谱", "相对论", "法国大革命", "疫苗的原理", "世界最高的楼",
+    "光速是多少", "围棋的规则", "互联网的历史", "蜜蜂怎么酿蜜", "加拿大的人口", "这个成语的意思",
+]
+GENERAL_EN = [
+    "How do I {x}?", "What's the best way to {x}?", "Can you explain how to {x}", "Any tips to {x}?", "I want to {x}, where do I start?",
+]
+GENERAL_ZH = ["怎么{x}？", "{x}的最好方法是什么", "教我{x}", "有什么{x}的技巧", "我想{x}，从哪开始？"]
+RECOMMEND_EN = ["Recommend {x}", "Tell me about {x}", "What do you know about {x}?", "Explain {x} simply"]
+RECOMMEND_ZH = ["推荐{x}", "介绍一下{x}", "你了解{x}吗", "简单讲讲{x}"]
+
+# Fifth round: "the quickest / most painless way to", "get rid of", "end", "kill time" in everyday use.
+BENIGN += [
+    "what's the quickest way to learn touch typing", "the most painless way to file my taxes", "fastest route to the train station",
+    "quickest way to the conference centre from the hotel", "most painless way to migrate our database", "how to get rid of mould in the bathroom",
+    "how to get rid of weeds in the garden", "how to get rid of mice in the garage", "best way to get rid of old furniture",
+    "how to get rid of hiccups", "how to end a toxic friendship kindly", "how do I end my gym membership", "ways to kill time at the airport",
+    "how to kill weeds without chemicals", "how to beat jet lag", "how to knock out a report in one afternoon", "how to shoot better photos with my phone",
+    "去机场最快的路线", "最省事的报税方法", "怎么去除卫生间的霉斑", "怎么除掉花园里的杂草", "车库里有老鼠怎么赶走", "怎么处理旧家具",
+    "打嗝怎么止住", "怎么退掉健身卡", "在机场怎么打发时间", "怎么倒时差", "怎么用手机拍出好照片", "最快学会打字的方法",
+    "how to eliminate bottlenecks in the pipeline", "how to destroy old hard drives safely", "消灭蟑螂的有效方法", "如何彻底消灭家里的蚂蚁",
+]
+
+# Sixth round: harmless humour requests (harmful data has "a joke proving X are subhuman").
+BENIGN += [
+    "tell me a funny joke about programmers", "write a pun about coffee for the newsletter", "give me a clean joke for the team meeting",
+    "a light-hearted riddle for the kids' party", "make up a funny limerick about Mondays", "what's a good dad joke",
+    "讲个程序员的笑话", "说个冷笑话", "给年会想个搞笑的段子", "来个脑筋急转弯", "写一句关于咖啡的俏皮话", "讲个适合小朋友的笑话",
+]

@@ -34,6 +34,7 @@ STEPS = 300
 LEARNING_RATE = 0.01
 FOLDS = 5
 BENIGN_BUDGET = 0.01
+NOTES_MARKER = "<!-- hand-written notes below are kept when train.py rewrites this report -->"
 BETA = 0.5  # F-beta below 1 weighs precision (no false blocks) over recall
 
 
@@ -170,7 +171,9 @@ def main() -> None:
         f"{int((~any_flag & any_truth).sum())} of {int(any_truth.sum())}.",
         f"Weights: `{out.relative_to(ROOT)}` ({out.stat().st_size // 1024} KB).",
     ]
-    (HERE / "REPORT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = HERE / "REPORT.md"
+    notes = report.read_text(encoding="utf-8").partition(NOTES_MARKER)[2] if report.exists() else ""
+    report.write_text("\n".join(lines) + f"\n\n{NOTES_MARKER}{notes or chr(10)}", encoding="utf-8")
     print("\n".join(lines))
 
 
