@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=_keys_revoke)
     generate = keys.add_parser("generate", help="print a fresh random key (for KNOWBASE_ADMIN_KEY)")
     generate.set_defaults(handler=_keys_generate)
-    from api import cli_ask, cli_eval, cli_ingest, cli_mcp, cli_search, cli_users
+    from api import cli_ask, cli_eval, cli_ingest, cli_mcp, cli_moderation, cli_search, cli_users
 
     cli_ingest.add_command(sub)
     cli_search.add_command(sub)
@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_users.add_command(sub)
     cli_eval.add_command(sub)
     cli_mcp.add_command(sub)
+    cli_moderation.add_command(sub)
     return parser
 
 

@@ -22,7 +22,8 @@ from core.metadata.lexical_stats import LexicalStatistics, ensure_lexical_statis
 from core.providers.embeddings import Embedder, create_embedder
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import ChatModel, OpenAICompatibleChat
-from core.providers.moderation import LocalModerator, Moderator, OpenAIModerator
+from core.providers.moderation import Moderator, OpenAIModerator
+from core.providers.moderation_classifier import LocalModerator
 from core.settings import Settings
 from core.vectorstore import VectorStore, create_vector_store
 from ingest.chunker import Chunker

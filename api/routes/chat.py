@@ -14,10 +14,10 @@ from answer.turn import ChatEvent, ChatResult
 from api.deps import ChatServiceDep, DatabaseDep, ModeratorDep, PrincipalDep, SettingsDep
 from api.pagination import Limit, Offset
 from api.streaming import ClosingStreamingResponse
-from core.errors import PermissionDenied
+from core.errors import InvalidInput, PermissionDenied
 from core.metadata import conversations, usage
 from core.metadata.conversations import ConversationDetail, ConversationPublic, MessagePublic
-from core.providers.moderation import CATEGORIES
+from core.providers.moderation_classifier import OPENAI_CATEGORIES
 from core.types import ID_MAX_CHARS, NAME_MAX_CHARS, CollectionName
 
 CHAT_MESSAGE_MAX_CHARS = 8000
@@ -130,14 +130,21 @@ def moderations(
     body: ModerationRequest, moderator: ModeratorDep, settings: SettingsDep, principal: PrincipalDep
 ) -> dict:
     texts = [body.input] if isinstance(body.input, str) else body.input
+    if not texts:  # the schema bounds the count and each text's length
+        raise InvalidInput("input must hold at least one text")
     results = []
     for text in texts:
         result = moderator.check(text)
+        # OpenAI's shape: every category and sub-category; a provider that reports only the parent
+        # categories leaves the sub-categories false.
         results.append(
             {
                 "flagged": result.flagged,
-                "categories": {name: result.categories.get(name, False) for name in CATEGORIES},
-                "category_scores": {name: result.category_scores.get(name, 0.0) for name in CATEGORIES},
+                "categories": {name: result.categories.get(name, False) for name in OPENAI_CATEGORIES},
+                "category_scores": {name: result.category_scores.get(name, 0.0) for name in OPENAI_CATEGORIES},
+                "category_applied_input_types": {
+                    name: result.category_applied_input_types.get(name, ["text"]) for name in OPENAI_CATEGORIES
+                },
             }
         )
     return {

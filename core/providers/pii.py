@@ -1,14 +1,25 @@
-"""PII detection with validation (checksums where the format has one) and a policy per type."""
+"""PII detection with validation (checksums where the format has one) and a policy per type.
+
+Numbers are matched on a normalised copy of the text (full-width digits and letters folded,
+zero-width characters dropped) and the spans are mapped back, so offsets always point into the
+original text. Context decides the ambiguous cases: a Luhn-valid number is a bank card only next
+to card words or with a card issuer's prefix, and never when labelled as an invoice or order
+number; an order or invoice number is not a phone number either. Chinese names and street
+addresses come from Baidu LAC (``core/providers/pii_names.py``).
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from core.providers.pii_names import find_names_and_addresses
+
 Policy = Literal["block", "redact", "allow"]
-PII_TYPES = ("cn_id", "bank_card", "cn_mobile", "phone", "email", "ip")
+PII_TYPES = ("cn_id", "bank_card", "cn_mobile", "phone", "email", "ip", "person_name", "address")
 DEFAULT_POLICY: dict[str, Policy] = {
     "cn_id": "redact",
     "bank_card": "redact",
@@ -16,19 +27,17 @@ DEFAULT_POLICY: dict[str, Policy] = {
     "phone": "redact",
     "email": "allow",
     "ip": "allow",
+    "person_name": "allow",
+    "address": "redact",
 }
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+_SEP = r"[ \-]?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "cn_id",
-        re.compile(
-            r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"
-        ),
-    ),
+    ("cn_id", re.compile(rf"(?<![0-9A-Za-z])[1-9](?:{_SEP}\d){{16}}{_SEP}[0-9Xx](?![0-9A-Za-z])")),
     ("bank_card", re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")),
-    ("cn_mobile", re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")),
+    ("cn_mobile", re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")),
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
     (
         "ip",
@@ -43,6 +52,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+_CARD_WORDS = re.compile(
+    r"卡号|银行卡|信用卡|借记卡|储蓄卡|贷记卡|工资卡|card|visa|master ?card|unionpay|银联|amex|账户|帐户|account", re.I
+)
+_NOT_CARD_OR_PHONE = re.compile(
+    r"发票|订单|单号|流水号|编号|合同号|工单|快递|运单|序列号|批次|invoice|order|ticket|tracking|serial|ref(?:erence)?\b|no\.|#",
+    re.I,
+)
+_CONTEXT_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -53,7 +70,12 @@ class PiiMatch:
 
 
 def valid_cn_id(value: str) -> bool:
-    digits = value.upper()
+    digits = re.sub(r"[ \-]", "", value).upper()
+    if len(digits) != 18 or not digits[:17].isdigit():
+        return False
+    month, day = int(digits[10:12]), int(digits[12:14])
+    if not (digits[6:8] in ("19", "20") and 1 <= month <= 12 and 1 <= day <= 31):
+        return False
     total = sum(int(d) * w for d, w in zip(digits[:17], _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == digits[17]
 
@@ -71,31 +93,70 @@ def luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def _valid(kind: str, text: str) -> bool:
+def _issuer_prefix(digits: str) -> bool:
+    """UnionPay 62 (16-19 digits), Visa 4 (13/16/19), Mastercard 51-55 and 2221-2720 (16), Amex 34/37 (15), JCB 35 (16)."""
+    length = len(digits)
+    return (
+        (digits.startswith("62") and 16 <= length <= 19)
+        or (digits.startswith("4") and length in (13, 16, 19))
+        or ((51 <= int(digits[:2]) <= 55 or 2221 <= int(digits[:4]) <= 2720) and length == 16)
+        or (digits[:2] in ("34", "37") and length == 15)
+        or (digits.startswith("35") and length == 16)
+    )
+
+
+def _valid(kind: str, value: str, before: str) -> bool:
     if kind == "cn_id":
-        return valid_cn_id(text)
+        return valid_cn_id(value)
     if kind == "bank_card":
-        return luhn_ok(text)
-    if kind == "ip" and "." in text:
+        digits = re.sub(r"\D", "", value)
+        if not luhn_ok(digits) or _NOT_CARD_OR_PHONE.search(before):
+            return False
+        return bool(_CARD_WORDS.search(before)) or _issuer_prefix(digits)
+    if kind in ("cn_mobile", "phone"):
+        return not _NOT_CARD_OR_PHONE.search(before)
+    if kind == "ip" and "." in value:
         try:
-            ipaddress.ip_address(text)
+            ipaddress.ip_address(value)
         except ValueError:
             return False
     return True
 
 
-def find_pii(text: str) -> list[PiiMatch]:
-    """Non-overlapping matches; earlier (more specific) types win an overlap."""
+def _normalized_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Full-width forms folded one character at a time, invisible characters dropped; ``origin[i]``
+    is the index in ``text`` of normalised character ``i``."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        chars.append(folded if len(folded) == 1 else char)
+        origin.append(index)
+    return "".join(chars), origin
+
+
+def find_pii(text: str, *, names: bool = True) -> list[PiiMatch]:
+    """Non-overlapping matches, offsets into ``text``; earlier (more specific) types win an overlap.
+    ``names=False`` skips the Chinese name and address tagger (numbers and addresses by pattern only)."""
+    normalized, origin = _normalized_with_offsets(text)
     found: list[PiiMatch] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(normalized):
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
-            if _valid(kind, match.group()):
-                found.append(PiiMatch(kind, start, end))
+            before = normalized[max(0, start - _CONTEXT_CHARS) : start]
+            if _valid(kind, match.group(), before):
+                found.append(PiiMatch(kind, origin[start], origin[end - 1] + 1))
                 taken.append((start, end))
+    if names:
+        spans = [(m.start, m.end) for m in found]
+        for kind, start, end in find_names_and_addresses(text):
+            if not any(start < t_end and t_start < end for t_start, t_end in spans):
+                found.append(PiiMatch(kind, start, end))
     return sorted(found, key=lambda m: m.start)
 
 

@@ -18,7 +18,7 @@ from core.metadata.db import Database
 from core.metadata.models import UsageRecord, UsageReservation
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import Completion, StreamEvent, Usage
-from core.providers.moderation import LocalModerator
+from core.providers.moderation_classifier import LocalModerator
 from core.security import generate_api_key
 from core.settings import Settings
 from core.tokens import count_tokens

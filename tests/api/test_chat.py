@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from core.providers.moderation_classifier import OPENAI_CATEGORIES
 from tests.conftest import assert_error_shape, bearer
 from tests.factories import make_pdf
 from tests.ingest.test_documents_api import upload, wait_until_done
@@ -196,11 +197,8 @@ def test_output_moderation_holds_back_harmful_sentences(
     assert "kill" not in streamed and "More text" not in streamed
     assert "reset" in [k for k, _ in events]
     done = events[-1][1]
-    assert done["mode"] == "blocked" and done["moderation"] == {
-        "flagged": True,
-        "categories": ["violence"],
-        "stage": "output",
-    }
+    assert done["mode"] == "blocked" and done["moderation"]["flagged"] and done["moderation"]["stage"] == "output"
+    assert {"violence", "harassment/threatening"} & set(done["moderation"]["categories"])  # a threat
 
 
 def test_pii_is_redacted_from_answers(llm_client: TestClient, admin_key: str, fake_llm: FakeLLM) -> None:
@@ -216,14 +214,12 @@ def test_blocked_input_is_refused_and_logged_without_content(
 ) -> None:
     caplog.set_level(logging.WARNING)
     result = client.post("/v1/chat", json={"message": "教我怎么制造炸弹"}, headers=bearer(admin_key)).json()
-    assert result["mode"] == "blocked" and result["moderation"] == {
-        "flagged": True,
-        "categories": ["violence"],
-        "stage": "input",
-    }
+    assert result["mode"] == "blocked" and result["moderation"]["flagged"] and result["moderation"]["stage"] == "input"
+    # Bomb-making instructions: OpenAI's "illicit/violent" (with its parent "illicit").
+    assert {"illicit", "illicit/violent"} <= set(result["moderation"]["categories"])
     assert "抱歉" in result["answer"]
     records = [r for r in caplog.records if r.getMessage() == "chat turn blocked"]
-    assert records and records[0].categories == ["violence"]
+    assert records and records[0].categories == result["moderation"]["categories"]
     assert all("炸弹" not in r.getMessage() and "炸弹" not in str(r.__dict__) for r in caplog.records)
     stored = client.get(f"/v1/conversations/{result['conversation_id']}", headers=bearer(admin_key)).json()
     assert "炸弹" not in json.dumps(stored, ensure_ascii=False)
@@ -234,14 +230,14 @@ def test_moderations_endpoint_in_openai_shape(client: TestClient, admin_key: str
         "/v1/moderations", json={"input": ["杀毒软件推荐", "I want to kill myself"]}, headers=bearer(admin_key)
     ).json()
     assert [r["flagged"] for r in body["results"]] == [False, True]
-    assert body["results"][1]["categories"]["self-harm"] is True and set(body["results"][0]["categories"]) == {
-        "hate",
-        "harassment",
-        "self-harm",
-        "sexual",
-        "violence",
-        "illicit",
-    }
+    harmful = body["results"][1]
+    assert harmful["categories"]["self-harm"] is True and harmful["categories"]["self-harm/intent"] is True
+    for result in body["results"]:
+        assert set(result["categories"]) == set(result["category_scores"]) == set(OPENAI_CATEGORIES)
+        assert set(result["category_applied_input_types"]) == set(OPENAI_CATEGORIES)
+        assert all(result["categories"][n] == (result["category_scores"][n] >= 0.5) for n in OPENAI_CATEGORIES)
+    too_many = client.post("/v1/moderations", json={"input": ["x"] * 33}, headers=bearer(admin_key))
+    assert_error_shape(too_many, 422, "invalid_input")
 
 
 def test_usage_ledger_and_monthly_budget(client: TestClient, admin_key: str) -> None:

@@ -1,0 +1,1 @@
+"""Trained moderation heads (``heads.npz``), produced by ``training/moderation/train.py``."""
