@@ -162,7 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The CLI reports outcomes itself; only errors belong on the terminal.
         configure_logging("error", json_lines=False)
     try:
-        return args.handler(args, settings)
+        status: int = args.handler(args, settings)
+        return status
     except KnowbaseError as error:
         print(f"knowbase: {error.message}", file=sys.stderr)
         return 1

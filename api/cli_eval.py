@@ -8,6 +8,7 @@ import json
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -101,7 +102,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         ingest_s = time.perf_counter() - started
         queries = dataset.queries[: args.max_queries]
         service = services.retrieval.get()
-        report: dict = {
+        report: dict[str, Any] = {
             "dataset": dataset.name,
             "passages": len(corpus_ids),
             "queries": len(queries),

@@ -15,6 +15,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -47,7 +48,7 @@ def summarise(samples: list[float]) -> dict[str, float]:
     }
 
 
-def timed_stream(client: httpx.Client, url: str, body: dict) -> tuple[float, float]:
+def timed_stream(client: httpx.Client, url: str, body: dict[str, Any]) -> tuple[float, float]:
     started = time.perf_counter()
     first = None
     with client.stream("POST", url, json=body) as response:
@@ -61,8 +62,10 @@ def timed_stream(client: httpx.Client, url: str, body: dict) -> tuple[float, flo
     return ((first or time.perf_counter()) - started) * 1000, total * 1000
 
 
-def run_clients(base: str, headers: dict, path: str, bodies: list[dict], concurrency: int) -> dict:
-    def worker(batch: list[dict]) -> list[tuple[float, float]]:
+def run_clients(
+    base: str, headers: dict[str, Any], path: str, bodies: list[dict[str, Any]], concurrency: int
+) -> dict[str, Any]:
+    def worker(batch: list[dict[str, Any]]) -> list[tuple[float, float]]:
         with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
             return [timed_stream(client, path, body) for body in batch]
 
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
     questions = [QUESTIONS[i % len(QUESTIONS)] for i in range(args.questions)]
     headers = {"Authorization": f"Bearer {key}"}
-    report: dict = {"questions": len(questions)}
+    report: dict[str, Any] = {"questions": len(questions)}
     fake = FakeLLM()
     with serve(fake.app()) as llm_url:
         prompt = [

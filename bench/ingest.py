@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from api.cli_ingest import FileOutcome, collect_files, local_principal, submit_file
 from api.progress import ProgressBar
@@ -32,7 +33,7 @@ def peak_rss_mb() -> dict[str, float]:
     return {"server_process": round(own, 1), "parser_process": round(children, 1)}
 
 
-def parse_and_chunk(files: list[Path], settings: Settings) -> dict:
+def parse_and_chunk(files: list[Path], settings: Settings) -> dict[str, Any]:
     chunker = Chunker(settings.chunk_tokens, settings.chunk_overlap_tokens)
     parse_s = chunk_s = 0.0
     texts: list[str] = []
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     settings = Settings(data_dir=data_dir)
     offline = parse_and_chunk(files, settings)
-    result: dict = {
+    result: dict[str, Any] = {
         "files": len(files),
         "pages": offline["pages"],
         "chunks": len(offline["texts"]),

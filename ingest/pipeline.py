@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -182,7 +183,7 @@ class IngestPipeline:
             on_progress(min(start + len(batch), len(chunks)), len(chunks))
         return embedded, embed_s, store_s
 
-    def _payload(self, target: DocumentTarget, title: str, chunk: Chunk, *, staged: bool) -> dict:
+    def _payload(self, target: DocumentTarget, title: str, chunk: Chunk, *, staged: bool) -> dict[str, Any]:
         return {
             "document_id": target.document_id,
             "collection_id": STAGING_PREFIX + target.document_id if staged else target.collection_id,

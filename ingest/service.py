@@ -3,12 +3,14 @@ callable without HTTP (the REST routes and the CLI both use it)."""
 
 from __future__ import annotations
 
+import builtins
 import logging
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.access import readable_collections, require_readable, require_writable
@@ -160,7 +162,7 @@ class DocumentService:
         start: int,
         end: int,
         window: int = 600,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """The extracted text around ``[start, end)``: what a citation panel shows."""
         document = self._get(session, principal, document_id)
         path = texts_dir / f"{document.id}.v{document.version}.txt"
@@ -194,7 +196,7 @@ class DocumentService:
         readable = readable_collections(session=session, principal=principal)
         if collection is not None:
             readable = {collection: require_readable(session=session, principal=principal, name=collection)}
-        conditions = [Document.collection_id.in_(list(readable.values()))]
+        conditions: list[ColumnElement[bool]] = [Document.collection_id.in_(list(readable.values()))]
         if status:
             conditions.append(Document.status == status)
         if query:
@@ -224,7 +226,7 @@ class DocumentService:
     def _public(self, session: Session, document: Document) -> DocumentPublic:
         return self._public_many(session, [document])[0]
 
-    def _public_many(self, session: Session, documents: Sequence[Document]) -> list[DocumentPublic]:
+    def _public_many(self, session: Session, documents: Sequence[Document]) -> builtins.list[DocumentPublic]:
         """Three queries for any number of documents (latest jobs, uploaders, collection names)."""
         latest_job: dict[str, IngestionJob] = {}
         jobs = select(IngestionJob).where(IngestionJob.document_id.in_([d.id for d in documents]))
@@ -261,7 +263,7 @@ class DocumentService:
             format=document.content_type,
             size_bytes=document.size_bytes,
             sha256=document.sha256,
-            status=document.status,  # type: ignore[arg-type]
+            status=document.status,
             error=document.error,
             progress=Progress(done=done, total=total),
             pages=document.pages,

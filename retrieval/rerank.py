@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -32,7 +32,7 @@ class HttpReranker:
         if not texts:
             return []
         if self._style == "tei":
-            body: dict = {"query": query, "texts": texts, "raw_scores": False}
+            body: dict[str, Any] = {"query": query, "texts": texts, "raw_scores": False}
         else:
             body = {"query": query, "documents": texts, "top_n": len(texts)}
             if self._model:

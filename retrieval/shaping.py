@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -17,6 +17,9 @@ class HasText(Protocol):
     text: str
     document_id: str
     score: float
+
+
+Hit = TypeVar("Hit", bound=HasText)
 
 
 def shingles(text: str, size: int = 4) -> frozenset[str]:
@@ -33,10 +36,10 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def drop_near_duplicates(hits: Sequence[HasText], threshold: float = 0.85) -> list[HasText]:
+def drop_near_duplicates(hits: Sequence[Hit], threshold: float = 0.85) -> list[Hit]:
     """Keep the best-ranked of chunks that repeat one another (boilerplate, copies, large overlaps).
     Ordinary overlap windows share far less than ``threshold`` and both stay."""
-    kept: list[HasText] = []
+    kept: list[Hit] = []
     kept_shingles: list[frozenset[str]] = []
     for hit in hits:
         current = shingles(hit.text)
@@ -48,13 +51,13 @@ def drop_near_duplicates(hits: Sequence[HasText], threshold: float = 0.85) -> li
 
 
 def select(
-    hits: Sequence[HasText], k: int, *, max_per_document: int | None, dedupe: bool, threshold: float = 0.85
-) -> list[HasText]:
+    hits: Sequence[Hit], k: int, *, max_per_document: int | None, dedupe: bool, threshold: float = 0.85
+) -> list[Hit]:
     """One pass in rank order: skip hits over the per-document cap or repeating a kept hit, and stop
     once ``k`` are kept, so only the hits that matter are compared. Same result as
     ``drop_near_duplicates`` → ``cap_per_document`` → ``[:k]``, except that a hit skipped by the cap
     (never shown) does not suppress its near-duplicates from other documents."""
-    kept: list[HasText] = []
+    kept: list[Hit] = []
     kept_shingles: list[frozenset[str]] = []
     counts: dict[str, int] = {}
     for hit in hits:
@@ -72,7 +75,7 @@ def select(
     return kept
 
 
-def cap_per_document(hits: Sequence[HasText], limit: int) -> list[HasText]:
+def cap_per_document(hits: Sequence[Hit], limit: int) -> list[Hit]:
     counts: dict[str, int] = {}
     kept = []
     for hit in hits:
@@ -82,7 +85,7 @@ def cap_per_document(hits: Sequence[HasText], limit: int) -> list[HasText]:
     return kept
 
 
-def mmr(hits: Sequence[HasText], k: int, lambda_: float = 0.7) -> list[HasText]:
+def mmr(hits: Sequence[Hit], k: int, lambda_: float = 0.7) -> list[Hit]:
     """Maximal marginal relevance: trade relevance (rank-normalised score) against redundancy."""
     if not hits:
         return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Iterator
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
@@ -128,7 +128,7 @@ class ModerationRequest(BaseModel):
 @router.post("/moderations", summary="The content filter, in OpenAI's response shape")
 def moderations(
     body: ModerationRequest, moderator: ModeratorDep, settings: SettingsDep, principal: PrincipalDep
-) -> dict:
+) -> dict[str, Any]:
     texts = [body.input] if isinstance(body.input, str) else body.input
     if not texts:  # the schema bounds the count and each text's length
         raise InvalidInput("input must hold at least one text")

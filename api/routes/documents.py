@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -155,7 +155,7 @@ def document_text(
     start: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
     end: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
     window: Annotated[int, Query(ge=0, le=5000)] = 600,
-) -> dict:
+) -> dict[str, Any]:
     with db.session() as session:
         return documents.text_around(
             session=session,

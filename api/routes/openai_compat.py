@@ -58,7 +58,7 @@ def _text(content: str | list[ContentPart] | None) -> str:
 
 
 @router.get("/models")
-def models(_principal: PrincipalDep) -> dict:
+def models(_principal: PrincipalDep) -> dict[str, Any]:
     return {
         "object": "list",
         "data": [{"id": MODEL_ID, "object": "model", "created": 1_700_000_000, "owned_by": "knowbase"}],
@@ -114,7 +114,7 @@ def _extension(final: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stream(events: Iterator[ChatEvent], completion_id: str, created: int, model: str) -> Generator[str, None, None]:
-    def chunk(delta: dict, finish: str | None = None, **extra: Any) -> str:
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         body = {
             "id": completion_id,
             "object": "chat.completion.chunk",

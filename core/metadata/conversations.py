@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -16,7 +17,7 @@ class MessagePublic(BaseModel):
     id: str
     role: str
     content: str
-    citations: list | None
+    citations: list[Any] | None
     mode: str | None
     feedback: int | None
     created_at: datetime
@@ -83,7 +84,7 @@ def add_message(
     conversation_id: str,
     role: str,
     content: str,
-    citations: list | None = None,
+    citations: list[Any] | None = None,
     mode: str | None = None,
 ) -> Message:
     row = Message(conversation_id=conversation_id, role=role, content=content, citations=citations, mode=mode)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -183,7 +184,7 @@ class Message(Base):
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))  # user | assistant
     content: Mapped[str] = mapped_column(Text)
-    citations: Mapped[list | None] = mapped_column(JSON, default=None)
+    citations: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     mode: Mapped[str | None] = mapped_column(String(16), default=None)  # llm | extractive | blocked
     feedback: Mapped[int | None] = mapped_column(Integer, default=None)  # +1 / -1
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

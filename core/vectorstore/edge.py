@@ -221,7 +221,7 @@ class EdgeVectorStore:
                     qe.Prefetch(limit=candidates, query=dense_query, filter=flt),
                     qe.Prefetch(limit=candidates, query=sparse_query, filter=flt),
                 ],
-                query=fused,
+                query=fused,  # type: ignore[arg-type]  # the stubs omit Rrf/Dbsf, which the engine accepts
                 filter=flt,
                 with_payload=True,
             )
