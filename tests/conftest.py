@@ -72,3 +72,15 @@ def require_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available (../shared is beside the project only on dev machines and CI)")
     return path
+
+
+_KINDS = ("unit", "integration", "slow", "browser")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test says what kind it is, so a run can pick by kind (`-m unit`)."""
+    unmarked = [item.nodeid for item in items if not any(item.get_closest_marker(kind) for kind in _KINDS)]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests without a unit/integration/slow/browser marker:\n  " + "\n  ".join(unmarked[:20])
+        )

@@ -5,6 +5,8 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import assert_error_shape, bearer
 
+pytestmark = pytest.mark.integration
+
 
 def make_key(client: TestClient, admin_key: str, user: str, role: str, groups: list[str] | None = None) -> str:
     response = client.post(

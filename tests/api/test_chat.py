@@ -16,6 +16,8 @@ from tests.factories import make_pdf
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM, serve
 
+pytestmark = pytest.mark.integration
+
 HANDBOOK = "# 员工手册\n\n## 休假\n\n员工每年享有十五天带薪年假。未休完的年假最多可以结转五天。\n\n## 报销\n\n差旅费用须在三十天内提交报销申请。\n"
 PDF_PAGES = [
     ["Office hours are from nine to five on weekdays.", "The office is closed on public holidays."],

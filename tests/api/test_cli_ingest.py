@@ -27,6 +27,7 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.integration
 def test_ingest_in_process_reports_each_file_and_fails_on_failures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,6 +18,7 @@ def data_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+@pytest.mark.integration
 def test_keys_create_list_revoke(data_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["keys", "create", "--user", "gina", "--role", "editor", "--groups", "a,b", "--json"]) == 0
     created = json.loads(capsys.readouterr().out)
@@ -35,6 +36,7 @@ def test_keys_create_list_revoke(data_env: Path, capsys: pytest.CaptureFixture[s
     assert again[created["id"]]["revoked_at"] is not None
 
 
+@pytest.mark.integration
 def test_keys_errors_are_one_line(data_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["keys", "revoke", "does-not-exist"]) == 1
     assert capsys.readouterr().err.strip() == "knowbase: API key 'does-not-exist' does not exist"
@@ -76,6 +78,7 @@ def test_serve_command_serves_healthz_and_prints_admin_key_once(tmp_path: Path) 
     assert key_lines[0] not in err  # printed to the terminal once, never logged
 
 
+@pytest.mark.integration
 def test_users_create_and_set_password_from_stdin(
     data_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,8 @@ from core.metadata.db import Database
 from core.security import hash_password, verify_password
 from core.types import Role
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Database:

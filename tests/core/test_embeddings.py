@@ -29,6 +29,7 @@ def _embedder(handler, **kwargs) -> OpenAIEmbedder:  # type: ignore[no-untyped-d
     return OpenAIEmbedder("http://embed.test/v1", "m", dim=4, api_key="sk-x", client=client, backoff_s=0, **kwargs)
 
 
+@pytest.mark.unit
 def test_openai_embedder_batches_orders_and_normalises() -> None:
     handler, calls = _embedding_server()
     vectors = _embedder(handler, batch_size=2).embed_passages(["a", "bbb", "cc"])
@@ -38,12 +39,14 @@ def test_openai_embedder_batches_orders_and_normalises() -> None:
     assert vectors[1][0] > vectors[0][0]  # order follows "index", not response order
 
 
+@pytest.mark.unit
 def test_openai_embedder_retries_429_5xx_and_timeouts() -> None:
     handler, calls = _embedding_server(failures=[429, 503, 0])
     assert _embedder(handler).embed_query("hello").shape == (4,)
     assert len(calls) == 4
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize(
     ("failures", "error"),
     [([401], ProviderError), ([429] * 5, ProviderRateLimited), ([0] * 5, ProviderTimeout), ([500] * 5, ProviderError)],
@@ -54,6 +57,7 @@ def test_openai_embedder_gives_up_with_clear_errors(failures: list[int], error: 
         _embedder(handler, max_retries=4).embed_query("hello")
 
 
+@pytest.mark.unit
 def test_openai_embedder_rejects_wrong_dimensions() -> None:
     handler, _ = _embedding_server(dim=3)
     with pytest.raises(ProviderError, match="shape"):

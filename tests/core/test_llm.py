@@ -5,6 +5,8 @@ from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
 from core.providers.llm import AuthenticationFailed, BadRequest, OpenAICompatibleChat
 from tests.servers import FakeLLM
 
+pytestmark = pytest.mark.unit
+
 MESSAGES = [{"role": "user", "content": "Sources:\n[1] Doc\nLeave is fifteen days.\n\nQuestion: leave?"}]
 
 

@@ -6,6 +6,8 @@ from pydantic import ValidationError
 from api.cli import main
 from core.settings import Settings, describe_validation_error
 
+pytestmark = pytest.mark.unit
+
 
 def test_defaults_are_embedded_and_offline(tmp_path: Path) -> None:
     settings = Settings()

@@ -10,6 +10,8 @@ from ingest.parsers import parse_bytes
 from ingest.parsers.base import TextBuilder
 from tests.factories import make_pdf
 
+pytestmark = pytest.mark.unit
+
 
 def _document(blocks: list[tuple[str, str, int | None, tuple[str, ...]]]):  # type: ignore[no-untyped-def]
     builder = TextBuilder(10_000_000)

@@ -11,6 +11,8 @@ from core.vectorstore import StoreFilter
 from tests.conftest import assert_error_shape, bearer
 from tests.factories import make_pdf
 
+pytestmark = pytest.mark.integration
+
 POLICY = b"# Travel policy\n\nBook economy class for flights under six hours. Hotels up to 200 euros per night.\n"
 
 

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.tokens import count_tokens
 from retrieval.context import ContextAssembler, context_budget
 from retrieval.search import SearchHit
+
+pytestmark = pytest.mark.unit
 
 
 def hit(

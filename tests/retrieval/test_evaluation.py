@@ -7,6 +7,8 @@ import pytest
 from api.cli import main
 from retrieval.evaluation import answer_in, mrr_at, ndcg_at, recall_at
 
+pytestmark = pytest.mark.unit
+
 
 def test_metrics_by_hand() -> None:
     relevant = {"a": 1, "b": 2}

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 from tests.conftest import assert_error_shape, bearer
 from tests.ingest.test_documents_api import upload, wait_until_done
 
+pytestmark = pytest.mark.integration
+
 FINANCE_SECRET = "Project Nightingale acquires Borealis Robotics for 412 million euros in March."
 FINANCE_SECRET_ZH = "夜莺计划将于三月以四亿一千二百万欧元收购北极光机器人公司。"
 HR_TEXT = "The cafeteria opens at eight and serves vegetarian lunch every weekday."

@@ -9,6 +9,8 @@ from api.cli import main
 from tests.conftest import assert_error_shape, bearer
 from tests.ingest.test_documents_api import upload, wait_until_done
 
+pytestmark = pytest.mark.integration
+
 HANDBOOK = """# 员工手册
 
 ## 休假制度

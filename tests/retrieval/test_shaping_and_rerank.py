@@ -17,6 +17,8 @@ from retrieval.rerank import HttpReranker
 from retrieval.search import Retriever, SearchOptions
 from retrieval.shaping import cap_per_document, drop_near_duplicates, mmr
 
+pytestmark = pytest.mark.unit
+
 
 @dataclass
 class Item:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from core.metadata import accounts
 from core.types import Role
 from tests.conftest import assert_error_shape
+
+pytestmark = pytest.mark.integration
 
 
 def make_user(
