@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(PIP) install -e '.[test,llm-test]'  # portable llama.cpp build
+	$(PIP) install -e '.[test,llm-test]'
 	./.ci/install-browser
 	touch $@
 

