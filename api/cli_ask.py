@@ -9,7 +9,7 @@ from api.cli_ingest import local_principal, running_server, server_client
 from core.settings import Settings
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("ask", help="ask a question; the answer cites its sources")
     command.add_argument("question")
     command.add_argument("--collection", default=None)

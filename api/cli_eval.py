@@ -21,7 +21,7 @@ from core.settings import Settings
 from retrieval.evaluation import MetricTotals, distinct, load_dataset, score_query
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("eval", help="measure retrieval quality on a dataset (shared/eval layout)")
     command.add_argument("folder", type=Path)
     command.add_argument("--mode", default="hybrid", help="hybrid, dense, lexical, or several comma-separated")

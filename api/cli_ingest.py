@@ -37,7 +37,7 @@ class FileOutcome:
     reason: str = ""
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ingest = sub.add_parser("ingest", help="ingest files and folders (recursively)")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--collection", default="default")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 KEY_VARIABLE = "KNOWBASE_MCP_KEY"
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("mcp", help="serve the knowledge base as MCP tools over stdio (for desktop clients)")
     command.add_argument("--key", default=None, help=f"the API key to act as (default: ${KEY_VARIABLE})")
     command.set_defaults(handler=run_mcp)

@@ -16,7 +16,7 @@ from core.settings import Settings
 MAX_LINES = 100_000
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("eval-moderation", help="measure moderation on a labelled JSONL file")
     command.add_argument("file", type=Path, help='lines of {"text", "flagged", "categories"?}')
     command.set_defaults(handler=run_eval_moderation)

@@ -9,7 +9,7 @@ from api.cli_ingest import local_principal, running_server, server_client
 from core.settings import Settings
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = sub.add_parser("search", help="search the knowledge base")
     command.add_argument("query")
     command.add_argument("--top-k", type=int, default=8)

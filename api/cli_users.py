@@ -12,7 +12,7 @@ from core.settings import Settings
 from core.types import Role
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = sub.add_parser("users", help="manage users and their web UI passwords").add_subparsers(
         dest="users_command", required=True
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ class AccessScope:
     collection_names: dict[str, str]  # id -> name
     groups: list[str] | None  # None for admins
 
-    def store_filter(self, **extra) -> StoreFilter:  # type: ignore[no-untyped-def]
+    def store_filter(self, **extra: Any) -> StoreFilter:
         return StoreFilter(collection_ids=sorted(self.collection_names), read_groups=self.groups, **extra)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from core.metadata.lexical_stats import LexicalStatistics
 from core.providers.embeddings import Embedder
@@ -38,7 +38,7 @@ class SearchOptions:
     rerank: bool = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, **overrides) -> SearchOptions:  # type: ignore[no-untyped-def]
+    def from_settings(cls, settings: Settings, **overrides: Any) -> SearchOptions:
         base = cls(
             fusion=settings.search_fusion,
             candidates=settings.search_candidates,
@@ -171,8 +171,10 @@ class Retriever:
         return hits
 
     def _rerank(self, query: str, hits: list[SearchHit]) -> list[SearchHit]:
+        if self.reranker is None:
+            return hits
         try:
-            scores = self.reranker.rerank(query, [h.text for h in hits])  # type: ignore[union-attr]
+            scores = self.reranker.rerank(query, [h.text for h in hits])
         except Exception:
             log.warning("reranker unavailable; keeping fused order", exc_info=True)
             return hits

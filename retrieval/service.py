@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from core.metadata.db import Database
 from core.settings import Settings
@@ -20,7 +21,7 @@ class RetrievalService:
         self.db, self.retriever, self.settings = db, retriever, settings
         self.assembler = ContextAssembler()
 
-    def options(self, **overrides) -> SearchOptions:  # type: ignore[no-untyped-def]
+    def options(self, **overrides: Any) -> SearchOptions:
         return SearchOptions.from_settings(self.settings, **overrides)
 
     def search(

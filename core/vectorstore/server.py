@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 from qdrant_client import QdrantClient
@@ -27,6 +27,7 @@ from core.vectorstore.base import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _filter(where: StoreFilter) -> qm.Filter | None:
@@ -40,7 +41,7 @@ class ServerVectorStore:
         self._dim = dim
         self._ready = False
 
-    def _call(self, what: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def _call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
             return fn(*args, **kwargs)
         except (UnexpectedResponse, ResponseHandlingException, ConnectionError, TimeoutError) as error:
