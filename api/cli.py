@@ -42,13 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=_keys_revoke)
     generate = keys.add_parser("generate", help="print a fresh random key (for KNOWBASE_ADMIN_KEY)")
     generate.set_defaults(handler=_keys_generate)
-    from api import cli_ask, cli_eval, cli_ingest, cli_search, cli_users
+    from api import cli_ask, cli_db, cli_eval, cli_ingest, cli_search, cli_users
 
     cli_ingest.add_command(sub)
     cli_search.add_command(sub)
     cli_ask.add_command(sub)
     cli_users.add_command(sub)
     cli_eval.add_command(sub)
+    cli_db.add_command(sub)
     return parser
 
 
