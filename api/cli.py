@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=_keys_revoke)
     generate = keys.add_parser("generate", help="print a fresh random key (for KNOWBASE_ADMIN_KEY)")
     generate.set_defaults(handler=_keys_generate)
-    from api import cli_ask, cli_eval, cli_ingest, cli_mcp, cli_moderation, cli_search, cli_users
+    from api import cli_ask, cli_db, cli_eval, cli_ingest, cli_mcp, cli_moderation, cli_search, cli_users
 
     cli_ingest.add_command(sub)
     cli_search.add_command(sub)
@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_eval.add_command(sub)
     cli_mcp.add_command(sub)
     cli_moderation.add_command(sub)
+    cli_db.add_command(sub)
     return parser
 
 

@@ -6,8 +6,10 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from api.deps import SESSION_COOKIE, AdminDep, PrincipalDep, SessionDep, VectorStoreDep, require_admin
 from api.pagination import Limit, Offset
+from core.access import readable_groups_of
 from core.errors import Conflict
 from core.metadata import accounts, collections, sessions
+from core.metadata.models import Collection
 from core.types import (
     CollectionCreate,
     CollectionPublic,
@@ -80,8 +82,13 @@ def create_group(body: GroupCreate, session: SessionDep) -> GroupPublic:
 
 
 @router.delete("/groups/{name}", status_code=204)
-def delete_group(name: str, session: SessionDep) -> Response:
-    accounts.delete_group(session=session, name=name)
+def delete_group(name: str, session: SessionDep, store: VectorStoreDep) -> Response:
+    for collection_id in accounts.delete_group(session=session, name=name):
+        collection = session.get(Collection, collection_id)
+        if collection is not None:  # searches check grants in the DB too: access ends with the commit
+            store.set_payload(
+                StoreFilter(collection_ids=[collection_id]), {"read_groups": readable_groups_of(collection)}
+            )
     return Response(status_code=204)
 
 

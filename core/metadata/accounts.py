@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from core.metadata.models import ApiKey, Group, UiSession, User, utcnow
+from core.metadata.models import ApiKey, CollectionGrant, Group, UiSession, User, utcnow
 from core.security import generate_api_key, hash_api_key, hash_password, key_prefix, verify_password
 from core.types import EVERYONE_GROUP, KeyCreated, KeyPublic, Principal, Role, UserPublic
 
@@ -71,11 +71,21 @@ def list_groups(*, session: Session, limit: int | None = None, offset: int = 0) 
     return result
 
 
-def delete_group(*, session: Session, name: str) -> None:
+def delete_group(*, session: Session, name: str) -> list[str]:
+    """Delete a group with its memberships and its collection grants (grants name groups by name,
+    so a new group of the same name must start with none). Returns the ids of the collections
+    whose grants changed, whose chunks' reader lists the caller must refresh."""
     group = session.scalar(select(Group).where(Group.name == name))
     if group is None:
         raise NotFound(f"group '{name}' does not exist")
+    changed = sorted(
+        set(session.scalars(select(CollectionGrant.collection_id).where(CollectionGrant.group_name == name)))
+    )
+    session.execute(delete(CollectionGrant).where(CollectionGrant.group_name == name))
     session.delete(group)
+    session.flush()
+    session.expire_all()  # loaded collections must not keep the deleted grants
+    return changed
 
 
 # Users ----------------------------------------------------------------------------------------

@@ -1,37 +1,18 @@
-"""Engine, sessions and start-up migration for the metadata DB (SQLite by default, PostgreSQL by URL)."""
+"""Engine and sessions of the metadata DB (SQLite by default, PostgreSQL by URL); schema upgrades
+are Alembic revisions run by ``core.metadata.migration``."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect, select, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.metadata.models import (
-    Base,
-    LexicalDocumentTerms,
-    LexicalTermCount,
-    SchemaVersion,
-    UiSession,
-    UsageReservation,
-)
-
 log = logging.getLogger(__name__)
-
-# Each step brings the schema from version i to i+1. Append only; never edit a released step.
-MIGRATIONS: list[Callable[[Connection], None]] = [
-    lambda conn: Base.metadata.create_all(conn),
-    lambda conn: UiSession.__table__.create(conn, checkfirst=True),  # v2: browser sign-in
-    # v3: per-collection BM25 statistics (filled from the vector store at the next start), budget reservations
-    lambda conn: Base.metadata.create_all(
-        conn, tables=[LexicalTermCount.__table__, LexicalDocumentTerms.__table__, UsageReservation.__table__]
-    ),
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class Database:
@@ -49,23 +30,13 @@ class Database:
             self.engine = create_engine(url, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def migrate(self) -> int:
-        """Create or upgrade the schema to ``SCHEMA_VERSION``; returns the version now in place."""
-        with self.engine.begin() as conn:
-            if not inspect(conn).has_table(SchemaVersion.__tablename__):
-                SchemaVersion.__table__.create(conn)
-            current = conn.execute(select(SchemaVersion.version).where(SchemaVersion.id == 1)).scalar()
-            current = current or 0
-            for step in range(current, SCHEMA_VERSION):
-                log.info("migrating metadata schema", extra={"from_version": step, "to_version": step + 1})
-                MIGRATIONS[step](conn)
-            if current == 0:
-                conn.execute(SchemaVersion.__table__.insert().values(id=1, version=SCHEMA_VERSION))
-            elif current != SCHEMA_VERSION:
-                conn.execute(
-                    SchemaVersion.__table__.update().where(SchemaVersion.id == 1).values(version=SCHEMA_VERSION)
-                )
-        return SCHEMA_VERSION
+    def migrate(self) -> str:
+        """Upgrade the schema to the newest Alembic revision under the cross-process schema lock;
+        returns that revision. (``bootstrap`` holds the lock around migration *and* first-start rows.)"""
+        from core.metadata.migration import schema_lock, upgrade
+
+        with schema_lock(self):
+            return upgrade(self)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -214,12 +214,6 @@ class UsageReservation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class SchemaVersion(Base):
-    __tablename__ = "schema_version"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)
-
-
 class UiSession(Base):
     """A signed-in browser. Only the token's hash is stored; the CSRF token guards state changes."""
 

@@ -28,7 +28,7 @@ def test_full_flow_on_postgresql(settings, admin_key: str) -> None:  # type: ign
     scratch = Database(URL)
     with scratch.engine.begin() as conn:
         Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS schema_version"))
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     assert scratch.migrate() == scratch.migrate()  # idempotent
     scratch.close()
 

@@ -139,3 +139,25 @@ def test_chat_and_citations_never_use_other_collections(client: TestClient, two_
     assert_error_shape(client.post("/v1/chat", json={"message": "deal", "collection": "finance"}, headers=reader), 404)
     titles = [c["title"] for c in client.get("/v1/conversations", headers=reader).json()]
     assert "deal" not in titles  # nothing was stored for the refused request
+
+
+def test_deleting_a_group_removes_its_grants(client: TestClient, two_teams: dict, admin_key: str) -> None:
+    admin = bearer(admin_key)
+    finance = bearer(two_teams["keys"]["finance_editor"])
+    query = {"query": "Borealis Robotics", "mode": "lexical"}
+    assert client.post("/v1/search", json=query, headers=finance).json()["results"]
+
+    assert client.delete("/v1/admin/groups/finance", headers=admin).status_code == 204
+    listed = client.get("/v1/admin/collections", headers=admin).json()
+    finance_collection = next(c for c in listed if c["name"] == "finance")
+    assert "finance" not in finance_collection["read_groups"] + finance_collection["write_groups"]
+
+    # A new group with the old name starts with no grants: its members read nothing of the collection.
+    assert client.post("/v1/admin/groups", json={"name": "finance"}, headers=admin).status_code == 201
+    newcomer = client.post(
+        "/v1/admin/keys", json={"user": "nina", "role": "reader", "groups": ["finance"]}, headers=admin
+    ).json()["key"]
+    assert client.post("/v1/search", json=query, headers=bearer(newcomer)).json()["results"] == []
+    assert client.post("/v1/search", json=query, headers=finance).json()["results"] == []
+    collections = client.get("/v1/collections", headers=bearer(newcomer)).json()
+    assert "finance" not in [c["name"] for c in collections]
