@@ -7,7 +7,7 @@ import argparse
 from core.settings import Settings
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = sub.add_parser("db", help="metadata database schema (Alembic)").add_subparsers(
         dest="db_command", required=True
     )
