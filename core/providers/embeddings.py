@@ -119,7 +119,9 @@ class OpenAIEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         # Cut to the model's window (counted with cl100k, close enough for a bound): the query is
         # one text, never split into windows, and an over-long input is an error on many servers.
-        return self._request([truncate_to_tokens(self._query_prefix + text, self._max_query_tokens)])[0]
+        vectors: np.ndarray = self._request([truncate_to_tokens(self._query_prefix + text, self._max_query_tokens)])
+        first: np.ndarray = vectors[0]
+        return first
 
     def _request(self, batch: list[str]) -> np.ndarray:
         for attempt in range(self._max_retries + 1):
@@ -155,7 +157,8 @@ class OpenAIEmbedder:
         if matrix.shape != (expected, self.dim):
             raise ProviderError(f"embedding endpoint returned shape {matrix.shape}, expected {(expected, self.dim)}")
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return matrix / np.maximum(norms, 1e-12)
+        normalised: np.ndarray = matrix / np.maximum(norms, 1e-12)
+        return normalised
 
 
 def create_embedder(settings: Settings) -> Embedder:

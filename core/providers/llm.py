@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -194,7 +194,7 @@ class OpenAICompatibleChat:
         assert last_error is not None
         raise last_error
 
-    def _request(self, method: str, path: str, body: dict | None, *, stream: bool) -> httpx.Response:
+    def _request(self, method: str, path: str, body: dict[str, Any] | None, *, stream: bool) -> httpx.Response:
         attempt = 0
         keys_tried: set[int] = set()
         while True:
