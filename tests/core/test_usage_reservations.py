@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, inspect, select, text, update
 
 from core.errors import QuotaExceeded
 from core.metadata import accounts, usage
 from core.metadata.bootstrap import bootstrap
 from core.metadata.db import Database
-from core.metadata.models import Base, UsageReservation
+from core.metadata.models import UsageReservation
 from core.security import generate_api_key
 from core.types import Role
 
@@ -86,9 +86,9 @@ def test_concurrent_reservations_are_serialised(tmp_path: Path, url: str, monkey
         url = f"sqlite:///{tmp_path / 'kb.db'}"
     else:  # a scratch PostgreSQL database: start from empty tables
         scratch = Database(url)
-        with scratch.engine.begin() as conn:
-            Base.metadata.drop_all(conn)
-            conn.execute(text("DROP TABLE IF EXISTS schema_version"))
+        with scratch.engine.begin() as conn:  # every table, alembic_version included
+            for table in inspect(conn).get_table_names():
+                conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
         scratch.close()
     db = Database(url)
     bootstrap(db, generate_api_key())
