@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from answer.service import ChatService
 from core.metadata.bootstrap import BootstrapResult, bootstrap
@@ -112,10 +112,19 @@ class Services:
             self._background = False
 
     def close(self) -> None:
-        for name, component in (("parser", self.parser), ("vector_store", self.vector_store)):
+        closable: tuple[tuple[str, Lazy[Any]], ...] = (
+            ("parser", self.parser),
+            ("vector_store", self.vector_store),
+            ("llm", self.llm),
+            ("moderator", self.moderator),
+            ("embedder", self.embedder),
+        )
+        for name, component in closable:
             if component.built:
                 try:
-                    component.get().close()
+                    close = getattr(component.get(), "close", None)  # only some adapters hold connections
+                    if close is not None:
+                        close()
                 except Exception:
                     log.exception("error while closing", extra={"component": name})
         self.db.close()
