@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
+from core.providers.openai_client import SDKClient, error_detail
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
@@ -71,38 +71,6 @@ class BadRequest(ProviderError):
     code = "llm_bad_request"
 
 
-class _SDKClient(openai.OpenAI):
-    """The SDK client with our backoff (exponential, +25 % jitter, ``Retry-After`` honoured up to 120 s),
-    an injectable sleep for tests, and no retry of a refused/limited key while another key is left."""
-
-    def __init__(
-        self,
-        *,
-        backoff_s: float,
-        max_backoff_s: float,
-        sleep: Callable[[float], None],
-        can_fail_over: Callable[[], bool],
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self._backoff_s, self._max_backoff_s, self._sleep = backoff_s, max_backoff_s, sleep
-        self._can_fail_over = can_fail_over
-
-    def _should_retry(self, response: httpx.Response) -> bool:
-        if response.status_code in (401, 403, 429) and self._can_fail_over():
-            return False
-        return bool(super()._should_retry(response))
-
-    def _sleep_for_retry(
-        self, *, retries_taken: int, max_retries: int, options: Any, response: httpx.Response | None
-    ) -> None:
-        retry_after = _retry_after(response.headers) if response is not None else None
-        delay = retry_after if retry_after is not None else min(self._max_backoff_s, self._backoff_s * 2**retries_taken)
-        delay = delay + random.uniform(0, delay * 0.25)  # jitter: spread retries of many clients
-        log.warning("LLM request failed; retrying", extra={"attempt": retries_taken + 1, "delay_s": round(delay, 2)})
-        self._sleep(delay)
-
-
 class OpenAICompatibleChat:
     def __init__(
         self,
@@ -127,7 +95,7 @@ class OpenAICompatibleChat:
         self._keys_tried: set[int] = set()
         self.temperature, self.max_tokens = temperature, max_tokens
         self._clients = [
-            _SDKClient(
+            SDKClient(
                 base_url=self.base_url,
                 api_key=key or "none",
                 timeout=httpx.Timeout(timeout_s, connect=10.0),
@@ -241,7 +209,7 @@ class OpenAICompatibleChat:
         assert last_error is not None
         raise last_error
 
-    def _call(self, request: Callable[[_SDKClient], T]) -> T:
+    def _call(self, request: Callable[[SDKClient], T]) -> T:
         """Run ``request`` on the current key's client, failing over to the next key on 401/403/429."""
         self._keys_tried = set()
         while True:
@@ -258,7 +226,7 @@ class OpenAICompatibleChat:
                 raise _translate(error, self.base_url) from error
 
 
-def _create(client: _SDKClient, *, model: str, options: dict[str, Any]) -> Any:
+def _create(client: SDKClient, *, model: str, options: dict[str, Any]) -> Any:
     return client.chat.completions.with_raw_response.create(model=model, **options)
 
 
@@ -268,7 +236,7 @@ def _translate(error: openai.OpenAIError, base_url: str) -> ProviderError:
     if isinstance(error, openai.APIConnectionError):
         return ProviderError(f"the LLM at {base_url} is unreachable: {error}")
     if isinstance(error, openai.APIStatusError):
-        status, detail = error.status_code, _error_detail(error)
+        status, detail = error.status_code, error_detail(error)
         if status in (401, 403):
             return AuthenticationFailed(
                 f"the LLM refused the API key ({status}): {detail}. Check KNOWBASE_LLM_API_KEYS"
@@ -277,24 +245,3 @@ def _translate(error: openai.OpenAIError, base_url: str) -> ProviderError:
             return BadRequest(f"the LLM rejected the request ({status}): {detail}")
         return (ProviderRateLimited if status == 429 else ProviderError)(f"the LLM answered {status}: {detail}")
     return ProviderError(f"the LLM call failed: {error}")
-
-
-def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return min(max(float(value), 0.0), 120.0)
-    except ValueError:
-        return None
-
-
-def _error_detail(error: openai.APIStatusError) -> str:
-    body = error.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        return str(inner.get("message", inner) if isinstance(inner, dict) else inner)[:300]
-    try:
-        return error.response.text[:300]
-    except httpx.HTTPError:
-        return str(error)[:300]
