@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from answer.service import ChatService
 from core.metadata.bootstrap import BootstrapResult, bootstrap
@@ -22,6 +22,7 @@ from core.metadata.lexical_stats import LexicalStatistics, ensure_lexical_statis
 from core.providers.embeddings import Embedder, create_embedder
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import ChatModel, OpenAICompatibleChat
+from core.providers.llm_guard import GuardedChat
 from core.providers.moderation import Moderator, OpenAIModerator
 from core.providers.moderation_classifier import LocalModerator
 from core.settings import Settings
@@ -112,10 +113,19 @@ class Services:
             self._background = False
 
     def close(self) -> None:
-        for name, component in (("parser", self.parser), ("vector_store", self.vector_store)):
+        closable: tuple[tuple[str, Lazy[Any]], ...] = (
+            ("parser", self.parser),
+            ("vector_store", self.vector_store),
+            ("llm", self.llm),
+            ("moderator", self.moderator),
+            ("embedder", self.embedder),
+        )
+        for name, component in closable:
             if component.built:
                 try:
-                    component.get().close()
+                    close = getattr(component.get(), "close", None)  # only some adapters hold connections
+                    if close is not None:
+                        close()
                 except Exception:
                     log.exception("error while closing", extra={"component": name})
         self.db.close()
@@ -218,7 +228,7 @@ def open_vector_store(settings: Settings, db: Database) -> VectorStore:
 def build_llm(settings: Settings) -> ChatModel | None:
     if not settings.llm_enabled:
         return None
-    return OpenAICompatibleChat(
+    chat = OpenAICompatibleChat(
         settings.llm_base_url,
         settings.llm_model,
         [k.get_secret_value() for k in settings.llm_api_keys],
@@ -226,6 +236,13 @@ def build_llm(settings: Settings) -> ChatModel | None:
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_tokens,
         timeout_s=settings.llm_timeout_s,
+    )
+    return GuardedChat(
+        chat,
+        deadline_s=settings.llm_timeout_s,
+        max_concurrency=settings.llm_max_concurrency,
+        breaker_failures=settings.llm_breaker_failures,
+        cooldown_s=settings.llm_breaker_cooldown_s,
     )
 
 

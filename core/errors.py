@@ -83,3 +83,9 @@ class ProviderTimeout(ProviderError):
 
 class ProviderRateLimited(ProviderError):
     code, status_code = "provider_rate_limited", 503
+
+
+class ProviderUnavailable(ProviderError):
+    """The circuit breaker is open: the provider failed repeatedly and is not called for a cool-down."""
+
+    code, status_code = "provider_unavailable", 503

@@ -95,7 +95,10 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.2, ge=0, le=2)
     llm_max_tokens: int = Field(800, gt=0)
     llm_context_window: int = Field(8192, gt=0)
-    llm_timeout_s: float = Field(60, gt=0)
+    llm_timeout_s: float = Field(60, gt=0)  # overall deadline per call and per stream, slot wait included
+    llm_max_concurrency: int = Field(8, ge=1, le=1024)
+    llm_breaker_failures: int = Field(3, ge=1, le=1000)  # consecutive failures that open the breaker
+    llm_breaker_cooldown_s: float = Field(30, gt=0, le=3600)
 
     # Moderation, PII and usage
     moderation_provider: Literal["local", "openai"] = "local"

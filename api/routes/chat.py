@@ -17,7 +17,7 @@ from api.streaming import ClosingStreamingResponse
 from core.errors import InvalidInput, PermissionDenied
 from core.metadata import conversations, usage
 from core.metadata.conversations import ConversationDetail, ConversationPublic, MessagePublic
-from core.providers.moderation_classifier import OPENAI_CATEGORIES
+from core.providers.moderation import OPENAI_CATEGORIES
 from core.types import ID_MAX_CHARS, NAME_MAX_CHARS, CollectionName
 
 CHAT_MESSAGE_MAX_CHARS = 8000

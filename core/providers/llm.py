@@ -1,26 +1,30 @@
 """Chat completions from any OpenAI-compatible API (OpenAI, DeepSeek, Kimi, vLLM, Ollama, llama.cpp).
 
-Retries 429/5xx/timeouts with exponential backoff and jitter, honouring ``Retry-After``; fails over
+Goes through the official ``openai`` SDK (its transport, retries, streaming and error types), with
+our backoff (exponential with jitter, honouring ``Retry-After``); fails over
 across several API keys (on 401/403/429) and to a fallback model; translates every failure into the
 knowbase error tree with a message a person can act on.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
+import openai
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
+from core.providers.openai_client import SDKClient, error_detail
 
 log = logging.getLogger(__name__)
 Message = dict[str, str]
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,7 +85,6 @@ class OpenAICompatibleChat:
         max_retries: int = 3,
         backoff_s: float = 0.5,
         max_backoff_s: float = 20.0,
-        client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -89,98 +92,110 @@ class OpenAICompatibleChat:
         self.fallback_model = fallback_model
         self._keys = [k for k in (api_keys or []) if k] or [""]
         self._key_index = 0
+        self._keys_tried: set[int] = set()
         self.temperature, self.max_tokens = temperature, max_tokens
-        self._client = client or httpx.Client(timeout=httpx.Timeout(timeout_s, connect=10.0))
-        self._max_retries, self._backoff_s, self._max_backoff_s = max_retries, backoff_s, max_backoff_s
-        self._sleep = sleep
+        self._clients = [
+            SDKClient(
+                base_url=self.base_url,
+                api_key=key or "none",
+                timeout=httpx.Timeout(timeout_s, connect=10.0),
+                max_retries=max_retries,
+                backoff_s=backoff_s,
+                max_backoff_s=max_backoff_s,
+                sleep=sleep,
+                can_fail_over=self._can_fail_over,
+            )
+            for key in self._keys
+        ]
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
 
     # Public API ---------------------------------------------------------------------------------
     def complete(
         self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None
     ) -> Completion:
-        response = self._send(messages, stream=False, max_tokens=max_tokens, temperature=temperature)
+        raw = self._with_fallback(messages, stream=False, max_tokens=max_tokens, temperature=temperature)
         try:
-            body = response.json()
-            choice = body["choices"][0]
-            text = choice["message"].get("content") or ""
-            usage = body.get("usage") or {}
+            body = raw.parse()
+            if not isinstance(body, ChatCompletion):
+                raise TypeError(f"unexpected body {type(body).__name__}")
+            choice = body.choices[0]
+            usage = body.usage
             return Completion(
-                text=text,
-                model=body.get("model") or self.model,
-                usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), reported=bool(usage)),
-                finish_reason=choice.get("finish_reason"),
+                text=choice.message.content or "",
+                model=body.model or self.model,
+                usage=Usage(usage.prompt_tokens, usage.completion_tokens, reported=True) if usage else Usage(),
+                finish_reason=choice.finish_reason,
             )
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, openai.OpenAIError) as error:
             raise ProviderError(f"the LLM returned a malformed response: {error}") from error
-        finally:
-            response.close()
 
     def stream(
         self, messages: list[Message], *, max_tokens: int | None = None, temperature: float | None = None
     ) -> Iterator[StreamEvent]:
         """Deltas as they arrive, then one ``done`` event. A stream that ends without ``[DONE]`` or a
-        finish reason raises ProviderError: the caller must not present a cut-off answer as complete."""
-        response = self._send(messages, stream=True, max_tokens=max_tokens, temperature=temperature)
+        finish reason raises ProviderError: the caller must not present a cut-off answer as complete.
+        Closing the generator closes the HTTP stream."""
+        raw = self._with_fallback(messages, stream=True, max_tokens=max_tokens, temperature=temperature)
+        chunks = raw.parse()
+        if not isinstance(chunks, openai.Stream):
+            raise ProviderError("the LLM did not stream")
         model, usage, finish = self.model, None, None
-        completed = False
         try:
-            for line in response.iter_lines():
-                if not line.startswith("data:"):
-                    continue
-                data = line[5:].strip()
-                if data == "[DONE]":
-                    completed = True
-                    break
-                try:
-                    chunk = json.loads(data)
-                except ValueError as error:
-                    raise ProviderError(f"the LLM stream sent malformed data: {data[:80]!r}") from error
-                model = chunk.get("model") or model
-                if chunk.get("usage"):
-                    u = chunk["usage"]
-                    usage = Usage(u.get("prompt_tokens", 0), u.get("completion_tokens", 0), reported=True)
-                for choice in chunk.get("choices") or []:
-                    delta = (choice.get("delta") or {}).get("content") or ""
-                    if delta:
-                        yield StreamEvent(delta=delta, model=model)
-                    if choice.get("finish_reason"):
-                        finish = choice["finish_reason"]
-        except httpx.TimeoutException as error:
+            for chunk in chunks:
+                if not isinstance(chunk, ChatCompletionChunk):
+                    raise ProviderError("the LLM stream sent malformed data")
+                model = chunk.model or model
+                if chunk.usage:
+                    usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens, reported=True)
+                for choice in chunk.choices or []:
+                    if choice.delta and choice.delta.content:
+                        yield StreamEvent(delta=choice.delta.content, model=model)
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+        except ValueError as error:  # json.JSONDecodeError: a data line that is not JSON
+            raise ProviderError(f"the LLM stream sent malformed data: {error}") from error
+        except (httpx.TimeoutException, openai.APITimeoutError) as error:
             raise ProviderTimeout(f"the LLM stream stalled: {error}") from error
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, openai.APIError) as error:
             raise ProviderError(f"the LLM stream broke off: {error}") from error
         finally:
-            response.close()
-        if not completed and finish is None:
+            chunks.close()
+        if finish is None:
+            # the SDK stops quietly at [DONE] or at the end of the body; only a finish reason proves completion
             raise ProviderError("the LLM stream ended before the answer was complete")
         yield StreamEvent(done=True, model=model, usage=usage, finish_reason=finish)
 
     def list_models(self) -> list[str]:
-        response = self._request("GET", "/models", None, stream=False)
         try:
-            return [m["id"] for m in response.json().get("data", [])]
-        finally:
-            response.close()
+            return [m.id for m in self._call(lambda c: c.models.list())]
+        except openai.OpenAIError as error:
+            raise _translate(error, self.base_url) from error
 
     # Transport ---------------------------------------------------------------------------------
-    def _send(
+    def _can_fail_over(self) -> bool:
+        return len(self._keys) > 1 and len(self._keys_tried | {self._key_index}) < len(self._keys)
+
+    def _with_fallback(
         self, messages: list[Message], *, stream: bool, max_tokens: int | None, temperature: float | None
-    ) -> httpx.Response:
-        body = {
+    ) -> Any:
+        models = [self.model] + (
+            [self.fallback_model] if self.fallback_model and self.fallback_model != self.model else []
+        )
+        options: dict[str, Any] = {
             "messages": messages,
             "temperature": self.temperature if temperature is None else temperature,
             "max_tokens": max_tokens or self.max_tokens,
             "stream": stream,
         }
         if stream:
-            body["stream_options"] = {"include_usage": True}
-        models = [self.model] + (
-            [self.fallback_model] if self.fallback_model and self.fallback_model != self.model else []
-        )
+            options["stream_options"] = {"include_usage": True}
         last_error: ProviderError | None = None
         for model in models:
             try:
-                return self._request("POST", "/chat/completions", {**body, "model": model}, stream=stream)
+                return self._call(functools.partial(_create, model=model, options=options))
             except (AuthenticationFailed, BadRequest) as error:
                 if isinstance(error, BadRequest) and "model" in error.message.lower() and model != models[-1]:
                     log.warning("LLM model refused; trying the fallback model", extra={"model": model})
@@ -194,73 +209,39 @@ class OpenAICompatibleChat:
         assert last_error is not None
         raise last_error
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None, *, stream: bool) -> httpx.Response:
-        attempt = 0
-        keys_tried: set[int] = set()
+    def _call(self, request: Callable[[SDKClient], T]) -> T:
+        """Run ``request`` on the current key's client, failing over to the next key on 401/403/429."""
+        self._keys_tried = set()
         while True:
-            key = self._keys[self._key_index]
-            headers = {"Authorization": f"Bearer {key}"} if key else {}
-            retry_after: float | None = None
             try:
-                request = self._client.build_request(method, self.base_url + path, json=body, headers=headers)
-                response = self._client.send(request, stream=stream)
-            except httpx.TimeoutException as error:
-                failure: ProviderError = ProviderTimeout(f"the LLM at {self.base_url} did not answer in time")
-                cause: Exception = error
-            except httpx.HTTPError as error:
-                failure, cause = ProviderError(f"the LLM at {self.base_url} is unreachable: {error}"), error
-            else:
-                if response.status_code < 400:
-                    return response
-                detail = _error_detail(response)
-                status = response.status_code
-                retry_after = _retry_after(response)
-                response.close()
-                if status in (401, 403) or status == 429:
-                    keys_tried.add(self._key_index)
-                    if len(self._keys) > 1 and len(keys_tried) < len(self._keys):
-                        self._key_index = (self._key_index + 1) % len(self._keys)
-                        log.warning(
-                            "LLM key refused or limited; failing over to the next key", extra={"status": status}
-                        )
-                        continue
-                if status in (401, 403):
-                    raise AuthenticationFailed(
-                        f"the LLM refused the API key ({status}): {detail}. Check KNOWBASE_LLM_API_KEYS"
-                    )
-                if status in (400, 404, 422):
-                    raise BadRequest(f"the LLM rejected the request ({status}): {detail}")
-                failure = (ProviderRateLimited if status == 429 else ProviderError)(
-                    f"the LLM answered {status}: {detail}"
-                )
-                cause = failure
-            if attempt >= self._max_retries:
-                raise failure from cause
-            delay = retry_after if retry_after is not None else min(self._max_backoff_s, self._backoff_s * 2**attempt)
-            delay = delay + random.uniform(0, delay * 0.25)  # jitter: spread retries of many clients
-            log.warning(
-                "LLM request failed; retrying",
-                extra={"attempt": attempt + 1, "delay_s": round(delay, 2), "error": failure.message},
+                return request(self._clients[self._key_index])
+            except openai.APIStatusError as error:
+                if error.status_code in (401, 403, 429) and self._can_fail_over():
+                    self._keys_tried.add(self._key_index)
+                    self._key_index = (self._key_index + 1) % len(self._keys)
+                    log.warning("LLM key refused or limited; failing over to the next key")
+                    continue
+                raise _translate(error, self.base_url) from error
+            except openai.OpenAIError as error:
+                raise _translate(error, self.base_url) from error
+
+
+def _create(client: SDKClient, *, model: str, options: dict[str, Any]) -> Any:
+    return client.chat.completions.with_raw_response.create(model=model, **options)
+
+
+def _translate(error: openai.OpenAIError, base_url: str) -> ProviderError:
+    if isinstance(error, openai.APITimeoutError):
+        return ProviderTimeout(f"the LLM at {base_url} did not answer in time")
+    if isinstance(error, openai.APIConnectionError):
+        return ProviderError(f"the LLM at {base_url} is unreachable: {error}")
+    if isinstance(error, openai.APIStatusError):
+        status, detail = error.status_code, error_detail(error)
+        if status in (401, 403):
+            return AuthenticationFailed(
+                f"the LLM refused the API key ({status}): {detail}. Check KNOWBASE_LLM_API_KEYS"
             )
-            self._sleep(delay)
-            attempt += 1
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return min(max(float(value), 0.0), 120.0)
-    except ValueError:
-        return None
-
-
-def _error_detail(response: httpx.Response) -> str:
-    try:
-        response.read()
-        body = response.json()
-        error = body.get("error", body)
-        return str(error.get("message", error) if isinstance(error, dict) else error)[:300]
-    except (ValueError, httpx.HTTPError):
-        return response.text[:300] if hasattr(response, "text") else ""
+        if status in (400, 404, 422):
+            return BadRequest(f"the LLM rejected the request ({status}): {detail}")
+        return (ProviderRateLimited if status == 429 else ProviderError)(f"the LLM answered {status}: {detail}")
+    return ProviderError(f"the LLM call failed: {error}")

@@ -16,27 +16,11 @@ from typing import Any
 import numpy as np
 
 from core.errors import PayloadTooLarge
-from core.providers.moderation import ModerationResult
+from core.providers.moderation import OPENAI_CATEGORIES, PARENT_CATEGORY, ModerationResult
 from core.providers.moderation_rules import matched_rules
 from core.providers.sentence_encoder import SentenceEncoder, shared_encoder
 from core.providers.text_normalize import normalize_for_moderation
 
-OPENAI_CATEGORIES = (
-    "harassment",
-    "harassment/threatening",
-    "hate",
-    "hate/threatening",
-    "illicit",
-    "illicit/violent",
-    "self-harm",
-    "self-harm/intent",
-    "self-harm/instructions",
-    "sexual",
-    "sexual/minors",
-    "violence",
-    "violence/graphic",
-)
-PARENT_CATEGORY = {name: name.split("/")[0] for name in OPENAI_CATEGORIES if "/" in name}
 MAX_CHARS = 100_000
 _CHUNK_CHARS = 240
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])|(?<=[.] )")

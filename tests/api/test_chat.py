@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from core.providers.moderation_classifier import OPENAI_CATEGORIES
+from core.providers.moderation import OPENAI_CATEGORIES
 from tests.conftest import assert_error_shape, bearer
 from tests.factories import make_pdf
 from tests.ingest.test_documents_api import upload, wait_until_done

@@ -100,7 +100,10 @@ def test_openai_moderator_maps_subcategories() -> None:
 
     moderator = OpenAIModerator("http://mod.test/v1", client=httpx.Client(transport=httpx.MockTransport(handler)))
     result = moderator.check("text")
-    assert result.flagged and result.flagged_categories == ["self-harm"] and result.category_scores["self-harm"] == 0.93
+    # all 13 OpenAI categories, sub-categories kept; a sub-category's verdict and score count for its parent
+    assert result.flagged and result.flagged_categories == ["self-harm", "self-harm/intent"]
+    assert result.category_scores["self-harm"] == 0.93 and result.category_scores["self-harm/intent"] == 0.93
+    assert len(result.categories) == 13 and result.category_applied_input_types["hate"] == ["text"]
 
 
 VALID_ID = "11010519491231002X"
