@@ -86,10 +86,15 @@ class SentenceScorer:
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
             if _TABLE_RULE.match(sentence.text):
                 continue
+            shortened = self._shorten(sentence, wanted, wanted_grams, sentences)
+            if shortened is None:
+                continue  # a table's header row states no value
+            quote, display = shortened
+            if display != quote.text:  # a table row also matches by its column headers
+                terms, grams = self.matcher.terms(display), bigrams(display)
             lexical = _weighted(idf_terms, terms)
             if wanted_grams:
                 lexical = max(lexical, _weighted(idf_grams, grams))
-            quote, display = self._shorten(sentence, wanted, wanted_grams, sentences)
             bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text) else 0.0
             penalty = TYPE_PENALTY if kind != "other" and not bonus else 0.0
             score = lexical + (bonus - penalty) * lexical + RANK_BONUS / (sentence.rank + 1)
@@ -98,9 +103,10 @@ class SentenceScorer:
 
     def _shorten(
         self, sentence: Sentence, wanted: frozenset[int], grams: frozenset[str], context: list[Sentence]
-    ) -> tuple[Sentence, str]:
+    ) -> tuple[Sentence, str] | None:
         if sentence.text.lstrip().startswith("|"):
-            return sentence, _table_clause(sentence, wanted, grams, context, self.matcher)
+            clause = _table_clause(sentence, wanted, grams, context, self.matcher)
+            return None if clause is None else (sentence, clause)
         if len(sentence.text) <= MAX_QUOTE_CHARS:
             return sentence, sentence.text
         # the window of consecutive clauses (≤ MAX_QUOTE_CHARS) holding most of the question's terms
@@ -137,8 +143,9 @@ def _cells(row: str) -> list[str]:
 
 def _table_clause(
     row: Sentence, wanted: frozenset[int], grams: frozenset[str], context: list[Sentence], matcher: SentenceMatcher
-) -> str:
-    """A table row as "label — header: value" for the columns the question names (all when none)."""
+) -> str | None:
+    """A table row as "label — header: value" for the columns the question names (all when none);
+    None for the header row itself."""
     same = [s for s in context if s.n == row.n and s.start <= row.start]
     header: Sentence | None = None
     for candidate in reversed(same[:-1] if same and same[-1] is row else same):
@@ -147,8 +154,8 @@ def _table_clause(
         if not _TABLE_RULE.match(candidate.text):
             header = candidate
     cells = _cells(row.text)
-    if header is None or header is row:
-        return " | ".join(cells)
+    if header is None:
+        return None
     names = _cells(header.text)
     pairs = list(zip(names, cells, strict=False))
     named = [(h, v) for h, v in pairs[1:] if wanted & matcher.terms(h) or grams & bigrams(h)]
