@@ -11,7 +11,7 @@ from answer.sentences import Sentence, SentenceMatcher
 
 EXTRACTIVE_LEAD = {"en": "From the documents:", "zh": "以下内容摘自相关文档："}
 # Calibrated with bench/extractive.py on SQuAD and CMRC dev (gold paragraph among 4 others vs 5 others).
-ANSWER_THRESHOLD = 0.4
+ANSWER_THRESHOLD = 0.45
 FOLLOW_SHARE = 0.85  # a second or third quote must score at least this share of the best one
 MAX_SENTENCES = 3
 MAX_PER_SOURCE = 2

@@ -15,6 +15,7 @@ from answer.sentences import Sentence, SentenceMatcher
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _QUANTITY_ZH = re.compile(r"多少|几|多大|多长|多久|多高|多少钱|价格|费用|何时|什么时候|哪一年|哪年|日期|时间")
 _QUANTITY_EN = re.compile(
     r"\b(how (many|much|long|old|big|large|often|far)|when|what (year|date|time|percentage)|price|cost)\b", re.I
@@ -51,14 +52,17 @@ def question_type(question: str) -> str:
 
 
 # question words and particles: a bigram with one of them carries no evidence
-_FUNCTION_CHARS = frozenset("吗呢吧啊么的了是在有什哪谁几多少怎样请问能可以会要和与或及该这那个为用")
+_FUNCTION_CHARS = frozenset("吗呢吧啊么的了是在有什哪里谁几多少怎样请问能可以会要和与或及该这那个为用")
 
 
 def bigrams(text: str) -> frozenset[str]:
+    """Chinese character bigrams, plus the Latin words and numbers of mixed text ("Whisper 模型")."""
     grams: set[str] = set()
     for run in _CJK_RUN.findall(text):
         grams.update(run[i : i + 2] for i in range(len(run) - 1))
-    return frozenset(g for g in grams if g[0] not in _FUNCTION_CHARS and g[1] not in _FUNCTION_CHARS)
+    grams = {g for g in grams if g[0] not in _FUNCTION_CHARS and g[1] not in _FUNCTION_CHARS}
+    grams.update(word for word in _LATIN_WORD.findall(text.lower()) if len(word) > 1)
+    return frozenset(grams)
 
 
 def carries(kind: str, text: str) -> bool:
@@ -69,13 +73,21 @@ def carries(kind: str, text: str) -> bool:
     return True
 
 
+# what a question asks with, not about: the tokenizer keeps these Chinese words
+_QUESTION_WORDS = (
+    "是 做 什么 用 的 了 吗 呢 吧 哪里 哪儿 哪个 哪些 哪 谁 多少 几 怎么 怎样 如何 为什么 有 在 能 可以 会 要 请问 一下 "
+    "我 我们 你 你们 它 这个 那个 些"
+)
+
+
 class SentenceScorer:
     def __init__(self, matcher: SentenceMatcher) -> None:
         self.matcher = matcher
+        self.asking = frozenset().union(*(matcher.terms(word) for word in _QUESTION_WORDS.split()))
 
     def score(self, question: str, sentences: list[Sentence]) -> list[Scored]:
-        wanted = self.matcher.terms(question)
-        wanted_grams = bigrams(question)
+        wanted = self.matcher.terms(question) - self.asking
+        wanted_grams = bigrams(question) if has_chinese(question) else frozenset()
         term_sets = [self.matcher.terms(s.text) for s in sentences]
         gram_sets = [bigrams(s.text) for s in sentences]
         total = len(sentences) + 1
@@ -105,8 +117,8 @@ class SentenceScorer:
         self, sentence: Sentence, wanted: frozenset[int], grams: frozenset[str], context: list[Sentence]
     ) -> tuple[Sentence, str] | None:
         if sentence.text.lstrip().startswith("|"):
-            clause = _table_clause(sentence, wanted, grams, context, self.matcher)
-            return None if clause is None else (sentence, clause)
+            cells = _table_clause(sentence, wanted, grams, context, self.matcher)
+            return None if cells is None else (sentence, cells)
         if len(sentence.text) <= MAX_QUOTE_CHARS:
             return sentence, sentence.text
         # the window of consecutive clauses (≤ MAX_QUOTE_CHARS) holding most of the question's terms
@@ -122,8 +134,8 @@ class SentenceScorer:
                     best = (hit, cuts[i], cuts[j])
         _, a, b = best
         piece = sentence.text[a:b].rstrip(" ，,；;：:、")
-        clause = replace(sentence, text=piece, start=sentence.start + a, end=sentence.start + a + len(piece))
-        return clause, piece
+        narrowed = replace(sentence, text=piece, start=sentence.start + a, end=sentence.start + a + len(piece))
+        return narrowed, piece
 
 
 def _idf(
