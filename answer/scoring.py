@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from answer.facts import numbers_in
 from answer.sentences import Sentence, SentenceMatcher
+from core.text import is_chinese
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -55,13 +56,14 @@ def question_type(question: str) -> str:
 _FUNCTION_CHARS = frozenset("吗呢吧啊么的了是在有什哪里谁几多少怎样请问能可以会要和与或及该这那个为用")
 
 
-def bigrams(text: str) -> frozenset[str]:
-    """Chinese character bigrams, plus the Latin words and numbers of mixed text ("Whisper 模型")."""
+def bigrams(text: str, latin: bool = True) -> frozenset[str]:
+    """Chinese character bigrams, plus (``latin``) the Latin words and numbers of mixed text ("Whisper 模型")."""
     grams: set[str] = set()
     for run in _CJK_RUN.findall(text):
         grams.update(run[i : i + 2] for i in range(len(run) - 1))
     grams = {g for g in grams if g[0] not in _FUNCTION_CHARS and g[1] not in _FUNCTION_CHARS}
-    grams.update(word for word in _LATIN_WORD.findall(text.lower()) if len(word) > 1)
+    if latin:
+        grams.update(word for word in _LATIN_WORD.findall(text.lower()) if len(word) > 1)
     return frozenset(grams)
 
 
@@ -87,7 +89,9 @@ class SentenceScorer:
 
     def score(self, question: str, sentences: list[Sentence]) -> list[Scored]:
         wanted = self.matcher.terms(question) - self.asking
-        wanted_grams = bigrams(question) if has_chinese(question) else frozenset()
+        # a Chinese question's English words count as they are; an English question's Chinese words
+        # count as bigrams (its English words are measured, stemmed, by the tokenizer's terms)
+        wanted_grams = bigrams(question, latin=is_chinese(question)) if has_chinese(question) else frozenset()
         term_sets = [self.matcher.terms(s.text) for s in sentences]
         gram_sets = [bigrams(s.text) for s in sentences]
         total = len(sentences) + 1
