@@ -10,8 +10,9 @@ from answer.scoring import Scored, SentenceScorer
 from answer.sentences import Sentence, SentenceMatcher
 
 EXTRACTIVE_LEAD = {"en": "From the documents:", "zh": "以下内容摘自相关文档："}
-# Calibrated with bench/extractive.py on SQuAD and CMRC dev (gold paragraph among 4 others vs 5 others).
-ANSWER_THRESHOLD = 0.45
+# Calibrated with bench/extractive.py on SQuAD and CMRC dev (gold paragraph among 4 others vs 5 others):
+# at 0.4 the answer contains the gold answer for 68% (en) / 76% (zh), no_answer for 98.5% of unanswerable.
+ANSWER_THRESHOLD = 0.4
 FOLLOW_SHARE = 0.85  # a second or third quote must score at least this share of the best one
 MAX_SENTENCES = 3
 MAX_PER_SOURCE = 2

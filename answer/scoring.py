@@ -27,7 +27,7 @@ _DATE = re.compile(
     r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|\b(19|20)\d{2}\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
 )
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
-_CLAUSE_END = re.compile(r"[，,；;：:、]\s*")
+_CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)")  # also between the rows of a flattened table
 _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 
 MAX_QUOTE_CHARS = 200
@@ -113,7 +113,8 @@ class SentenceScorer:
                 lexical = max(lexical, _weighted(idf_grams, grams))
             bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text) else 0.0
             penalty = TYPE_PENALTY if kind != "other" and not bonus else 0.0
-            score = lexical + (bonus - penalty) * lexical + RANK_BONUS / (sentence.rank + 1)
+            # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
+            score = lexical * (1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1))
             scored.append(Scored(score, quote, display))
         return sorted(scored, key=lambda s: -s.score)
 
