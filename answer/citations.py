@@ -2,8 +2,9 @@
 sentence of that source. Quotes are verbatim spans of the document's extracted text.
 
 Extractive answers cite the sentences they quote (known source and offsets). For LLM answers each
-claim is matched against the same sentences (``answer.sentences``) with the same measure; markers
-no sentence supports are removed from the answer and reported.
+claim is matched against the same sentences (``answer.sentences``) with the same measure, and the
+quote must state every key fact of the claim (``answer.facts``); markers no sentence supports are
+removed from the answer and reported.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from answer.facts import missing_facts
 from answer.sentences import Sentence, SentenceMatcher
 from core.text import sentence_spans
 
@@ -72,12 +74,17 @@ def check_citations(answer: str, sentences: list[Sentence], matcher: SentenceMat
 
     for match in MARKER.finditer(answer):
         numbers = [int(x) for x in re.split(r"\s*[,，、]\s*", match.group(1) or match.group(2))]
-        wanted = matcher.terms(_claim_for(claims, match.start()))
+        claim = _claim_for(claims, match.start())
+        wanted = matcher.terms(claim)
         kept = []
         for n in numbers:
-            scored = [(matcher.coverage(wanted, s), s) for s in by_n.get(n, [])]
-            if not scored or max(score for score, _ in scored) < SUPPORT_THRESHOLD:
-                dropped.append(n)  # an unknown source, or none of its sentences supports the claim
+            scored = [
+                (score, s)
+                for s in by_n.get(n, [])
+                if (score := matcher.coverage(wanted, s)) >= SUPPORT_THRESHOLD and not missing_facts(claim, s.text)
+            ]
+            if not scored:
+                dropped.append(n)  # an unknown source, or none of its sentences states the claim's words and facts
                 continue
             score, sentence = max(scored, key=lambda item: item[0])
             kept.append(n)

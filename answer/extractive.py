@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from answer.prompts import NO_ANSWER, language_of
+from answer.scoring import Scored, SentenceScorer
 from answer.sentences import Sentence, SentenceMatcher
 
 EXTRACTIVE_LEAD = {"en": "From the documents:", "zh": "以下内容摘自相关文档："}
-MIN_OVERLAP = 0.25  # share of the question's terms a sentence must contain to be quoted
+# Calibrated with bench/extractive.py on SQuAD and CMRC dev (gold paragraph among 4 others vs 5 others):
+# at 0.4 the answer contains the gold answer for 68% (en) / 76% (zh), no_answer for 98.5% of unanswerable.
+ANSWER_THRESHOLD = 0.4
+FOLLOW_SHARE = 0.85  # a second or third quote must score at least this share of the best one
 MAX_SENTENCES = 3
 MAX_PER_SOURCE = 2
-RANK_BONUS = 0.05  # breaks near-ties in favour of better-ranked sources
 
 
 @dataclass
@@ -23,27 +26,31 @@ class Extract:
 
 
 class ExtractiveAnswerer:
-    def __init__(self, matcher: SentenceMatcher) -> None:
+    """Quotes the sentences that answer the question, best first, only while each clears the
+    threshold (never padded); ``no_answer`` in the question's language when none does. The question
+    is not embedded: only lexical, question-type, structure and rank evidence is used."""
+
+    def __init__(self, matcher: SentenceMatcher, threshold: float = ANSWER_THRESHOLD) -> None:
         self.matcher = matcher
+        self.scorer = SentenceScorer(matcher)
+        self.threshold = threshold
 
     def answer(self, question: str, sentences: list[Sentence]) -> Extract:
         language = language_of(question)
-        wanted = self.matcher.terms(question)
-        scored: list[tuple[float, Sentence]] = []
-        for sentence in sentences:
-            overlap = self.matcher.coverage(wanted, sentence)
-            if overlap >= MIN_OVERLAP:
-                scored.append((overlap + RANK_BONUS / (sentence.rank + 1), sentence))
-        chosen: list[Sentence] = []
+        chosen: list[Scored] = []
         per_source: dict[int, int] = {}
-        for _, sentence in sorted(scored, key=lambda s: -s[0]):
-            if per_source.get(sentence.n, 0) >= MAX_PER_SOURCE or any(sentence.text == c.text for c in chosen):
+        for candidate in self.scorer.score(question, sentences):
+            if candidate.score < self.threshold or (chosen and candidate.score < FOLLOW_SHARE * chosen[0].score):
+                break
+            sentence = candidate.sentence
+            if per_source.get(sentence.n, 0) >= MAX_PER_SOURCE or any(c.display == candidate.display for c in chosen):
                 continue
-            chosen.append(sentence)
+            chosen.append(candidate)
             per_source[sentence.n] = per_source.get(sentence.n, 0) + 1
             if len(chosen) == MAX_SENTENCES:
                 break
         if not chosen:
             return Extract(NO_ANSWER[language], answered=False)
-        lines = [f"- {sentence.text} [{sentence.n}]" for sentence in chosen]
-        return Extract(EXTRACTIVE_LEAD[language] + "\n" + "\n".join(lines), answered=True, quoted=chosen)
+        lines = [f"- {c.display} [{c.sentence.n}]" for c in chosen]
+        quoted = [c.sentence for c in chosen]
+        return Extract(EXTRACTIVE_LEAD[language] + "\n" + "\n".join(lines), answered=True, quoted=quoted)

@@ -1,0 +1,185 @@
+"""How well a source sentence answers a question: the question's terms it contains weighted by how
+rare they are among the candidates (words from the BM25 tokenizer, and character bigrams for
+Chinese), whether it carries what the question asks for (a number, a date, a name), and the rank of
+its source. Also: the shortest clause of a long sentence that answers, and table rows as
+"header: value"."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from answer.facts import numbers_in
+from answer.sentences import Sentence, SentenceMatcher
+from core.text import is_chinese
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]+|\d+")
+_QUANTITY_ZH = re.compile(r"多少|几|多大|多长|多久|多高|多少钱|价格|费用|何时|什么时候|哪一年|哪年|日期|时间")
+_QUANTITY_EN = re.compile(
+    r"\b(how (many|much|long|old|big|large|often|far)|when|what (year|date|time|percentage)|price|cost)\b", re.I
+)
+_NAME_ZH = re.compile(r"谁|哪|什么名字|叫什么|哪个|哪家|什么模型")
+_NAME_EN = re.compile(r"\b(who|whom|whose|which|what (is the )?name)\b", re.I)
+_DATE = re.compile(
+    r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|\b(19|20)\d{2}\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+)
+_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
+_CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)")  # also between the rows of a flattened table
+_TABLE_RULE = re.compile(r"^[\s|:\-]+$")
+
+MAX_QUOTE_CHARS = 200
+TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
+TYPE_PENALTY = 0.1  # it does not
+RANK_BONUS = 0.08
+
+
+@dataclass
+class Scored:
+    score: float
+    sentence: Sentence  # the quoted span (possibly a clause of the original sentence)
+    display: str  # what the answer shows: the quote, or "header: value" for a table row
+
+
+def question_type(question: str) -> str:
+    """``quantity`` (numbers, amounts, dates), ``name`` (who/which) or ``other``."""
+    if _QUANTITY_ZH.search(question) or _QUANTITY_EN.search(question):
+        return "quantity"
+    if _NAME_ZH.search(question) or _NAME_EN.search(question):
+        return "name"
+    return "other"
+
+
+# question words and particles: a bigram with one of them carries no evidence
+_FUNCTION_CHARS = frozenset("吗呢吧啊么的了是在有什哪里谁几多少怎样请问能可以会要和与或及该这那个为用")
+
+
+def bigrams(text: str, latin: bool = True) -> frozenset[str]:
+    """Chinese character bigrams, plus (``latin``) the Latin words and numbers of mixed text ("Whisper 模型")."""
+    grams: set[str] = set()
+    for run in _CJK_RUN.findall(text):
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    grams = {g for g in grams if g[0] not in _FUNCTION_CHARS and g[1] not in _FUNCTION_CHARS}
+    if latin:
+        grams.update(word for word in _LATIN_WORD.findall(text.lower()) if len(word) > 1)
+    return frozenset(grams)
+
+
+def carries(kind: str, text: str) -> bool:
+    if kind == "quantity":
+        return bool(numbers_in(text) or _DATE.search(text))
+    if kind == "name":
+        return bool(_NAME.search(text))
+    return True
+
+
+# what a question asks with, not about: the tokenizer keeps these Chinese words
+_QUESTION_WORDS = (
+    "是 做 什么 用 的 了 吗 呢 吧 哪里 哪儿 哪个 哪些 哪 谁 多少 几 怎么 怎样 如何 为什么 有 在 能 可以 会 要 请问 一下 "
+    "我 我们 你 你们 它 这个 那个 些"
+)
+
+
+class SentenceScorer:
+    def __init__(self, matcher: SentenceMatcher) -> None:
+        self.matcher = matcher
+        self.asking = frozenset().union(*(matcher.terms(word) for word in _QUESTION_WORDS.split()))
+
+    def score(self, question: str, sentences: list[Sentence]) -> list[Scored]:
+        wanted = self.matcher.terms(question) - self.asking
+        # a Chinese question's English words count as they are; an English question's Chinese words
+        # count as bigrams (its English words are measured, stemmed, by the tokenizer's terms)
+        wanted_grams = bigrams(question, latin=is_chinese(question)) if has_chinese(question) else frozenset()
+        term_sets = [self.matcher.terms(s.text) for s in sentences]
+        gram_sets = [bigrams(s.text) for s in sentences]
+        total = len(sentences) + 1
+        idf_terms = _idf(wanted, term_sets, total)
+        idf_grams = _idf(wanted_grams, gram_sets, total)
+        kind = question_type(question)
+        scored: list[Scored] = []
+        for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
+            if _TABLE_RULE.match(sentence.text):
+                continue
+            shortened = self._shorten(sentence, wanted, wanted_grams, sentences)
+            if shortened is None:
+                continue  # a table's header row states no value
+            quote, display = shortened
+            if display != quote.text:  # a table row also matches by its column headers
+                terms, grams = self.matcher.terms(display), bigrams(display)
+            lexical = _weighted(idf_terms, terms)
+            if wanted_grams:
+                lexical = max(lexical, _weighted(idf_grams, grams))
+            bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text) else 0.0
+            penalty = TYPE_PENALTY if kind != "other" and not bonus else 0.0
+            # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
+            score = lexical * (1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1))
+            scored.append(Scored(score, quote, display))
+        return sorted(scored, key=lambda s: -s.score)
+
+    def _shorten(
+        self, sentence: Sentence, wanted: frozenset[int], grams: frozenset[str], context: list[Sentence]
+    ) -> tuple[Sentence, str] | None:
+        if sentence.text.lstrip().startswith("|"):
+            cells = _table_clause(sentence, wanted, grams, context, self.matcher)
+            return None if cells is None else (sentence, cells)
+        if len(sentence.text) <= MAX_QUOTE_CHARS:
+            return sentence, sentence.text
+        # the window of consecutive clauses (≤ MAX_QUOTE_CHARS) holding most of the question's terms
+        cuts = [0] + [m.end() for m in _CLAUSE_END.finditer(sentence.text)] + [len(sentence.text)]
+        best: tuple[float, int, int] = (-1.0, 0, min(len(sentence.text), MAX_QUOTE_CHARS))
+        for i in range(len(cuts) - 1):
+            for j in range(i + 1, len(cuts)):
+                if cuts[j] - cuts[i] > MAX_QUOTE_CHARS:
+                    break
+                piece = sentence.text[cuts[i] : cuts[j]]
+                hit = len(wanted & self.matcher.terms(piece)) + len(grams & bigrams(piece))
+                if hit > best[0]:
+                    best = (hit, cuts[i], cuts[j])
+        _, a, b = best
+        piece = sentence.text[a:b].rstrip(" ，,；;：:、")
+        narrowed = replace(sentence, text=piece, start=sentence.start + a, end=sentence.start + a + len(piece))
+        return narrowed, piece
+
+
+def _idf(
+    wanted: frozenset[str] | frozenset[int], sets: list[frozenset[str]] | list[frozenset[int]], total: int
+) -> dict[object, float]:
+    return {t: math.log(1 + total / (1 + sum(t in s for s in sets))) for t in wanted}
+
+
+def _weighted(idf: dict[object, float], present: frozenset[str] | frozenset[int]) -> float:
+    whole = sum(idf.values())
+    return sum(w for t, w in idf.items() if t in present) / whole if whole else 0.0
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _table_clause(
+    row: Sentence, wanted: frozenset[int], grams: frozenset[str], context: list[Sentence], matcher: SentenceMatcher
+) -> str | None:
+    """A table row as "label — header: value" for the columns the question names (all when none);
+    None for the header row itself."""
+    same = [s for s in context if s.n == row.n and s.start <= row.start]
+    header: Sentence | None = None
+    for candidate in reversed(same[:-1] if same and same[-1] is row else same):
+        if not candidate.text.lstrip().startswith("|"):
+            break
+        if not _TABLE_RULE.match(candidate.text):
+            header = candidate
+    cells = _cells(row.text)
+    if header is None:
+        return None
+    names = _cells(header.text)
+    pairs = list(zip(names, cells, strict=False))
+    named = [(h, v) for h, v in pairs[1:] if wanted & matcher.terms(h) or grams & bigrams(h)]
+    chosen = named or pairs[1:]
+    label = cells[0] if cells else ""
+    return f"{label} — " + "; ".join(f"{h}: {v}" for h, v in chosen)
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_CJK.search(text))
