@@ -37,6 +37,7 @@ VERSION = re.compile(r"\b(?:[vV]\d+(?:\.\d+){0,3}|\d+(?:\.\d+){2,3})\b")
 # GPT-4o, whisper-1, ISO-9001, BANANAFISH, VPN: a token with a digit or in capitals
 CODE = re.compile(r"\b(?:[A-Za-z]+[-_]?\d[\w.-]*|[A-Z]{2,}[A-Z0-9-]*)\b")
 PROPER = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
+_MARKUP = re.compile(r"[*#`>~]+")  # markdown emphasis, headings, code ticks, quotes: not words
 _SENTENCE_START = re.compile(r"(?:^|[.!?。！？:：]\s*|\n\s*|[-*]\s+)$")
 
 
@@ -90,6 +91,7 @@ def numbers_in(text: str, as_written: bool = False) -> set[float]:
 
 
 def facts_of(claim: str) -> Facts:
+    claim = _MARKUP.sub("", claim)  # "**Rule:** Employees…" starts a sentence like "Rule: Employees…"
     names = {m.group(0).lower() for m in VERSION.finditer(claim)}
     names |= {m.group(0).lower() for m in CODE.finditer(claim) if not m.group(0).isdigit()}
     for match in PROPER.finditer(claim):

@@ -55,3 +55,9 @@ def test_supported_claims(claim: str, quote: str) -> None:
 )
 def test_claims_with_a_wrong_value_are_not_supported(claim: str, quote: str, missing: list[str]) -> None:
     assert missing_facts(claim, quote) == missing
+
+
+def test_markdown_labels_and_emphasis_are_not_names() -> None:
+    quote = "Employees get fifteen days of paid leave every year."
+    assert missing_facts("**Rule:** Employees get fifteen days of paid leave every year.", quote) == []
+    assert missing_facts("## Leave\n\n- Employees get *20* days.", quote) == ["20"]

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from api.app import create_app
@@ -148,6 +148,25 @@ class SlowLLM:
 
     def app(self) -> Starlette:
         async def completions(request: Request) -> Response:
+            body = json.loads(await request.body())
+            if not body.get("stream"):  # the follow-up rewrite: answer with the last question as is
+                question = next(m["content"] for m in reversed(body["messages"]) if m["role"] == "user")
+                return JSONResponse(
+                    {
+                        "id": "x",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "fake-model",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": question[-500:]},
+                                "finish_reason": "stop",
+                            }
+                        ],
+                        "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+                    }
+                )
             self.requests += 1
             pieces = self.answer()
 
