@@ -19,6 +19,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from core.errors import InvalidInput
 
@@ -253,15 +254,21 @@ def parse_request(body: Any) -> ResponseRequest:
     return request
 
 
+def _problem(error: ErrorDetails) -> dict[str, Any]:
+    # without pydantic's names for union branches ("list[...]", "constrained-str", tags)
+    loc = [str(p) for p in error["loc"] if not re.search(r"[\[\-]", str(p)) and p not in _BRANCH_TAGS]
+    return {"loc": loc, "msg": error["msg"], "type": error["type"]}
+
+
+_BRANCH_TAGS = ("message", "file_search_call", "unsupported", "ComparisonFilter", "CompoundFilter")
+
+
 def _bad_request(error: ValidationError) -> BadRequest:
-    problems = [  # without pydantic's names for union branches ("list[...]", "constrained-str")
-        {"loc": [str(p) for p in e["loc"] if not re.search(r"[\[\-]", str(p))], "msg": e["msg"], "type": e["type"]}
-        for e in error.errors(include_url=False, include_context=False, include_input=False)
-    ]
+    problems = [_problem(e) for e in error.errors(include_url=False, include_context=False, include_input=False)]
     unknown = next((p for p in problems if p["type"] == "extra_forbidden" and len(p["loc"]) == 1), None)
     if unknown is not None:
         return BadRequest(f"Unknown parameter: '{unknown['loc'][0]}'.", details={"param": unknown["loc"][0]})
-    telling = [p for p in problems if not p["type"].endswith("_type")] or problems
+    telling = [p for p in problems if not str(p["type"]).endswith("_type")] or problems
     first = telling[0]
     where = ".".join(first["loc"]) or "request"
     return BadRequest(f"{where}: {first['msg']}", details={"param": where, "errors": problems[:20]})

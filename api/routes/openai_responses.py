@@ -1,0 +1,72 @@
+"""OpenAI's Responses API with the ``file_search`` tool: ``POST /v1/responses`` (plain or streamed),
+``GET`` and ``DELETE /v1/responses/{id}``. The mapping lives in ``answer/responses``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Iterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from answer.responses.request import BadRequest, parse_request
+from answer.responses.service import ResponsesService
+from api.deps import ChatServiceDep, DatabaseDep, PrincipalDep, RetrievalServiceDep
+from api.streaming import ClosingStreamingResponse
+
+router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+
+
+def _service(chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep) -> ResponsesService:
+    return ResponsesService(chat=chat, retrieval=retrieval, db=db)
+
+
+def _sse(events: Iterator[dict[str, Any]]) -> Generator[str, None, None]:
+    for event in events:
+        yield f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+@router.post(
+    "/responses",
+    summary="Answer with the file_search tool over vector stores, as OpenAI's Responses API (stream=true: SSE)",
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def create_response(  # type: ignore[no-untyped-def]
+    raw: Request, chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep, principal: PrincipalDep
+):
+    try:
+        body = await raw.json()
+    except ValueError:
+        raise BadRequest("the request body is not valid JSON") from None
+    request = parse_request(body)
+    service = _service(chat, retrieval, db)
+    run = await run_in_threadpool(service.start, principal, request)
+    if not request.stream:
+        return await run_in_threadpool(service.complete, run)
+    events = service.stream(run)
+
+    def close() -> None:  # the client may be gone: stop the answer, charge what it used
+        events.close()
+        chat.settle(run.turn)
+
+    return ClosingStreamingResponse(
+        _sse(events),
+        on_close=close,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/responses/{response_id}", summary="A stored response (the caller's own)")
+def retrieve_response(
+    response_id: str, chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    return _service(chat, retrieval, db).retrieve(principal, response_id)
+
+
+@router.delete("/responses/{response_id}", summary="Delete a stored response (the caller's own)")
+def delete_response(
+    response_id: str, chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep, principal: PrincipalDep
+) -> dict[str, Any]:
+    return _service(chat, retrieval, db).delete(principal, response_id)

@@ -1,0 +1,341 @@
+"""OpenAI's Responses API with file_search, driven by the official openai SDK against a running
+knowbase: plain and streamed answers, annotations pointing at the right file, stored responses and
+previous_response_id, per-user and per-store access, refused tools and parameters, moderation, the
+extractive engine and an LLM (a fake OpenAI-compatible server)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from openai import OpenAI
+
+from api.app import create_app
+from core.security import generate_api_key
+from core.settings import Settings
+from tests.api.test_chat import HANDBOOK, PDF_PAGES
+from tests.conftest import bearer
+from tests.factories import make_pdf
+from tests.servers import FakeLLM, serve
+
+pytestmark = pytest.mark.integration
+
+STREAM_ORDER = [
+    "response.created",
+    "response.in_progress",
+    "response.output_item.added",
+    "response.file_search_call.in_progress",
+    "response.file_search_call.searching",
+    "response.file_search_call.completed",
+    "response.output_item.done",
+    "response.output_item.added",
+    "response.content_part.added",
+]
+STREAM_END = [
+    "response.output_text.done",
+    "response.content_part.done",
+    "response.output_item.done",
+    "response.completed",
+]
+
+
+class Knowbase:
+    """A running server with two stores (handbook.md in "handbook", remote.pdf in "remote") and a
+    third, "finance", that only the finance group reads."""
+
+    def __init__(self, url: str, admin_key: str) -> None:
+        self.url, self.admin_key = url, admin_key
+        self.admin = OpenAI(base_url=url + "/v1", api_key=admin_key, max_retries=0)
+        self.stores: dict[str, str] = {}
+        self.files: dict[str, str] = {}
+        headers = bearer(admin_key)
+        for name in ("handbook", "remote", "finance"):
+            groups = ["finance"] if name == "finance" else ["staff"]
+            body = {"name": name, "read_groups": groups, "write_groups": groups}
+            created = httpx.post(f"{url}/v1/admin/collections", json=body, headers=headers).json()
+            self.stores[name] = "vs_" + created["id"]
+        for collection, filename, data in (
+            ("handbook", "handbook.md", HANDBOOK.encode()),
+            ("remote", "remote.pdf", make_pdf(PDF_PAGES)),
+            ("finance", "deal.md", b"# Deal\n\nRemote workers receive a VPN bonus of 412 euros.\n"),
+        ):
+            document = httpx.post(
+                f"{url}/v1/documents",
+                files={"file": (filename, data)},
+                data={"collection": collection},
+                headers=headers,
+            ).json()["document"]
+            self.files[filename] = "file-" + document["id"]
+            self._wait(document["id"])
+
+    def _wait(self, document_id: str) -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            status = httpx.get(f"{self.url}/v1/documents/{document_id}", headers=bearer(self.admin_key)).json()
+            if status["status"] in ("ready", "failed"):
+                assert status["status"] == "ready", status
+                return
+            time.sleep(0.2)
+        pytest.fail(f"document {document_id} was not ingested")
+
+    def client_for(self, user: str, groups: list[str]) -> OpenAI:
+        body = {"user": user, "role": "reader", "groups": groups}
+        key = httpx.post(f"{self.url}/v1/admin/keys", json=body, headers=bearer(self.admin_key)).json()["key"]
+        return OpenAI(base_url=self.url + "/v1", api_key=key, max_retries=0)
+
+    def tool(self, *names: str, **options: Any) -> dict[str, Any]:
+        return {"type": "file_search", "vector_store_ids": [self.stores[n] for n in names], **options}
+
+
+def _server(tmp_path: Path, fake_llm_url: str | None = None) -> Iterator[Knowbase]:
+    admin_key = generate_api_key()
+    settings = Settings(data_dir=tmp_path / "data", admin_key=admin_key, log_json=True)
+    if fake_llm_url:
+        settings = settings.model_copy(
+            update={"llm_base_url": fake_llm_url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 2.0}
+        )
+    with serve(create_app(settings)) as url:
+        yield Knowbase(url, admin_key)
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Knowbase]:
+    yield from _server(tmp_path_factory.mktemp("responses"))
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[FakeLLM]:
+    fake = FakeLLM()
+    with serve(fake.app()) as url:
+        fake.url = url + "/v1"  # type: ignore[attr-defined]
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def kb_llm(tmp_path_factory: pytest.TempPathFactory, llm: FakeLLM) -> Iterator[Knowbase]:
+    yield from _server(tmp_path_factory.mktemp("responses_llm"), llm.url)  # type: ignore[attr-defined]
+
+
+def cited_sentence(text: str, index: int) -> str:
+    """The sentence (or list line) that ends where an annotation points."""
+    start = max(text.rfind("\n", 0, index), text.rfind(". ", 0, index)) + 1
+    return text[start:index]
+
+
+def test_extractive_answer_cites_the_file_at_the_sentence(kb: Knowbase) -> None:
+    response = kb.admin.responses.create(
+        model="knowbase",
+        input="Do remote workers need the VPN?",
+        tools=[kb.tool("handbook", "remote")],
+        include=["file_search_call.results"],
+    )
+    assert response.status == "completed" and response.object == "response" and response.id.startswith("resp_")
+    search, message = response.output
+    assert search.type == "file_search_call" and search.status == "completed" and search.queries
+    assert search.results and search.results[0].file_id == kb.files["remote.pdf"]
+    assert search.results[0].filename == "remote.pdf" and 0 <= search.results[0].score <= 1
+    assert {r.file_id for r in search.results} <= {kb.files["remote.pdf"], kb.files["handbook.md"]}
+    assert message.type == "message" and message.role == "assistant"
+    text = message.content[0]
+    assert text.type == "output_text" and "VPN" in text.text and "[1]" not in text.text
+    assert response.output_text == text.text
+    assert text.annotations, "a verified citation becomes an annotation"
+    for annotation in text.annotations:
+        assert annotation.type == "file_citation" and annotation.file_id == kb.files["remote.pdf"]
+        assert annotation.filename == "remote.pdf" and 0 < annotation.index <= len(text.text)
+    assert "VPN" in cited_sentence(text.text, text.annotations[0].index)
+    assert response.usage is not None and response.usage.output_tokens > 0
+    assert response.model_extra and response.model_extra["knowbase"]["mode"] == "extractive"
+
+    plain = kb.admin.responses.create(model="knowbase", input="年假最多可以结转几天？", tools=[kb.tool("handbook")])
+    assert plain.output[0].results is None  # results only when included
+    assert (
+        "结转五天" in plain.output_text and plain.output[1].content[0].annotations[0].file_id == kb.files["handbook.md"]
+    )
+
+
+def test_search_stays_inside_the_named_stores(kb: Knowbase) -> None:
+    only_handbook = kb.admin.responses.create(
+        input="Do remote workers need the VPN?",
+        model="knowbase",
+        tools=[kb.tool("handbook")],
+        include=["file_search_call.results"],
+    )
+    assert {r.file_id for r in only_handbook.output[0].results or []} <= {kb.files["handbook.md"]}
+    assert all(a.file_id == kb.files["handbook.md"] for a in only_handbook.output[1].content[0].annotations)
+
+    staff = kb.client_for("sam", ["staff"])
+    with pytest.raises(openai.NotFoundError) as unreadable:
+        staff.responses.create(model="knowbase", input="VPN bonus", tools=[kb.tool("finance")])
+    assert kb.stores["finance"] in unreadable.value.message
+    with pytest.raises(openai.NotFoundError):
+        staff.responses.create(
+            model="knowbase", input="VPN", tools=[{"type": "file_search", "vector_store_ids": ["vs_" + "0" * 32]}]
+        )
+    # Without the tool the answer searches every store the caller may read, never another group's.
+    everything = staff.responses.create(model="knowbase", input="VPN bonus euros", include=["file_search_call.results"])
+    assert kb.files["deal.md"] not in {r.file_id for r in everything.output[0].results or []}
+    assert "412" not in everything.output_text
+
+
+def test_filters_and_ranking_options_narrow_the_search(kb: Knowbase) -> None:
+    tool = kb.tool("handbook", "remote", filters={"type": "eq", "key": "team", "value": "sales"})
+    filtered = kb.admin.responses.create(
+        model="knowbase", input="Do remote workers need the VPN?", tools=[tool], include=["file_search_call.results"]
+    )
+    assert filtered.output[0].results == [] and not filtered.output[1].content[0].annotations
+    tool = kb.tool("remote", max_num_results=1, ranking_options={"score_threshold": 0.0, "ranker": "auto"})
+    one = kb.admin.responses.create(
+        model="knowbase", input="Do remote workers need the VPN?", tools=[tool], include=["file_search_call.results"]
+    )
+    assert len(one.output[0].results or []) == 1
+    with pytest.raises(openai.BadRequestError) as wrong:
+        kb.admin.responses.create(
+            model="knowbase",
+            input="VPN",
+            tools=[kb.tool("remote", filters={"type": "in", "key": "team", "value": "sales"})],
+        )
+    assert "filters" in wrong.value.message
+
+
+def test_stored_responses_chain_and_belong_to_their_user(kb: Knowbase) -> None:
+    first = kb.admin.responses.create(
+        model="knowbase", input="How many days of annual leave 年假 do employees get?", tools=[kb.tool("handbook")]
+    )
+    follow = kb.admin.responses.create(
+        model="knowbase", input="能结转吗？", previous_response_id=first.id, tools=[kb.tool("handbook")]
+    )
+    assert follow.previous_response_id == first.id and "结转" in follow.output_text
+    again = kb.admin.responses.retrieve(follow.id)
+    assert again.id == follow.id and again.output_text == follow.output_text
+    assert again.output[1].content[0].annotations == follow.output[1].content[0].annotations
+
+    other = kb.client_for("olga", ["staff"])
+    with pytest.raises(openai.NotFoundError):
+        other.responses.retrieve(first.id)
+    with pytest.raises(openai.NotFoundError):
+        other.responses.create(model="knowbase", input="能结转吗？", previous_response_id=first.id)
+    with pytest.raises(openai.NotFoundError):
+        other.responses.delete(first.id)
+
+    kb.admin.responses.delete(first.id)
+    with pytest.raises(openai.NotFoundError):
+        kb.admin.responses.retrieve(first.id)
+
+    unstored = kb.admin.responses.create(model="knowbase", input="office hours on weekdays", store=False)
+    assert unstored.store is False and "nine to five" in unstored.output_text
+    with pytest.raises(openai.NotFoundError):
+        kb.admin.responses.retrieve(unstored.id)
+    conversations = httpx.get(f"{kb.url}/v1/conversations", headers=bearer(kb.admin_key)).json()
+    assert all(c["title"] != "office hours on weekdays" for c in conversations)
+
+
+def test_input_items_and_instructions(kb: Knowbase) -> None:
+    response = kb.admin.responses.create(
+        model="knowbase",
+        input=[
+            {"role": "developer", "content": "Answer briefly."},
+            {"role": "user", "content": [{"type": "input_text", "text": "Do remote workers need the VPN?"}]},
+        ],
+        tools=[kb.tool("remote")],
+    )
+    assert "VPN" in response.output_text and response.output[1].content[0].annotations
+    with pytest.raises(openai.BadRequestError):
+        kb.admin.responses.create(model="knowbase", input=[{"role": "assistant", "content": "Hello"}])
+
+
+def test_streamed_events_follow_openais_order(kb: Knowbase) -> None:
+    stream = kb.admin.responses.create(
+        model="knowbase", input="Do remote workers need the VPN?", tools=[kb.tool("remote")], stream=True
+    )
+    events = list(stream)
+    kinds = [e.type for e in events]
+    assert kinds[: len(STREAM_ORDER)] == STREAM_ORDER and kinds[-len(STREAM_END) :] == STREAM_END
+    middle = kinds[len(STREAM_ORDER) : -len(STREAM_END)]
+    deltas = middle.count("response.output_text.delta")
+    assert deltas >= 1 and middle == ["response.output_text.delta"] * deltas + [
+        "response.output_text.annotation.added"
+    ] * (len(middle) - deltas)
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    final = events[-1].response
+    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert text == final.output_text and "[1]" not in text
+    added = [e.annotation for e in events if e.type == "response.output_text.annotation.added"]
+    assert added and [a["index"] for a in added] == [a.index for a in final.output[1].content[0].annotations]
+    assert all(a["file_id"] == kb.files["remote.pdf"] for a in added)
+
+    with kb.admin.responses.stream(
+        model="knowbase", input="年假最多可以结转几天？", tools=[kb.tool("handbook")]
+    ) as helper:
+        seen = [event.type for event in helper]
+        final = helper.get_final_response()
+    assert "response.file_search_call.searching" in seen and "结转五天" in final.output_text
+    assert final.output[1].content[0].annotations[0].file_id == kb.files["handbook.md"]
+
+
+def test_refused_tools_parameters_and_input(kb: Knowbase) -> None:
+    with pytest.raises(openai.BadRequestError) as web:
+        kb.admin.responses.create(model="knowbase", input="news", tools=[{"type": "web_search"}])
+    assert "web_search" in web.value.message
+    with pytest.raises(openai.BadRequestError) as function:
+        kb.admin.responses.create(
+            model="knowbase",
+            input="x",
+            tools=[{"type": "function", "name": "f", "parameters": {}, "strict": False}],
+        )
+    assert "function" in function.value.message
+    with pytest.raises(openai.BadRequestError) as unknown:
+        kb.admin.responses.create(model="knowbase", input="x", extra_body={"frobnicate": 1})
+    assert "frobnicate" in unknown.value.message
+    with pytest.raises(openai.BadRequestError):
+        kb.admin.responses.create(model="knowbase", input="x" * 8001)
+    with pytest.raises(openai.BadRequestError):
+        kb.admin.responses.create(model="knowbase", input="x", background=True)
+    ignored = kb.admin.responses.create(model="knowbase", input="office hours", temperature=0.2, max_output_tokens=200)
+    assert ignored.status == "completed"
+
+
+def test_blocked_input_is_a_refusal_without_search(kb: Knowbase) -> None:
+    response = kb.admin.responses.create(model="knowbase", input="教我怎么制造炸弹", tools=[kb.tool("handbook")])
+    assert [item.type for item in response.output] == ["message"]
+    part = response.output[0].content[0]
+    assert part.type == "refusal" and "抱歉" in part.refusal and response.output_text == ""
+    moderation = (response.model_extra or {})["knowbase"]["moderation"]
+    assert moderation["flagged"] and moderation["stage"] == "input"
+    stream = kb.admin.responses.create(model="knowbase", input="教我怎么制造炸弹", stream=True)
+    kinds = [event.type for event in stream]
+    assert "response.refusal.delta" in kinds and "response.refusal.done" in kinds
+    assert not any(kind.startswith("response.file_search_call") for kind in kinds)
+
+
+def test_llm_answers_keep_only_verified_citations(kb_llm: Knowbase, llm: FakeLLM) -> None:
+    llm.script = [("text", "Remote workers must use the company VPN at all times [1]. Lunch is free on Fridays [1].")]
+    response = kb_llm.admin.responses.create(
+        model="knowbase",
+        input="Do remote workers need the VPN?",
+        instructions="Answer in one sentence.",
+        tools=[kb_llm.tool("remote")],
+    )
+    text = response.output_text
+    assert text == "Remote workers must use the company VPN at all times. Lunch is free on Fridays."
+    annotations = response.output[1].content[0].annotations
+    assert [(a.file_id, a.index) for a in annotations] == [(kb_llm.files["remote.pdf"], text.index("."))]
+    assert (response.model_extra or {})["knowbase"]["dropped_citations"] == [1]
+    system = llm.requests[-1]["body"]["messages"][0]["content"]
+    assert "Answer in one sentence." in system
+    assert response.usage is not None and response.usage.input_tokens == 111 and response.usage.output_tokens == 22
+
+    llm.script = [("text", "Remote workers must use the company VPN at all times [1].")]
+    with kb_llm.admin.responses.stream(
+        model="knowbase", input="Do remote workers need the VPN?", tools=[kb_llm.tool("remote")]
+    ) as helper:
+        events = list(helper)
+        final = helper.get_final_response()
+    streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert streamed == final.output_text == "Remote workers must use the company VPN at all times."
+    assert [a.index for a in final.output[1].content[0].annotations] == [len(streamed) - 1]
