@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
+from answer.conversation import BLOCKED_MESSAGE
 from answer.markers import MarkerStripper, verified_markers
 from answer.responses import objects
 from answer.responses.objects import ResponseDraft
@@ -42,6 +43,7 @@ class ResponseRun:
     draft: ResponseDraft
     turn: Turn
     earlier: list[Message]  # the conversation before this response (its chain, then earlier input items)
+    given: list[Message]  # the earlier messages of this request's input
 
 
 class ResponsesService:
@@ -54,6 +56,9 @@ class ResponsesService:
         :raises NotFound: an unknown or unreadable vector store, or previous response.
         :raises QuotaExceeded: the key's token budget is spent."""
         question, earlier, instructions = _split_input(request)
+        # PII in earlier messages is redacted as in the question: before the prompt and the store.
+        earlier = [{"role": m["role"], "content": self.chat.screen.redact(m["content"])} for m in earlier]
+        given = list(earlier)
         conversation_id = None
         if request.previous_response_id:
             with self.db.session() as session:
@@ -71,7 +76,7 @@ class ResponsesService:
             scope=scope,
             instructions=instructions,
         )
-        return ResponseRun(ResponseDraft(request), turn, earlier)
+        return ResponseRun(ResponseDraft(request), turn, earlier, given)
 
     def _scope(self, principal: Principal, tool: FileSearchTool | None) -> SearchScope | None:
         """The tool's vector stores as collections; without the tool, every readable collection."""
@@ -250,11 +255,58 @@ class ResponsesService:
                 user_id=principal.user_id,
                 body=final,
                 messages=[*run.earlier, *exchange],
+                input_items=self._input_items(run, result),
                 conversation_id=result["conversation_id"],
                 message_id=result["message_id"],
             )
 
+    @staticmethod
+    def _input_items(run: ResponseRun, result: dict[str, Any]) -> list[dict[str, Any]]:
+        """The request's messages as OpenAI lists them (redacted; a refused question by its placeholder)."""
+        blocked = result["mode"] == "blocked" and result["moderation"].get("stage") == "input"
+        question: Message = {"role": "user", "content": BLOCKED_MESSAGE if blocked else run.turn.message}
+        items = []
+        for message in [*run.given, question]:
+            assistant = message["role"] == "assistant"
+            part = (
+                objects.text_part(message["content"], [])
+                if assistant
+                else {"type": "input_text", "text": message["content"]}
+            )
+            items.append(
+                {
+                    "id": objects.new_id("msg"),
+                    "type": "message",
+                    "role": message["role"],
+                    "status": "completed",
+                    "content": [part],
+                }
+            )
+        return items
+
     # Stored responses ----------------------------------------------------------------------------
+    def input_items(
+        self, principal: Principal, response_id: str, *, after: str | None, limit: int, order: str
+    ) -> dict[str, Any]:
+        """A cursor page of the response's input items (newest first unless ``order`` is asc)."""
+        with self.db.session() as session:
+            items = responses.get_input_items(session=session, user_id=principal.user_id, response_id=response_id)
+        if order == "desc":
+            items.reverse()
+        if after is not None:
+            position = next((i for i, item in enumerate(items) if item["id"] == after), None)
+            if position is None:
+                raise NotFound(f"input item '{after}' does not exist", details={"param": "after"})
+            items = items[position + 1 :]
+        page = items[:limit]
+        return {
+            "object": "list",
+            "data": page,
+            "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None,
+            "has_more": len(items) > len(page),
+        }
+
     def retrieve(self, principal: Principal, response_id: str) -> dict[str, Any]:
         with self.db.session() as session:
             return responses.get_body(session=session, user_id=principal.user_id, response_id=response_id)

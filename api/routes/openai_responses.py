@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from answer.responses.request import BadRequest, parse_request
@@ -63,6 +63,21 @@ def retrieve_response(
     response_id: str, chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep, principal: PrincipalDep
 ) -> dict[str, Any]:
     return _service(chat, retrieval, db).retrieve(principal, response_id)
+
+
+@router.get("/responses/{response_id}/input_items", summary="The input items of a stored response")
+def list_input_items(
+    response_id: str,
+    chat: ChatServiceDep,
+    retrieval: RetrievalServiceDep,
+    db: DatabaseDep,
+    principal: PrincipalDep,
+    after: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    order: Literal["asc", "desc"] = "desc",
+) -> dict[str, Any]:
+    service = _service(chat, retrieval, db)
+    return service.input_items(principal, response_id, after=after, limit=limit, order=order)
 
 
 @router.delete("/responses/{response_id}", summary="Delete a stored response (the caller's own)")

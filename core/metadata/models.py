@@ -236,4 +236,5 @@ class StoredResponse(Base):
     message_id: Mapped[str | None] = mapped_column(String(32), default=None)  # the answer in that conversation
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     messages: Mapped[list[Any]] = mapped_column(JSON)
+    input_items: Mapped[list[Any]] = mapped_column(JSON)  # the request's input, as OpenAI lists it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

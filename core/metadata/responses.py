@@ -30,6 +30,7 @@ def save(
     user_id: str,
     body: dict[str, Any],
     messages: list[dict[str, str]],
+    input_items: list[dict[str, Any]],
     conversation_id: str | None,
     message_id: str | None,
 ) -> None:
@@ -39,6 +40,7 @@ def save(
             user_id=user_id,
             body=body,
             messages=messages[-HISTORY_MAX_MESSAGES:],
+            input_items=input_items,
             conversation_id=conversation_id,
             message_id=message_id,
         )
@@ -56,6 +58,11 @@ def _owned(session: Session, user_id: str, response_id: str) -> StoredResponse:
 def get_body(*, session: Session, user_id: str, response_id: str) -> dict[str, Any]:
     """:raises NotFound: no such response, or another user's."""
     return dict(_owned(session, user_id, response_id).body)
+
+
+def get_input_items(*, session: Session, user_id: str, response_id: str) -> list[dict[str, Any]]:
+    """:raises NotFound: no such response, or another user's."""
+    return list(_owned(session, user_id, response_id).input_items)
 
 
 def delete(*, session: Session, user_id: str, response_id: str) -> None:

@@ -215,7 +215,13 @@ def test_stored_responses_chain_and_belong_to_their_user(kb: Knowbase) -> None:
     assert again.id == follow.id and again.output_text == follow.output_text
     assert again.output[1].content[0].annotations == follow.output[1].content[0].annotations
 
+    items = kb.admin.responses.input_items.list(follow.id)
+    assert [(i.type, i.role, i.content[0].text) for i in items.data] == [("message", "user", "能结转吗？")]
+    assert not items.has_more and items.first_id == items.data[0].id
+
     other = kb.client_for("olga", ["staff"])
+    with pytest.raises(openai.NotFoundError):
+        other.responses.input_items.list(first.id)
     with pytest.raises(openai.NotFoundError):
         other.responses.retrieve(first.id)
     with pytest.raises(openai.NotFoundError):
@@ -245,6 +251,20 @@ def test_input_items_and_instructions(kb: Knowbase) -> None:
         tools=[kb.tool("remote")],
     )
     assert "VPN" in response.output_text and response.output[1].content[0].annotations
+    conversation = kb.admin.responses.create(
+        model="knowbase",
+        input=[
+            {"role": "user", "content": "Tell me about remote work. My phone is 13812345678."},
+            {"role": "assistant", "content": "Remote work requires approval from your manager."},
+            {"role": "user", "content": "Do remote workers need the VPN?"},
+        ],
+        tools=[kb.tool("remote")],
+    )
+    items = kb.admin.responses.input_items.list(conversation.id, order="asc", limit=2)
+    assert [i.role for i in items.data] == ["user", "assistant"] and items.has_more
+    assert "13812345678" not in items.data[0].content[0].text  # redacted as the question would be
+    rest = kb.admin.responses.input_items.list(conversation.id, order="asc", after=items.last_id)
+    assert [i.content[0].text for i in rest.data] == ["Do remote workers need the VPN?"] and not rest.has_more
     with pytest.raises(openai.BadRequestError):
         kb.admin.responses.create(model="knowbase", input=[{"role": "assistant", "content": "Hello"}])
 
@@ -339,3 +359,30 @@ def test_llm_answers_keep_only_verified_citations(kb_llm: Knowbase, llm: FakeLLM
     streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
     assert streamed == final.output_text == "Remote workers must use the company VPN at all times."
     assert [a.index for a in final.output[1].content[0].annotations] == [len(streamed) - 1]
+
+
+def test_llm_failure_and_blocked_output_mid_stream(kb_llm: Knowbase, llm: FakeLLM) -> None:
+    # A first sentence, then the answer runs past the 2 s deadline: the answer falls back to extractive.
+    slow = "Remote workers must use the company VPN at all times [1]. Then more text follows, on and on and on."
+    llm.script = [("slow", slow, 0.25)]
+    events = list(
+        kb_llm.admin.responses.create(
+            model="knowbase", input="Do remote workers need the VPN?", tools=[kb_llm.tool("remote")], stream=True
+        )
+    )
+    final = events[-1].response
+    assert events[-1].type == "response.completed" and final.model_extra["knowbase"]["mode"] == "extractive"
+    streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    notice = "[the language model failed; answering from the documents instead]"
+    assert notice in streamed and streamed.endswith(final.output_text) and "VPN" in final.output_text
+    shift = len(streamed) - len(final.output_text)
+    added = [e.annotation["index"] for e in events if e.type == "response.output_text.annotation.added"]
+    assert added and added == [shift + a.index for a in final.output[1].content[0].annotations]
+
+    llm.script = [("text", "Office hours are nine to five [1]. I will kill you tomorrow. More text follows here.")]
+    events = list(kb_llm.admin.responses.create(model="knowbase", input="office hours", stream=True))
+    streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert "kill" not in streamed and "More text" not in streamed
+    final = events[-1].response
+    assert final.output[1].content[0].type == "refusal" and final.output_text == ""
+    assert final.model_extra["knowbase"]["moderation"]["stage"] == "output"

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("message_id", sa.String(length=32), nullable=True),
         sa.Column("body", sa.JSON(), nullable=False),
         sa.Column("messages", sa.JSON(), nullable=False),
+        sa.Column("input_items", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
