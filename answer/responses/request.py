@@ -196,7 +196,9 @@ class ResponseRequest(Strict):
     previous_response_id: str | None = Field(None, max_length=64)
     store: bool = True
     stream: bool = False
-    metadata: dict[str, Annotated[str, Field(max_length=512)]] | None = Field(None, max_length=16)
+    metadata: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=512)]] | None = Field(
+        None, max_length=16
+    )
     # Accepted and ignored: they tune a model's sampling, caching or reasoning.
     max_output_tokens: int | None = Field(None, ge=16)
     max_tool_calls: int | None = Field(None, ge=1)

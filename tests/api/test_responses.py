@@ -316,8 +316,24 @@ def test_refused_tools_parameters_and_input(kb: Knowbase) -> None:
         kb.admin.responses.create(model="knowbase", input="x" * 8001)
     with pytest.raises(openai.BadRequestError):
         kb.admin.responses.create(model="knowbase", input="x", background=True)
-    ignored = kb.admin.responses.create(model="knowbase", input="office hours", temperature=0.2, max_output_tokens=200)
-    assert ignored.status == "completed"
+    ignored = kb.admin.responses.create(
+        model="kb-any", input="office hours", temperature=0.2, max_output_tokens=200, metadata={"ticket": "42"}
+    )
+    assert ignored.status == "completed" and ignored.model == "kb-any" and ignored.metadata == {"ticket": "42"}
+    with pytest.raises(openai.BadRequestError):
+        kb.admin.responses.create(model="knowbase", input="x", metadata={"k" * 65: "v"})
+
+
+def test_token_budget_applies(kb: Knowbase) -> None:
+    body = {"user": "bea", "role": "reader", "groups": ["staff"], "monthly_token_budget": 5}
+    key = httpx.post(f"{kb.url}/v1/admin/keys", json=body, headers=bearer(kb.admin_key)).json()["key"]
+    limited = OpenAI(base_url=kb.url + "/v1", api_key=key, max_retries=0)
+    assert limited.responses.create(model="knowbase", input="office hours on weekdays").status == "completed"
+    with pytest.raises(openai.RateLimitError) as spent:
+        limited.responses.create(model="knowbase", input="office hours on weekdays")
+    assert "monthly budget of 5 tokens" in spent.value.message
+    usage = httpx.get(f"{kb.url}/v1/usage?group_by=user", headers=bearer(key)).json()
+    assert usage[0]["key"] == "bea" and usage[0]["requests"] == 1
 
 
 def test_blocked_input_is_a_refusal_without_search(kb: Knowbase) -> None:
