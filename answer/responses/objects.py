@@ -11,7 +11,9 @@ from typing import Any
 
 from answer.markers import Marker
 from answer.responses.request import ResponseRequest
+from answer.turn import Turn
 from core.metadata.openai_ids import FileRef
+from core.providers.llm import Message
 from retrieval.scope import normalized_score
 from retrieval.search import SearchHit, SearchOptions
 
@@ -69,6 +71,14 @@ class ResponseDraft:
         if extension is not None:
             body["knowbase"] = extension
         return body
+
+
+@dataclass
+class ResponseRun:
+    draft: ResponseDraft
+    turn: Turn
+    earlier: list[Message]  # the conversation before this response (its chain, then earlier input items)
+    given: list[Message]  # the earlier messages of this request's input
 
 
 def search_item(item_id: str, status: str, queries: list[str], results: list[dict[str, Any]] | None) -> dict[str, Any]:

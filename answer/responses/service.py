@@ -13,20 +13,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Generator, Iterator
 from contextlib import closing
-from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
-from answer.conversation import BLOCKED_MESSAGE
 from answer.markers import MarkerStripper, verified_markers
-from answer.responses import objects
-from answer.responses.objects import ResponseDraft
+from answer.responses import objects, stored
+from answer.responses.objects import ResponseDraft, ResponseRun
 from answer.responses.request import QUESTION_MAX_CHARS, BadRequest, FileSearchTool, InputMessage, ResponseRequest
 from answer.service import ChatService
-from answer.turn import Turn
 from core.access import readable_collections
 from core.errors import KnowbaseError, NotFound
-from core.metadata import conversations, responses
+from core.metadata import responses
 from core.metadata.db import Database
 from core.metadata.openai_ids import collection_id_of, file_refs
 from core.providers.llm import Message
@@ -36,14 +33,6 @@ from retrieval.service import RetrievalService
 
 log = logging.getLogger(__name__)
 Event = dict[str, Any]
-
-
-@dataclass
-class ResponseRun:
-    draft: ResponseDraft
-    turn: Turn
-    earlier: list[Message]  # the conversation before this response (its chain, then earlier input items)
-    given: list[Message]  # the earlier messages of this request's input
 
 
 class ResponsesService:
@@ -209,7 +198,7 @@ class ResponsesService:
             usage=objects.usage_of(result["usage"]),
             extension=objects.extension_of(result),
         )
-        self._keep(run, final, result)
+        stored.keep(self.db, run, final, result)
         yield event("response.completed", response=final)
 
     def _search_events(self, run: ResponseRun, event: Any, output: list[dict[str, Any]]) -> Iterator[Event]:
@@ -234,87 +223,17 @@ class ResponsesService:
         output.append(item)
         yield event("response.output_item.done", output_index=index, item=item)
 
-    def _keep(self, run: ResponseRun, final: dict[str, Any], result: dict[str, Any]) -> None:
-        """Store the response (``store``), or forget the exchange the chat engine recorded."""
-        principal = run.turn.principal
-        with self.db.session() as session:
-            if not run.draft.request.store:
-                conversations.delete_conversation(
-                    session=session, user_id=principal.user_id, conversation_id=result["conversation_id"]
-                )
-                return
-            exchange: list[Message] = []
-            if result["mode"] != "blocked":  # as in conversations: a refused exchange is not history
-                exchange = [
-                    {"role": "user", "content": run.turn.message},
-                    {"role": "assistant", "content": result["answer"]},
-                ]
-            responses.save(
-                session=session,
-                response_id=run.draft.id,
-                user_id=principal.user_id,
-                body=final,
-                messages=[*run.earlier, *exchange],
-                input_items=self._input_items(run, result),
-                conversation_id=result["conversation_id"],
-                message_id=result["message_id"],
-            )
-
-    @staticmethod
-    def _input_items(run: ResponseRun, result: dict[str, Any]) -> list[dict[str, Any]]:
-        """The request's messages as OpenAI lists them (redacted; a refused question by its placeholder)."""
-        blocked = result["mode"] == "blocked" and result["moderation"].get("stage") == "input"
-        question: Message = {"role": "user", "content": BLOCKED_MESSAGE if blocked else run.turn.message}
-        items = []
-        for message in [*run.given, question]:
-            assistant = message["role"] == "assistant"
-            part = (
-                objects.text_part(message["content"], [])
-                if assistant
-                else {"type": "input_text", "text": message["content"]}
-            )
-            items.append(
-                {
-                    "id": objects.new_id("msg"),
-                    "type": "message",
-                    "role": message["role"],
-                    "status": "completed",
-                    "content": [part],
-                }
-            )
-        return items
-
     # Stored responses ----------------------------------------------------------------------------
+    def retrieve(self, principal: Principal, response_id: str) -> dict[str, Any]:
+        return stored.retrieve(self.db, principal, response_id)
+
+    def delete(self, principal: Principal, response_id: str) -> dict[str, Any]:
+        return stored.delete(self.db, principal, response_id)
+
     def input_items(
         self, principal: Principal, response_id: str, *, after: str | None, limit: int, order: str
     ) -> dict[str, Any]:
-        """A cursor page of the response's input items (newest first unless ``order`` is asc)."""
-        with self.db.session() as session:
-            items = responses.get_input_items(session=session, user_id=principal.user_id, response_id=response_id)
-        if order == "desc":
-            items.reverse()
-        if after is not None:
-            position = next((i for i, item in enumerate(items) if item["id"] == after), None)
-            if position is None:
-                raise NotFound(f"input item '{after}' does not exist", details={"param": "after"})
-            items = items[position + 1 :]
-        page = items[:limit]
-        return {
-            "object": "list",
-            "data": page,
-            "first_id": page[0]["id"] if page else None,
-            "last_id": page[-1]["id"] if page else None,
-            "has_more": len(items) > len(page),
-        }
-
-    def retrieve(self, principal: Principal, response_id: str) -> dict[str, Any]:
-        with self.db.session() as session:
-            return responses.get_body(session=session, user_id=principal.user_id, response_id=response_id)
-
-    def delete(self, principal: Principal, response_id: str) -> dict[str, Any]:
-        with self.db.session() as session:
-            responses.delete(session=session, user_id=principal.user_id, response_id=response_id)
-        return {"id": response_id, "object": "response", "deleted": True}
+        return stored.input_items(self.db, principal, response_id, after=after, limit=limit, order=order)
 
 
 def _split_input(request: ResponseRequest) -> tuple[str, list[Message], str | None]:

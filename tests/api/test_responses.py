@@ -1,27 +1,19 @@
 """OpenAI's Responses API with file_search, driven by the official openai SDK against a running
-knowbase: plain and streamed answers, annotations pointing at the right file, stored responses and
-previous_response_id, per-user and per-store access, refused tools and parameters, moderation, the
-extractive engine and an LLM (a fake OpenAI-compatible server)."""
+knowbase without an LLM (extractive answers): plain and streamed answers, annotations pointing at the
+right file, stored responses and previous_response_id, per-user and per-store access, refused tools
+and parameters, moderation and budgets. The LLM side is in test_responses_llm.py."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import httpx
 import openai
 import pytest
 from openai import OpenAI
 
-from api.app import create_app
-from core.security import generate_api_key
-from core.settings import Settings
-from tests.api.test_chat import HANDBOOK, PDF_PAGES
+from tests.api.openai_kb import Knowbase, running_knowbase
 from tests.conftest import bearer
-from tests.factories import make_pdf
-from tests.servers import FakeLLM, serve
 
 pytestmark = pytest.mark.integration
 
@@ -44,81 +36,9 @@ STREAM_END = [
 ]
 
 
-class Knowbase:
-    """A running server with two stores (handbook.md in "handbook", remote.pdf in "remote") and a
-    third, "finance", that only the finance group reads."""
-
-    def __init__(self, url: str, admin_key: str) -> None:
-        self.url, self.admin_key = url, admin_key
-        self.admin = OpenAI(base_url=url + "/v1", api_key=admin_key, max_retries=0)
-        self.stores: dict[str, str] = {}
-        self.files: dict[str, str] = {}
-        headers = bearer(admin_key)
-        for name in ("handbook", "remote", "finance"):
-            groups = ["finance"] if name == "finance" else ["staff"]
-            body = {"name": name, "read_groups": groups, "write_groups": groups}
-            created = httpx.post(f"{url}/v1/admin/collections", json=body, headers=headers).json()
-            self.stores[name] = "vs_" + created["id"]
-        for collection, filename, data in (
-            ("handbook", "handbook.md", HANDBOOK.encode()),
-            ("remote", "remote.pdf", make_pdf(PDF_PAGES)),
-            ("finance", "deal.md", b"# Deal\n\nRemote workers receive a VPN bonus of 412 euros.\n"),
-        ):
-            document = httpx.post(
-                f"{url}/v1/documents",
-                files={"file": (filename, data)},
-                data={"collection": collection},
-                headers=headers,
-            ).json()["document"]
-            self.files[filename] = "file-" + document["id"]
-            self._wait(document["id"])
-
-    def _wait(self, document_id: str) -> None:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            status = httpx.get(f"{self.url}/v1/documents/{document_id}", headers=bearer(self.admin_key)).json()
-            if status["status"] in ("ready", "failed"):
-                assert status["status"] == "ready", status
-                return
-            time.sleep(0.2)
-        pytest.fail(f"document {document_id} was not ingested")
-
-    def client_for(self, user: str, groups: list[str]) -> OpenAI:
-        body = {"user": user, "role": "reader", "groups": groups}
-        key = httpx.post(f"{self.url}/v1/admin/keys", json=body, headers=bearer(self.admin_key)).json()["key"]
-        return OpenAI(base_url=self.url + "/v1", api_key=key, max_retries=0)
-
-    def tool(self, *names: str, **options: Any) -> dict[str, Any]:
-        return {"type": "file_search", "vector_store_ids": [self.stores[n] for n in names], **options}
-
-
-def _server(tmp_path: Path, fake_llm_url: str | None = None) -> Iterator[Knowbase]:
-    admin_key = generate_api_key()
-    settings = Settings(data_dir=tmp_path / "data", admin_key=admin_key, log_json=True)
-    if fake_llm_url:
-        settings = settings.model_copy(
-            update={"llm_base_url": fake_llm_url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 2.0}
-        )
-    with serve(create_app(settings)) as url:
-        yield Knowbase(url, admin_key)
-
-
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Knowbase]:
-    yield from _server(tmp_path_factory.mktemp("responses"))
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[FakeLLM]:
-    fake = FakeLLM()
-    with serve(fake.app()) as url:
-        fake.url = url + "/v1"  # type: ignore[attr-defined]
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def kb_llm(tmp_path_factory: pytest.TempPathFactory, llm: FakeLLM) -> Iterator[Knowbase]:
-    yield from _server(tmp_path_factory.mktemp("responses_llm"), llm.url)  # type: ignore[attr-defined]
+    yield from running_knowbase(tmp_path_factory.mktemp("responses"))
 
 
 def cited_sentence(text: str, index: int) -> str:
@@ -347,58 +267,3 @@ def test_blocked_input_is_a_refusal_without_search(kb: Knowbase) -> None:
     kinds = [event.type for event in stream]
     assert "response.refusal.delta" in kinds and "response.refusal.done" in kinds
     assert not any(kind.startswith("response.file_search_call") for kind in kinds)
-
-
-def test_llm_answers_keep_only_verified_citations(kb_llm: Knowbase, llm: FakeLLM) -> None:
-    llm.script = [("text", "Remote workers must use the company VPN at all times [1]. Lunch is free on Fridays [1].")]
-    response = kb_llm.admin.responses.create(
-        model="knowbase",
-        input="Do remote workers need the VPN?",
-        instructions="Answer in one sentence.",
-        tools=[kb_llm.tool("remote")],
-    )
-    text = response.output_text
-    assert text == "Remote workers must use the company VPN at all times. Lunch is free on Fridays."
-    annotations = response.output[1].content[0].annotations
-    assert [(a.file_id, a.index) for a in annotations] == [(kb_llm.files["remote.pdf"], text.index("."))]
-    assert (response.model_extra or {})["knowbase"]["dropped_citations"] == [1]
-    system = llm.requests[-1]["body"]["messages"][0]["content"]
-    assert "Answer in one sentence." in system
-    assert response.usage is not None and response.usage.input_tokens == 111 and response.usage.output_tokens == 22
-
-    llm.script = [("text", "Remote workers must use the company VPN at all times [1].")]
-    with kb_llm.admin.responses.stream(
-        model="knowbase", input="Do remote workers need the VPN?", tools=[kb_llm.tool("remote")]
-    ) as helper:
-        events = list(helper)
-        final = helper.get_final_response()
-    streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
-    assert streamed == final.output_text == "Remote workers must use the company VPN at all times."
-    assert [a.index for a in final.output[1].content[0].annotations] == [len(streamed) - 1]
-
-
-def test_llm_failure_and_blocked_output_mid_stream(kb_llm: Knowbase, llm: FakeLLM) -> None:
-    # A first sentence, then the answer runs past the 2 s deadline: the answer falls back to extractive.
-    slow = "Remote workers must use the company VPN at all times [1]. Then more text follows, on and on and on."
-    llm.script = [("slow", slow, 0.25)]
-    events = list(
-        kb_llm.admin.responses.create(
-            model="knowbase", input="Do remote workers need the VPN?", tools=[kb_llm.tool("remote")], stream=True
-        )
-    )
-    final = events[-1].response
-    assert events[-1].type == "response.completed" and final.model_extra["knowbase"]["mode"] == "extractive"
-    streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
-    notice = "[the language model failed; answering from the documents instead]"
-    assert notice in streamed and streamed.endswith(final.output_text) and "VPN" in final.output_text
-    shift = len(streamed) - len(final.output_text)
-    added = [e.annotation["index"] for e in events if e.type == "response.output_text.annotation.added"]
-    assert added and added == [shift + a.index for a in final.output[1].content[0].annotations]
-
-    llm.script = [("text", "Office hours are nine to five [1]. I will kill you tomorrow. More text follows here.")]
-    events = list(kb_llm.admin.responses.create(model="knowbase", input="office hours", stream=True))
-    streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
-    assert "kill" not in streamed and "More text" not in streamed
-    final = events[-1].response
-    assert final.output[1].content[0].type == "refusal" and final.output_text == ""
-    assert final.model_extra["knowbase"]["moderation"]["stage"] == "output"
