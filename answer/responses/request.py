@@ -21,13 +21,13 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from answer.prompts import INSTRUCTIONS_MAX_CHARS
 from core.errors import InvalidInput
 
 QUESTION_MAX_CHARS = 8000  # as /v1/chat
 TEXT_MAX_CHARS = 32_000  # an earlier message of the conversation
 INPUT_MAX_ITEMS = 100
 CONTENT_MAX_PARTS = 32
-INSTRUCTIONS_MAX_CHARS = 8000
 VECTOR_STORES_MAX = 16
 FILTER_MAX_CONDITIONS = 64
 FILTER_MAX_DEPTH = 5

@@ -17,6 +17,7 @@ from itertools import count
 from typing import Any
 
 from answer.markers import MarkerStripper, verified_markers
+from answer.prompts import INSTRUCTIONS_MAX_CHARS
 from answer.responses import objects, stored
 from answer.responses.objects import ResponseDraft, ResponseRun
 from answer.responses.request import QUESTION_MAX_CHARS, BadRequest, FileSearchTool, InputMessage, ResponseRequest
@@ -258,4 +259,9 @@ def _split_input(request: ResponseRequest) -> tuple[str, list[Message], str | No
     ]
     system = [m.text for m in earlier_items if m.role in ("system", "developer") and m.text]
     instructions = "\n\n".join([t for t in (request.instructions, *system) if t]) or None
+    if instructions and len(instructions) > INSTRUCTIONS_MAX_CHARS:
+        raise BadRequest(
+            f"instructions (with the input's system and developer messages) exceed {INSTRUCTIONS_MAX_CHARS} characters",
+            details={"param": "instructions", "max_chars": INSTRUCTIONS_MAX_CHARS, "chars": len(instructions)},
+        )
     return question, earlier, instructions

@@ -8,8 +8,8 @@ import pytest
 
 from answer.markers import Marker, MarkerStripper, strip_markers, verified_markers
 from answer.responses.request import BadRequest, parse_request
-from retrieval.scope import apply_attribute_filter, normalized_score
-from retrieval.search import SearchOptions
+from retrieval.scope import SearchScope, apply_attribute_filter, normalized_score
+from retrieval.search import SearchHit, SearchOptions
 
 pytestmark = pytest.mark.unit
 
@@ -75,6 +75,55 @@ def test_attribute_filters_compare_like_openai() -> None:
     }
     assert apply_attribute_filter(attributes, nested)
     assert not apply_attribute_filter({**attributes, "public": False}, nested)
+
+
+def hit(chunk_id: str, score: float, attributes: dict | None = None, neighbor_of: str | None = None) -> SearchHit:
+    return SearchHit(
+        chunk_id=chunk_id,
+        document_id="d",
+        collection="c",
+        title="t",
+        source="s",
+        page=None,
+        pages=[],
+        heading="",
+        text=chunk_id,
+        score=score,
+        chunk_index=0,
+        version=1,
+        char_start=0,
+        char_end=0,
+        neighbor_of=neighbor_of,
+        attributes=attributes,
+    )
+
+
+def test_a_scope_keeps_matching_hits_above_the_floor_with_their_neighbours() -> None:
+    hits = [
+        hit("a", 1.8, {"team": "hr"}),
+        hit("a+1", 1.8, None, neighbor_of="a"),
+        hit("b", 1.6, {"team": "sales"}),
+        hit("b+1", 1.6, None, neighbor_of="b"),
+        hit("c", 1.4, {"team": "sales"}),
+        hit("d", 0.2, {"team": "sales"}),
+        hit("e", 1.2, {"team": "sales"}),
+    ]
+    scope = SearchScope(
+        collection_ids=("x",),
+        max_results=2,
+        score_threshold=0.5,
+        filters={"type": "eq", "key": "team", "value": "sales"},
+    )
+    assert scope.top_k(12) == 10  # the filter applies after the query: more candidates
+    kept = scope.narrow(hits, SearchOptions(fusion="dbsf"), 12)
+    assert [h.chunk_id for h in kept] == ["b", "b+1", "c"]
+    assert [h.chunk_id for h in SearchScope(collection_ids=("x",)).narrow(hits, SearchOptions(), 3)] == [
+        "a",
+        "a+1",
+        "b",
+        "b+1",
+        "c",
+    ]
 
 
 def test_fused_scores_are_normalised_to_one() -> None:
