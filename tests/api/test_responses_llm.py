@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
+from tests.answer.test_accounting import LONG_ANSWER, wait_for
 from tests.api.openai_kb import Knowbase, running_knowbase
+from tests.conftest import bearer
 from tests.servers import FakeLLM, serve
 
 pytestmark = pytest.mark.integration
@@ -80,3 +83,23 @@ def test_llm_failure_and_blocked_output_mid_stream(kb_llm: Knowbase, llm: FakeLL
     final = events[-1].response
     assert final.output[1].content[0].type == "refusal" and final.output_text == ""
     assert final.model_extra["knowbase"]["moderation"]["stage"] == "output"
+
+
+def test_a_client_that_hangs_up_stops_the_llm_and_is_charged(kb_llm: Knowbase, llm: FakeLLM) -> None:
+    def fake_model_requests() -> int:
+        rows = httpx.get(f"{kb_llm.url}/v1/usage?group_by=model", headers=bearer(kb_llm.admin_key)).json()
+        return sum(row["requests"] for row in rows if row["key"] == "fake-model")
+
+    charged, closed = fake_model_requests(), llm.streams_closed_early
+    llm.script = [("slow", LONG_ANSWER, 0.02)]
+    stream = kb_llm.admin.responses.create(
+        model="knowbase", input="Do remote workers need the VPN?", tools=[kb_llm.tool("remote")], stream=True
+    )
+    deltas = 0
+    for event in stream:
+        deltas += event.type == "response.output_text.delta"
+        if deltas == 3:
+            break
+    stream.close()
+    assert wait_for(lambda: llm.streams_closed_early == closed + 1), "the LLM stream was not closed"
+    assert wait_for(lambda: fake_model_requests() == charged + 1), "the turn was not charged"
