@@ -10,7 +10,7 @@ match (evaluated in memory, over an enlarged candidate pool); the Qdrant transla
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from retrieval.search import SearchHit, SearchOptions
@@ -23,13 +23,19 @@ RRF_K = 60  # the store's default; the best rank in every list scores sum(weight
 class SearchScope:
     collection_ids: tuple[str, ...]
     max_results: int | None = None
-    weights: tuple[float, float] | None = None  # dense, lexical
+    weights: tuple[float, float] | None = None  # dense, lexical: OpenAI's hybrid_search, fused by RRF
     score_threshold: float = 0.0  # on scores normalised to 0..1
     filters: Mapping[str, Any] | None = None
 
     def top_k(self, default: int) -> int:
         wanted = self.max_results or default
         return wanted * FILTERED_OVERFETCH if self.filters else wanted
+
+    def options(self, base: SearchOptions, default_top_k: int) -> SearchOptions:
+        """``base`` with this scope's result count and, when it sets weights, weighted RRF (the
+        fusion OpenAI's hybrid_search weights; DBSF takes no weights)."""
+        options = replace(base, top_k=self.top_k(default_top_k))
+        return replace(options, weights=self.weights, fusion="rrf") if self.weights else options
 
     def narrow(self, hits: list[SearchHit], options: SearchOptions, default: int) -> list[SearchHit]:
         """The hits that pass the filter and the score floor, at most ``max_results`` of them (each

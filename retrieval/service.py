@@ -76,7 +76,7 @@ class RetrievalService:
             options = replace(self.options(), top_k=top_k, neighbors=1)
             hits = self.search(principal, query, collection=collection, options=options)
         else:
-            options = replace(self.options(weights=scope.weights), top_k=scope.top_k(top_k), neighbors=1)
+            options = scope.options(replace(self.options(), neighbors=1), top_k)
             hits = self.search(principal, query, options=options, collection_ids=scope.collection_ids)
             hits = scope.narrow(hits, options, top_k)
         return self.assembler.assemble(hits, budget), hits

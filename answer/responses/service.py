@@ -215,8 +215,7 @@ class ResponsesService:
             yield event(f"response.file_search_call.{stage}", output_index=index, item_id=item_id)
         results = None
         if draft.request.includes_results:
-            scope = turn.scope
-            options = self.retrieval.options(weights=scope.weights if scope else None)
+            options = turn.scope.options(self.retrieval.options(), 0) if turn.scope else self.retrieval.options()
             with self.db.session() as session:
                 refs = file_refs(session, (hit.document_id for hit in turn.hits))
             results = objects.search_results(turn.hits, refs, options)

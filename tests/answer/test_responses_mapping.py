@@ -115,6 +115,9 @@ def test_a_scope_keeps_matching_hits_above_the_floor_with_their_neighbours() -> 
         filters={"type": "eq", "key": "team", "value": "sales"},
     )
     assert scope.top_k(12) == 10  # the filter applies after the query: more candidates
+    assert scope.options(SearchOptions(fusion="dbsf"), 12).fusion == "dbsf"
+    weighted = SearchScope(collection_ids=("x",), weights=(0.7, 0.3)).options(SearchOptions(fusion="dbsf"), 12)
+    assert (weighted.fusion, weighted.weights, weighted.top_k) == ("rrf", (0.7, 0.3), 12)
     kept = scope.narrow(hits, SearchOptions(fusion="dbsf"), 12)
     assert [h.chunk_id for h in kept] == ["b", "b+1", "c"]
     assert [h.chunk_id for h in SearchScope(collection_ids=("x",)).narrow(hits, SearchOptions(), 3)] == [

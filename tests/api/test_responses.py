@@ -114,6 +114,16 @@ def test_filters_and_ranking_options_narrow_the_search(kb: Knowbase) -> None:
         model="knowbase", input="Do remote workers need the VPN?", tools=[tool], include=["file_search_call.results"]
     )
     assert len(one.output[0].results or []) == 1
+    hybrid = {"hybrid_search": {"embedding_weight": 0.7, "text_weight": 0.3}, "score_threshold": 0.2}
+    weighted = kb.admin.responses.create(
+        model="knowbase",
+        input="Do remote workers need the VPN?",
+        tools=[kb.tool("remote", "handbook", ranking_options=hybrid)],
+        include=["file_search_call.results"],
+    )
+    scores = [r.score for r in weighted.output[0].results or []]
+    assert scores and all(0.2 <= s <= 1 for s in scores) and scores == sorted(scores, reverse=True)
+    assert weighted.output[0].results[0].file_id == kb.files["remote.pdf"] and "VPN" in weighted.output_text
     with pytest.raises(openai.BadRequestError) as wrong:
         kb.admin.responses.create(
             model="knowbase",
