@@ -5,6 +5,7 @@ refusal is a 400 that names the parameter. Known parameters that do not apply to
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,7 +20,6 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import ErrorDetails
 
 from answer.prompts import INSTRUCTIONS_MAX_CHARS
 from core.errors import InvalidInput
@@ -219,6 +219,12 @@ class ResponseRequest(Strict):
     context_management: list[Any] | None = Field(None, max_length=8)
     moderation: dict[str, Any] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _supported(cls, data: Any) -> Any:
+        refuse_unsupported(data)
+        return data
+
     @property
     def file_search(self) -> FileSearchTool | None:
         return self.tools[0] if self.tools else None
@@ -230,43 +236,56 @@ class ResponseRequest(Strict):
 
 def parse_request(body: Any) -> ResponseRequest:
     """:raises BadRequest: the body is not a valid request, names an unsupported tool or parameter."""
+    try:
+        return ResponseRequest.model_validate(body)
+    except ValidationError as error:
+        raise bad_request(error.errors(include_url=False, include_context=False, include_input=False)) from None
+
+
+def refuse_unsupported(body: Any) -> None:
+    """The refusals that name what knowbase does not serve, before the schema's own checks.
+
+    :raises BadRequest: (not a ValueError, so validation passes it on as it is)."""
     if not isinstance(body, dict):
         raise BadRequest("the request body must be a JSON object")
     for name, why in UNSUPPORTED.items():
         if body.get(name) not in (None, False):
             raise BadRequest(f"{name}: {why}", details={"param": name})
-    for index, tool in enumerate(body.get("tools") or []):
+    tools = body.get("tools")
+    for index, tool in enumerate(tools if isinstance(tools, list) else []):
         kind = tool.get("type") if isinstance(tool, dict) else None
         if kind != "file_search":
             raise BadRequest(
                 f"tools[{index}]: tool type '{kind}' is not supported; knowbase serves only 'file_search'",
                 details={"param": f"tools[{index}].type"},
             )
-    if len(body.get("tools") or []) > 1:
+    if isinstance(tools, list) and len(tools) > 1:
         raise BadRequest("tools: at most one file_search tool may be given", details={"param": "tools"})
-    if isinstance(body.get("text"), dict) and (body["text"].get("format") or {}).get("type", "text") != "text":
+    text = body.get("text")
+    if isinstance(text, dict) and isinstance(text.get("format"), dict) and text["format"].get("type") != "text":
         raise BadRequest("text.format: only plain text answers are supported", details={"param": "text.format"})
     choice = body.get("tool_choice")
     if choice == "none" or (isinstance(choice, dict) and choice.get("type") != "file_search"):
-        raise BadRequest("tool_choice: knowbase always searches; use 'auto', 'required' or file_search")
-    try:
-        request = ResponseRequest.model_validate(body)
-    except ValidationError as error:
-        raise _bad_request(error) from None
-    return request
+        raise BadRequest(
+            "tool_choice: knowbase always searches; use 'auto', 'required' or file_search",
+            details={"param": "tool_choice"},
+        )
 
 
-def _problem(error: ErrorDetails) -> dict[str, Any]:
-    # without pydantic's names for union branches ("list[...]", "constrained-str", tags)
+def _problem(error: Mapping[str, Any]) -> dict[str, Any]:
+    # without FastAPI's "body" and pydantic's names for union branches ("list[...]", "constrained-str", tags)
     loc = [str(p) for p in error["loc"] if not re.search(r"[\[\-]", str(p)) and p not in _BRANCH_TAGS]
     return {"loc": loc, "msg": error["msg"], "type": error["type"]}
 
 
-_BRANCH_TAGS = ("message", "file_search_call", "unsupported", "ComparisonFilter", "CompoundFilter")
+_BRANCH_TAGS = ("body", "message", "file_search_call", "unsupported", "ComparisonFilter", "CompoundFilter")
 
 
-def _bad_request(error: ValidationError) -> BadRequest:
-    problems = [_problem(e) for e in error.errors(include_url=False, include_context=False, include_input=False)]
+def bad_request(errors: Sequence[Any]) -> BadRequest:
+    """Pydantic's (or FastAPI's) validation errors as one 400 naming the first telling problem."""
+    problems = [_problem(e) for e in errors]
+    if any(p["type"] == "json_invalid" for p in problems):
+        return BadRequest("the request body is not valid JSON")
     unknown = next((p for p in problems if p["type"] == "extra_forbidden" and len(p["loc"]) == 1), None)
     if unknown is not None:
         return BadRequest(f"Unknown parameter: '{unknown['loc'][0]}'.", details={"param": unknown["loc"][0]})

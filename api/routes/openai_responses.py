@@ -1,21 +1,37 @@
 """OpenAI's Responses API with the ``file_search`` tool: ``POST /v1/responses`` (plain or streamed),
-``GET`` and ``DELETE /v1/responses/{id}``. The mapping lives in ``answer/responses``."""
+``GET``/``DELETE /v1/responses/{id}`` and its input items. The mapping lives in ``answer/responses``.
+As OpenAI, an invalid request is a 400 here (not the 422 of knowbase's own routes)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Coroutine, Generator, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 
-from answer.responses.request import BadRequest, parse_request
+from answer.responses.request import ResponseRequest, bad_request
 from answer.responses.service import ResponsesService
 from api.deps import ChatServiceDep, DatabaseDep, PrincipalDep, RetrievalServiceDep
 from api.streaming import ClosingStreamingResponse
 
-router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+
+class _OpenAIRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as error:
+                raise bad_request(error.errors()) from None
+
+        return route
+
+
+router = APIRouter(prefix="/v1", tags=["openai-compatible"], route_class=_OpenAIRoute)
 
 
 def _service(chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep) -> ResponsesService:
@@ -32,18 +48,17 @@ def _sse(events: Iterator[dict[str, Any]]) -> Generator[str, None, None]:
     summary="Answer with the file_search tool over vector stores, as OpenAI's Responses API (stream=true: SSE)",
     responses={200: {"content": {"text/event-stream": {}}}},
 )
-async def create_response(  # type: ignore[no-untyped-def]
-    raw: Request, chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep, principal: PrincipalDep
+def create_response(  # type: ignore[no-untyped-def]
+    body: ResponseRequest,
+    chat: ChatServiceDep,
+    retrieval: RetrievalServiceDep,
+    db: DatabaseDep,
+    principal: PrincipalDep,
 ):
-    try:
-        body = await raw.json()
-    except ValueError:
-        raise BadRequest("the request body is not valid JSON") from None
-    request = parse_request(body)
     service = _service(chat, retrieval, db)
-    run = await run_in_threadpool(service.start, principal, request)
-    if not request.stream:
-        return await run_in_threadpool(service.complete, run)
+    run = service.start(principal, body)
+    if not body.stream:
+        return service.complete(run)
     events = service.stream(run)
 
     def close() -> None:  # the client may be gone: stop the answer, charge what it used

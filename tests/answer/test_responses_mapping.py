@@ -179,6 +179,16 @@ def test_invalid_requests_are_400_naming_the_parameter(body: dict, says: str) ->
     assert refused.value.status_code == 400 and says in refused.value.message
 
 
+def test_refusals_name_what_knowbase_does_not_serve() -> None:
+    with pytest.raises(BadRequest, match="JSON object"):
+        parse_request(["x"])
+    with pytest.raises(BadRequest, match="at most one"):
+        parse_request({"input": "x", "tools": [{"type": "file_search", "vector_store_ids": ["vs_1"]}] * 2})
+    with pytest.raises(BadRequest, match="background"):
+        parse_request({"input": "x", "background": True})
+    assert parse_request({"input": "x", "background": False, "tool_choice": {"type": "file_search"}}).input == "x"
+
+
 def test_deeply_nested_filters_are_refused() -> None:
     deep: dict = {"type": "eq", "key": "a", "value": 1}
     for _ in range(6):
