@@ -199,6 +199,10 @@ class ResponseRequest(Strict):
     metadata: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=512)]] | None = Field(
         None, max_length=16
     )
+    # Refused unless null or false (see UNSUPPORTED).
+    background: bool | None = None
+    conversation: None = None
+    prompt: None = None
     # Accepted and ignored: they tune a model's sampling, caching or reasoning.
     max_output_tokens: int | None = Field(None, ge=16)
     max_tool_calls: int | None = Field(None, ge=1)
