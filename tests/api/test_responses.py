@@ -197,6 +197,22 @@ def test_input_items_and_instructions(kb: Knowbase) -> None:
     assert [i.content[0].text for i in rest.data] == ["Do remote workers need the VPN?"] and not rest.has_more
     with pytest.raises(openai.BadRequestError):
         kb.admin.responses.create(model="knowbase", input=[{"role": "assistant", "content": "Hello"}])
+    # The earlier output passed back as input (the manual way to keep a conversation).
+    first = kb.admin.responses.create(
+        model="knowbase", input="How many days of annual leave 年假 do employees get?", tools=[kb.tool("handbook")]
+    )
+    manual = kb.admin.responses.create(
+        model="knowbase",
+        input=[
+            {"role": "user", "content": "How many days of annual leave 年假 do employees get?"},
+            *first.output,  # the SDK's own objects, as clients pass them back
+            {"role": "user", "content": "能结转吗？"},
+        ],
+        tools=[kb.tool("handbook")],
+    )
+    assert "结转" in manual.output_text
+    earlier = kb.admin.responses.input_items.list(manual.id, order="asc")
+    assert [i.role for i in earlier.data] == ["user", "assistant", "user"]
 
 
 def test_streamed_events_follow_openais_order(kb: Knowbase) -> None:
