@@ -40,8 +40,7 @@ def access_scope(*, session: Session, principal: Principal, collection: str | No
 def access_scope_of(*, session: Session, principal: Principal, collection_ids: Sequence[str]) -> AccessScope:
     """The scope of several collections named by id (OpenAI's vector stores).
 
-    :raises NotFound: one of them does not exist or the caller may not read it (the message names
-        the first such id, in the form the caller used).
+    :raises NotFound: one of them does not exist or the caller may not read it (the first such id).
     """
     readable = {cid: name for name, cid in readable_collections(session=session, principal=principal).items()}
     for collection_id in collection_ids:
