@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     max_pages: int = Field(5000, gt=0)
     max_extracted_chars: int = Field(20_000_000, gt=0)
     ingest_workers: int = Field(1, ge=1, le=8)
+    ingest_embed_in_background: bool = Field(
+        True, description="Embed passages (local e5) in a lower-priority process, so searches never wait for them."
+    )
+    ingest_embed_niceness: int = Field(10, ge=0, le=19, description="Scheduling niceness of that process.")
 
     # LLM (OpenAI-compatible). Empty base URL = extractive answers only.
     llm_base_url: str = ""
