@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     qdrant_url: str = Field("", description="Qdrant server URL; empty = embedded engine in the data dir.")
     qdrant_api_key: SecretStr | None = None
     qdrant_collection: str = "knowbase_chunks"
+    # Cluster layout of the collection knowbase creates on a Qdrant server (empty = Qdrant's default).
+    qdrant_shard_number: int | None = Field(None, ge=1, le=1000, description="Shards (spread over cluster nodes).")
+    qdrant_replication_factor: int | None = Field(None, ge=1, le=100, description="Copies of each shard.")
+    qdrant_write_consistency_factor: int | None = Field(None, ge=1, le=100, description="Replicas confirming a write.")
+    qdrant_on_disk_payload: bool | None = Field(None, description="Keep chunk texts on disk instead of in RAM.")
+    qdrant_on_disk_vectors: bool | None = Field(None, description="Keep dense vectors on disk (memory-mapped).")
 
     # HTTP server
     host: str = "127.0.0.1"
