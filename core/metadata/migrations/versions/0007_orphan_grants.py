@@ -1,6 +1,6 @@
 """Delete collection grants that name no existing group
 
-Grants name groups by name. Before release 37eec5e+1 deleting a group left its grants behind, so a
+Grants name groups by name. Release 37eec5e left a deleted group's grants behind, so a
 new group created later under the same name would have inherited them. Grants to ``everyone`` (a
 group every user is in, without a row) stay. The chunks' reader lists may still name the old
 group: harmless, as search also requires the collection to be readable through a grant.
