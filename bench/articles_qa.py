@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from answer.retrieve import EXTRACTIVE_CONTEXT_TOKENS
 from bench.qa_scoring import QuestionScore, contains_gold, score_question
 from core.security import generate_api_key
 
@@ -114,6 +115,9 @@ def ask(client: httpx.Client, item: dict[str, Any], texts: dict[str, str]) -> tu
     score = score_question(item, result, texts, sources)
     gold_rank = next((rank for rank, source in enumerate(sources, 1) if source in item["documents"]), None)
     # retrieval vs answering: the first hit whose chunk holds the gold answer itself
+    # the context the extractive answer picks its sentences from (same budget as the chat's)
+    context = client.post("/v1/context", json={"query": item["question"], "max_tokens": EXTRACTIVE_CONTEXT_TOKENS})
+    in_context = any(contains_gold(source["text"], item["answers"]) for source in context.json()["sources"])
     answer_rank = next((rank for rank, hit in enumerate(hits, 1) if contains_gold(hit["text"], item["answers"])), None)
     row = {
         "id": item["id"],
@@ -130,12 +134,13 @@ def ask(client: httpx.Client, item: dict[str, Any], texts: dict[str, str]) -> tu
         "search_top8": [source[:3] for source in sources],
         "search_gold_rank": gold_rank,
         "search_answer_chunk_rank": answer_rank if item["answerable"] else None,
+        "context_has_answer": in_context if item["answerable"] else None,
         "ms": round(elapsed_ms),
     }
     return score, row
 
 
-def totals(items: list[dict[str, Any]], scores: list[QuestionScore]) -> dict[str, Any]:
+def totals(items: list[dict[str, Any]], scores: list[QuestionScore], rows: list[dict[str, Any]]) -> dict[str, Any]:
     def count(kind: bool, lang: str | None = None) -> dict[str, int]:
         chosen = [
             s for i, s in zip(items, scores, strict=True) if i["answerable"] is kind and lang in (None, i["lang"])
@@ -152,6 +157,8 @@ def totals(items: list[dict[str, Any]], scores: list[QuestionScore]) -> dict[str
         "gold_document_cited": sum(s.document_ok for s in answerable),
         "quotes_verbatim": sum(s.quotes_ok for s in answerable),
         "search_top5_has_gold_document": sum(s.search_ok for s in answerable),
+        "search_top8_has_answer_chunk": sum(row["search_answer_chunk_rank"] is not None for row in rows),
+        "answer_in_chat_context": sum(bool(row["context_has_answer"]) for row in rows),
     }
 
 
@@ -165,8 +172,8 @@ def run(questions: Path, data_dir: Path) -> dict[str, Any]:
         texts = {document_id: full_text(client, document_id) for document_id in ids.values()}
         client.post("/v1/chat", json={"message": "warm-up"})  # model loads are not a question's latency
         scored = [ask(client, item, texts) for item in items]
-    scores = [score for score, _ in scored]
-    return {"ingest_s": round(ingest_s, 1), "totals": totals(items, scores), "rows": [row for _, row in scored]}
+    scores, rows = [score for score, _ in scored], [row for _, row in scored]
+    return {"ingest_s": round(ingest_s, 1), "totals": totals(items, scores, rows), "rows": rows}
 
 
 def main(argv: list[str] | None = None) -> int:

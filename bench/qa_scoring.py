@@ -61,8 +61,16 @@ def normalise(text: str) -> str:
 
 
 def contains_gold(answer: str, golds: list[str]) -> bool:
+    """Whether the answer holds one of the gold strings; a number must be whole ("20美元" is not
+    found in "120美元", nor "10" in "100")."""
     normalised = normalise(answer)
-    return any(normalise(gold) in normalised for gold in golds)
+    for gold in golds:
+        wanted = normalise(gold)
+        before = r"(?<![\d.])" if wanted[:1].isdigit() else ""
+        after = r"(?![\d])" if wanted[-1:].isdigit() else ""
+        if wanted and re.search(before + re.escape(wanted) + after, normalised):
+            return True
+    return False
 
 
 @dataclass
