@@ -14,6 +14,7 @@ from api.errors import install_error_handlers
 from api.mcp.http import McpEndpoint
 from api.mcp.wiring import knowledge_services
 from api.middleware import RequestIdMiddleware
+from api.rate_limit import RateLimitMiddleware
 from api.routes import (
     admin,
     chat,
@@ -61,6 +62,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         window_s=settings.signin_window_s,
     )
     install_error_handlers(app)
+    app.add_middleware(RateLimitMiddleware, database=lambda: services.db)  # inside the body limit
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=lambda: settings.max_upload_bytes,
