@@ -59,9 +59,10 @@ def attribute(checked: CheckedAnswer, sentences: list[Sentence], matcher: Senten
     for index, (start, end, claim) in enumerate(claims):
         if index in marked or not _is_claim(claim) or any(a <= start < b for a, b in code):
             continue
-        found = _support(claim, sentences, matcher)
+        cells = claim.replace("|", "\n")  # a table cell starts like a sentence: "| Days |" names nobody
+        found = _support(cells, sentences, matcher)
         if found is None:
-            if facts_of(claim):
+            if facts_of(cells):
                 unsupported.append(claim)
             continue
         score, sentence = found

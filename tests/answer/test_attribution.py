@@ -120,3 +120,8 @@ def test_every_inserted_marker_names_a_citation_whose_quote_states_the_claim(
         citation = by_n[int(marker.group(1))]
         claim = MARKER.sub("", result.text[: marker.start()]).rsplit(". ", 1)[-1].rsplit("。", 1)[-1]
         assert missing_facts(claim, citation.quote) == [], (claim, citation.quote)
+
+
+def test_a_table_header_names_nobody(quotes: list[Sentence], matcher: SentenceMatcher) -> None:
+    result = checked("| Days | Carry Over |\n|---|---|\n| 15 | 5 |", quotes, matcher)
+    assert result.unsupported == [] and result.citations == []

@@ -51,7 +51,7 @@ def test_an_answer_without_markers_is_attributed_by_the_server(
     result = llm_client.post("/v1/chat", json={"message": QUESTION}, headers=bearer(admin_key)).json()
     assert result["mode"] == "llm" and result["dropped_citations"] == []
     assert_attributed(result)
-    assert_quotes_verbatim(llm_client.settings, result)
+    assert_quotes_verbatim(llm_client.settings, result)  # type: ignore[attr-defined]
 
     stored = llm_client.get(f"/v1/conversations/{result['conversation_id']}", headers=bearer(admin_key)).json()
     answer = stored["messages"][-1]
