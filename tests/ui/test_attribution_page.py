@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import PASSWORD, Page, ask, upload_ready
+from tests.ui.conftest import PASSWORD, SHOTS, Page, ask, upload_ready
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration, pytest.mark.browser]
 HANDBOOK = "# Handbook\n\nEmployees get 15 days of paid leave every year.\n\nUnused leave carries over up to 5 days.\n"
@@ -29,6 +29,8 @@ def test_attributed_citations_and_unsupported_claims_are_shown(browser, llm_site
     warning = answer.locator(".note.unsupported")
     assert warning.get_attribute("role") == "note"
     assert warning.locator("li").all_inner_texts() == ["Unused leave carries over up to 9 days."]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "chat-attributed-and-unsupported.png"))
     cite.click()
     page.locator("[data-testid=cited-quote]").wait_for()
     assert "15 days of paid leave" in " ".join(page.locator("mark.quote").all_inner_texts())
