@@ -57,7 +57,7 @@ def attribute(checked: CheckedAnswer, sentences: list[Sentence], matcher: Senten
     unsupported: list[str] = []
 
     for index, (start, end, claim) in enumerate(claims):
-        if index in marked or not _is_claim(claim) or any(a <= start < b for a, b in code):
+        if index in marked or not is_claim(claim) or any(a <= start < b for a, b in code):
             continue
         cells = claim.replace("|", "\n")  # a table cell starts like a sentence: "| Days |" names nobody
         found = _support(cells, sentences, matcher)
@@ -80,7 +80,9 @@ def attribute(checked: CheckedAnswer, sentences: list[Sentence], matcher: Senten
     )
 
 
-def _is_claim(claim: str) -> bool:
+def is_claim(claim: str) -> bool:
+    """A sentence of an answer that asserts something (not a heading, lead-in, list number, or a
+    remark that the documents lack the answer)."""
     if sum(ch.isalpha() for ch in claim) < MIN_CLAIM_LETTERS or _NOT_A_CLAIM.search(claim):
         return False
     return not _ABOUT_THE_SOURCES.search(claim)
