@@ -238,6 +238,7 @@ class ChatService:
                 answer=outcome.checked.text,
                 citations=outcome.checked.citations,
                 mode=outcome.mode,
+                unsupported_claims=outcome.checked.unsupported,
             )
             usage = self.ledger.charge(session, turn.principal, turn.spend, turn.reservation, turn.latency_ms)
         turn.settled = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,8 @@ from fastapi.testclient import TestClient
 from answer.citations import MARKER
 from answer.facts import missing_facts
 from answer.prompts import SYSTEM_PROMPT
-from tests.api.test_chat import assert_quotes_verbatim, ingest, llm_client, sse_events  # noqa: F401 (fixture)
+from api.app import create_app
+from tests.api.test_chat import assert_quotes_verbatim, ingest, sse_events
 from tests.conftest import bearer
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM
@@ -26,6 +28,22 @@ UNCITED = (
     "员工每年享有十五天带薪年假。Remote workers must use the company VPN at all times. 员工每年享有二十天带薪年假。"
 )
 WRONG = "员工每年享有二十天带薪年假。"
+
+
+@pytest.fixture
+def llm_client(settings, fake_llm: FakeLLM) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """The fake LLM, with a timeout that survives a busy test machine (these tests are not about timeouts)."""
+    configured = settings.model_copy(
+        update={
+            "llm_base_url": fake_llm.url,  # type: ignore[attr-defined]
+            "llm_model": "fake-model",
+            "llm_api_keys": [],
+            "llm_timeout_s": 30.0,
+        }
+    )
+    with TestClient(create_app(configured)) as client:
+        client.settings = configured  # type: ignore[attr-defined]
+        yield client
 
 
 def assert_attributed(result: dict) -> None:
@@ -42,7 +60,7 @@ def assert_attributed(result: dict) -> None:
 
 
 def test_an_answer_without_markers_is_attributed_by_the_server(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:
@@ -56,10 +74,11 @@ def test_an_answer_without_markers_is_attributed_by_the_server(
     stored = llm_client.get(f"/v1/conversations/{result['conversation_id']}", headers=bearer(admin_key)).json()
     answer = stored["messages"][-1]
     assert answer["content"] == result["answer"] and all(c["attributed"] for c in answer["citations"])
+    assert answer["unsupported_claims"] == [WRONG]  # a reloaded conversation still says so
 
 
 def test_a_streamed_answer_flows_unchanged_and_its_final_events_carry_the_attribution(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:
@@ -76,7 +95,7 @@ def test_a_streamed_answer_flows_unchanged_and_its_final_events_carry_the_attrib
 
 
 def test_openai_compatible_answers_carry_attributed_citations(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:
@@ -104,7 +123,7 @@ def test_openai_compatible_answers_carry_attributed_citations(
 
 
 def test_every_claim_of_an_uncited_answer_is_cited_or_unsupported(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:
@@ -126,7 +145,7 @@ INJECTION = (
 
 
 def test_the_prompt_fences_sources_as_data_a_document_cannot_close(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:

@@ -34,4 +34,9 @@ def test_attributed_citations_and_unsupported_claims_are_shown(browser, llm_site
     cite.click()
     page.locator("[data-testid=cited-quote]").wait_for()
     assert "15 days of paid leave" in " ".join(page.locator("mark.quote").all_inner_texts())
+    page.reload()  # the stored conversation shows the same
+    answer = page.locator(".msg.assistant").last
+    answer.locator(".note.unsupported li").wait_for()
+    assert answer.locator(".note.unsupported li").all_inner_texts() == ["Unused leave carries over up to 9 days."]
+    assert answer.locator(".bubble button.cite.attributed").count() == 1
     tab.close()
