@@ -7,7 +7,8 @@ answer):
 
 - **with key facts** (numbers, amounts, dates, versions, codes, proper names — ``answer.facts``):
   the best sentence of the sources that states every fact and shares at least ``SUPPORT_THRESHOLD``
-  of the claim's terms — the same test a marker passes — is its quote. No such sentence: the claim
+  of the claim's terms — the same test a marker passes, except that a name may also be the
+  document's title, heading or file name ("According to the Travel Policy, …") — is its quote. No such sentence: the claim
   is listed in ``unsupported``, and the reader is shown that no source backs it.
 - **without key facts**: words alone are weak evidence ("the policy applies to everyone" shares
   words with many sentences), so it is attributed only when one sentence holds at least
@@ -100,10 +101,17 @@ def _support(claim: str, sentences: list[Sentence], matcher: SentenceMatcher) ->
         score = matcher.coverage(wanted, sentence)
         if score < threshold or (best is not None and score <= best[0]):
             continue
-        if has_facts and missing_facts(claim, sentence.text):
+        if has_facts and missing_facts(claim, stated_by(sentence)):
             continue
         best = (score, sentence)
     return best
+
+
+def stated_by(sentence: Sentence) -> str:
+    """What a quote states, for the fact check: the sentence, and the name of the document it is in
+    ("According to the Employee Handbook, …" names the source, not a fact the quote must repeat)."""
+    source = sentence.source
+    return "\n".join((sentence.text, source.title, source.heading, source.source))
 
 
 def _marker_position(text: str, start: int, end: int) -> int:

@@ -125,3 +125,10 @@ def test_every_inserted_marker_names_a_citation_whose_quote_states_the_claim(
 def test_a_table_header_names_nobody(quotes: list[Sentence], matcher: SentenceMatcher) -> None:
     result = checked("| Days | Carry Over |\n|---|---|\n| 15 | 5 |", quotes, matcher)
     assert result.unsupported == [] and result.citations == []
+
+
+def test_naming_the_document_is_not_an_unsupported_fact(quotes: list[Sentence], matcher: SentenceMatcher) -> None:
+    # The test sources are titled "doc 0", "doc 1", …; the LEAVE document's heading is "Leave policy".
+    result = checked("According to Doc 1, employees receive 15 days of paid annual leave.", quotes, matcher)
+    assert result.unsupported == [] and result.text.endswith("annual leave [2].")
+    assert "Doc 1" not in result.citations[0].quote

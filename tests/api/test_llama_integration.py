@@ -115,7 +115,7 @@ QUESTIONS = [
 def assert_every_claim_is_cited_or_unsupported(result: dict) -> None:  # type: ignore[type-arg]
     """The mechanism, whatever the small model wrote: each claim stating a fact carries a marker
     (the model's, verified, or the server's) or is listed as unsupported, and every citation's
-    quote states all the facts of a claim that cites it."""
+    quote states all the facts of a claim that cites it (see ``answer.attribution.stated_by``)."""
     answer, by_n = result["answer"], {c["n"]: c for c in result["citations"]}
     claims = claims_of(answer)
     cited: dict[int, set[int]] = {}
@@ -130,7 +130,8 @@ def assert_every_claim_is_cited_or_unsupported(result: dict) -> None:  # type: i
             assert claim in result["unsupported_claims"], (answer, claim)
     for n, citation in by_n.items():
         claims_citing = [claims[i][2] for i, numbers in cited.items() if n in numbers]
-        assert any(not missing_facts(c, citation["quote"]) for c in claims_citing), (answer, citation)
+        stated = "\n".join((citation["quote"], citation["title"], citation["source"]))  # the document may be named
+        assert any(not missing_facts(c, stated) for c in claims_citing), (answer, citation)
 
 
 def test_a_small_model_that_cites_nothing_still_gets_citations(llama_server: str, settings, admin_key: str) -> None:  # type: ignore[no-untyped-def]
