@@ -63,7 +63,7 @@ def attribute(checked: CheckedAnswer, sentences: list[Sentence], matcher: Senten
         cells = claim.replace("|", "\n")  # a table cell starts like a sentence: "| Days |" names nobody
         found = _support(cells, sentences, matcher)
         if found is None:
-            if facts_of(cells):
+            if facts_of(cells) and claim not in unsupported:  # a repeated claim is listed once
                 unsupported.append(claim)
             continue
         score, sentence = found

@@ -132,3 +132,9 @@ def test_naming_the_document_is_not_an_unsupported_fact(quotes: list[Sentence], 
     result = checked("According to Doc 1, employees receive 15 days of paid annual leave.", quotes, matcher)
     assert result.unsupported == [] and result.text.endswith("annual leave [2].")
     assert "Doc 1" not in result.citations[0].quote
+
+
+def test_a_repeated_unsupported_claim_is_listed_once(quotes: list[Sentence], matcher: SentenceMatcher) -> None:
+    claim = "Passwords for Workday change every 45 days."
+    result = checked(f"1. {claim}\n2. {claim}", quotes, matcher)
+    assert result.unsupported == [claim]
