@@ -37,9 +37,9 @@ MIN_CLAIM_LETTERS = 5  # "1." or "Yes." is not a claim
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.S)
 _NOT_A_CLAIM = re.compile(r"^\s*(?:#|\|?\s*:?-{3,})|[:：]\s*\**\s*$")
 _ABOUT_THE_SOURCES = re.compile(  # "The documents do not mention …", "文档中没有提及…"
-    r"\b(?:documents?|sources?|context|text|information)\b[^.!?]*\b(?:not|n't|no)\b[^.!?]*"
+    r"\b(?:documents?|sources?|context|text|information)\b[^.!?]*(?:\bnot\b|n't\b|\bno\b)[^.!?]*"
     r"\b(?:contain|mention|say|state|provide|specify|include|cover|address|information|details?)"
-    r"|\bno (?:information|mention|details?)\b|\b(?:could|can)\s*(?:not|n't) find\b"
+    r"|\bno (?:information|mention|details?)\b|\b(?:could|can)(?:\s*not|n't) find\b"
     r"|(?:文档|资料|来源|上下文)[^。！？]*(?:没有|未|并未|不)(?:提及|提到|包含|说明|涉及|相关)|(?:没有|未)(?:找到|提及|提到)",
     re.IGNORECASE,
 )

@@ -83,6 +83,8 @@ def test_sentences_that_state_no_fact_are_neither_cited_nor_unsupported(
         "Here is what the handbook says:\n"
         "1. Unused leave expires on 31 March.\n"
         "The documents do not mention Bananafish.\n"
+        "The sources don't say what Workday costs in 2025.\n"
+        "I couldn't find the Q3 budget in the documents.\n"
         "I hope this helps you plan your time."
     )
     result = checked(answer, quotes, matcher)
