@@ -62,6 +62,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "cite.open": ("Open document", "打开文档"),
     "cite.sources": ("Sources", "来源"),
     "cite.close": ("Close", "关闭"),
+    "cite.attributed": ("attributed", "系统归属"),
+    "cite.attributed_hint": (
+        "The answer cited nothing here; knowbase found this source for the claim.",
+        "回答此处未标注出处，由 knowbase 为该陈述找到此来源。",
+    ),
+    "chat.unsupported": (
+        "Not supported by the sources — check before relying on it:",
+        "以下内容在来源中找不到依据，请核实后再使用：",
+    ),
     "docs.title": ("Documents", "文档"),
     "docs.drop": (
         "Drop files or folders here, or press to choose (PDF, DOCX, HTML, Markdown, text)",

@@ -274,9 +274,11 @@ class KnowledgeTools:
                     source=c.source,
                     page=c.page,
                     url=links.passage(c.document_id, c.start, c.end, c.page),
+                    attributed=c.attributed,
                 )
                 for c in result.citations
             ],
             moderation=result.moderation,
             conversation_id=result.conversation_id,
+            unsupported_claims=result.unsupported_claims,
         )

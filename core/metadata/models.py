@@ -198,6 +198,7 @@ class Message(Base):
     content: Mapped[str] = mapped_column(Text)
     citations: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     mode: Mapped[str | None] = mapped_column(String(16), default=None)  # llm | extractive | blocked
+    unsupported_claims: Mapped[list[Any] | None] = mapped_column(JSON, default=None)  # claims no source states
     feedback: Mapped[int | None] = mapped_column(Integer, default=None)  # +1 / -1
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
