@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from answer.service import ChatService
+from core.filestore import FileStore, create_file_store
 from core.metadata.bootstrap import BootstrapResult, bootstrap
 from core.metadata.db import Database
 from core.metadata.embedding_cache import EmbeddingCache
@@ -75,6 +76,7 @@ class Services:
     parser: Lazy[ParserPool]
     pipeline: Lazy[IngestPipeline]
     worker: IngestionWorker
+    files: FileStore
     documents: DocumentService
     retrieval: Lazy[RetrievalService]
     chat: Lazy[ChatService]
@@ -102,10 +104,12 @@ class Services:
         return checks
 
     def start_background(self) -> None:
-        """Open the vector store and start the ingestion worker (the web server calls this)."""
+        """Open the vector store and start the ingestion worker (the web server calls this, unless
+        ``KNOWBASE_INGEST_IN_SERVER`` is off: then ``knowbase worker`` processes ingest)."""
         self.vector_store.get()  # fail fast at start-up if the store cannot be opened
-        self.worker.start()
-        self._background = True
+        if self.settings.ingest_in_server:
+            self.worker.start()
+            self._background = True
 
     def stop_background(self) -> None:
         if self._background:
@@ -162,9 +166,12 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
             max_chars=settings.max_extracted_chars,
         )
     )
-    worker = IngestionWorker(db, pipeline.get, threads=settings.ingest_workers)
+    files = create_file_store(settings)
+    worker = IngestionWorker(
+        db, pipeline.get, threads=settings.ingest_workers, files=files, lease_s=settings.ingest_lease_s
+    )
     documents = DocumentService(
-        settings.uploads_dir,
+        files,
         on_queued=worker.wake,
         remove_points=lambda document_id: remove_document_data(vector_store.get(), texts_dir, document_id),
     )
@@ -203,6 +210,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
         parser=parser,
         pipeline=pipeline,
         worker=worker,
+        files=files,
         documents=documents,
         retrieval=retrieval,
         chat=chat,

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     qdrant_url: str = Field("", description="Qdrant server URL; empty = embedded engine in the data dir.")
     qdrant_api_key: SecretStr | None = None
     qdrant_collection: str = "knowbase_chunks"
+    file_store: str = Field(
+        "", description="Originals and extracted texts: empty = the data dir; a directory; or s3://bucket/prefix."
+    )
+    s3_endpoint_url: str = Field("", description="S3-compatible endpoint (MinIO, Ceph…); empty = AWS.")
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr | None = None
 
     # HTTP server
     host: str = "127.0.0.1"
@@ -86,6 +93,8 @@ class Settings(BaseSettings):
     max_pages: int = Field(5000, gt=0)
     max_extracted_chars: int = Field(20_000_000, gt=0)
     ingest_workers: int = Field(1, ge=1, le=8)
+    ingest_in_server: bool = Field(True, description="The API process also runs ingestion (serve --no-worker: off).")
+    ingest_lease_s: float = Field(60, ge=0.5, le=3600, description="A claimed job's lease, renewed by heartbeat.")
 
     # LLM (OpenAI-compatible). Empty base URL = extractive answers only.
     llm_base_url: str = ""
@@ -157,7 +166,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "public_url", "qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url", "moderation_base_url"
+        "public_url",
+        "qdrant_url",
+        "llm_base_url",
+        "embedding_base_url",
+        "reranker_url",
+        "moderation_base_url",
+        "s3_endpoint_url",
     )
     @classmethod
     def _check_url(cls, value: str) -> str:
