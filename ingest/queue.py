@@ -117,7 +117,7 @@ class JobQueue:
         if document_ids:
             session.execute(
                 update(Document)
-                .where(Document.id.in_(document_ids), Document.status.in_(RUNNING))
+                .where(Document.id.in_(document_ids), Document.status.in_(("queued", *RUNNING)))
                 .values(status="failed", error=reason)
                 .execution_options(synchronize_session=False)
             )
