@@ -138,8 +138,8 @@ class Services:
 def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedder] | None = None) -> Services:
     """Every component, wired explicitly. ``embedder_factory`` replaces the configured embedder."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    texts_dir = settings.data_dir / "texts"
     db = Database(settings.resolved_database_url)
+    files = create_file_store(settings)  # originals and extracted texts
     lexical = LexicalEncoder()
     llm = Lazy(lambda: build_llm(settings))
     moderator = Lazy(lambda: build_moderator(settings))
@@ -161,19 +161,18 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
             statistics=lexical_statistics.get(),
             chunker=Chunker(settings.chunk_tokens, settings.chunk_overlap_tokens),
             parser=parser.get(),
-            texts_dir=texts_dir,
+            texts=files,
             max_pages=settings.max_pages,
             max_chars=settings.max_extracted_chars,
         )
     )
-    files = create_file_store(settings)
     worker = IngestionWorker(
         db, pipeline.get, threads=settings.ingest_workers, files=files, lease_s=settings.ingest_lease_s
     )
     documents = DocumentService(
         files,
         on_queued=worker.wake,
-        remove_points=lambda document_id: remove_document_data(vector_store.get(), texts_dir, document_id),
+        remove_points=lambda document_id: remove_document_data(vector_store.get(), files, document_id),
     )
     retrieval = Lazy(
         lambda: RetrievalService(

@@ -19,6 +19,7 @@ from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, User, utcnow
 from core.types import Principal
 from ingest.parsers.detect import detect_format
+from ingest.pipeline import text_key
 from ingest.queue import enqueue
 from ingest.schemas import DocumentPage, DocumentPublic, Progress, UploadResult
 
@@ -159,17 +160,16 @@ class DocumentService:
         session: Session,
         principal: Principal,
         document_id: str,
-        texts_dir: Path,
         start: int,
         end: int,
         window: int = 600,
     ) -> dict[str, Any]:
         """The extracted text around ``[start, end)``: what a citation panel shows."""
         document = self._get(session, principal, document_id)
-        path = texts_dir / f"{document.id}.v{document.version}.txt"
-        if not path.exists():
-            raise NotFound(f"the text of document '{document_id}' is not available yet")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = self.files.read_text(text_key(document.id, document.version))
+        except NotFound:
+            raise NotFound(f"the text of document '{document_id}' is not available yet") from None
         start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
         return {
             "document_id": document.id,
