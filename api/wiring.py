@@ -167,7 +167,12 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
         )
     )
     worker = IngestionWorker(
-        db, pipeline.get, threads=settings.ingest_workers, files=files, lease_s=settings.ingest_lease_s
+        db,
+        pipeline.get,
+        threads=settings.ingest_workers,
+        files=files,
+        lease_s=settings.ingest_lease_s,
+        preempt_after_s=settings.ingest_preempt_after_s,
     )
     documents = DocumentService(
         files,

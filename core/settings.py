@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     ingest_workers: int = Field(1, ge=1, le=8)
     ingest_in_server: bool = Field(True, description="The API process also runs ingestion (serve --no-worker: off).")
     ingest_lease_s: float = Field(60, ge=0.5, le=3600, description="A claimed job's lease, renewed by heartbeat.")
+    ingest_preempt_after_s: float = Field(
+        10, ge=0, le=3600, description="A running job gives way when a job due earlier has waited this long."
+    )
 
     # LLM (OpenAI-compatible). Empty base URL = extractive answers only.
     llm_base_url: str = ""
