@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.access import readable_groups_of
 from core.errors import KnowbaseError, ProviderError
-from core.filestore import DirectoryFileStore, FileStore
+from core.filestore import FileStore
 from core.metadata.db import Database
 from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, utcnow
@@ -58,7 +58,7 @@ class IngestionWorker:
         pipeline: Callable[[], IngestPipeline],
         threads: int = 1,
         *,
-        files: FileStore | None = None,
+        files: FileStore,
         lease_s: float = 60.0,
         preempt_after_s: float = 10.0,
         owner: str | None = None,
@@ -66,7 +66,7 @@ class IngestionWorker:
         self._db = db
         self._pipeline = pipeline  # built on first use: the embedder loads only when there is work
         self._threads = threads
-        self._files = files or DirectoryFileStore(Path("/"))  # legacy absolute paths only
+        self._files = files  # where the originals are (DocumentTarget.path is a key in it)
         self.queue = JobQueue(db, owner or new_owner(), lease_s)
         self._preempt_after_s = preempt_after_s
         self._wake = threading.Event()
