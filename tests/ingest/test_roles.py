@@ -98,3 +98,15 @@ def test_a_worker_beside_a_server_on_the_embedded_store_fails_fast(
     finally:
         held.kill()
         held.wait()
+
+
+def test_the_app_factory_for_several_api_processes_reads_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.app import create_app_from_environment
+
+    monkeypatch.setenv("KNOWBASE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KNOWBASE_INGEST_IN_SERVER", "false")
+    monkeypatch.setenv("KNOWBASE_LOG_JSON", "false")
+    settings = create_app_from_environment().state.services.settings
+    assert settings.data_dir == tmp_path / "data" and settings.ingest_in_server is False
