@@ -117,7 +117,8 @@ class JobQueue:
         if document_ids:
             session.execute(
                 update(Document)
-                .where(Document.id.in_(document_ids), Document.status.in_(("queued", *RUNNING)))
+                # Only a document still in the dead job's stage: a newer upload's queued job stays.
+                .where(Document.id.in_(document_ids), Document.status.in_(RUNNING))
                 .values(status="failed", error=reason)
                 .execution_options(synchronize_session=False)
             )
@@ -125,7 +126,8 @@ class JobQueue:
     def expire_dead_owners(self) -> int:
         """End the leases of workers on this host whose process is gone (a kill -9 of the previous
         server), so a restart resumes at once instead of after the lease. Another host's workers are
-        judged by their leases only."""
+        judged by their leases only. (Containers sharing the host's name but not its process ids
+        could misjudge each other; the cost is a job redone, never a duplicate.)"""
         host = socket.gethostname()[:60] + ":"
         with self.db.session() as session:
             owners = session.scalars(

@@ -109,7 +109,8 @@ def test_a_job_whose_workers_keep_dying_fails_with_a_reason(db: Database) -> Non
     document_id = _add(db, "a.txt", 10)
     for attempt in range(MAX_ATTEMPTS):
         assert _claim(JobQueue(db, f"w{attempt}", lease_s=60)) == document_id
-        with db.session() as session:
+        with db.session() as session:  # the worker marks the document, then dies
+            session.execute(update(Document).values(status="embedding"))
             session.execute(update(IngestionJob).values(lease_expires_at=utcnow() - timedelta(seconds=1)))
     assert _claim(JobQueue(db, "last", lease_s=60)) is None
     with db.session() as session:
