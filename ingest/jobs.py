@@ -248,10 +248,10 @@ class IngestionWorker:
 
     def _succeed(self, job_id: str, target: DocumentTarget, outcome: IngestOutcome) -> JobResult:
         with self._db.session() as session:
-            job = self.queue.owned(session, job_id)
-            if job is None:  # our lease ran out meanwhile: the worker that took over records it
-                return JobResult(target.document_id, target.source_name, "lost")
+            job = self.queue.owned(session, job_id)  # gone with its document, if that was deleted
             document = session.get(Document, target.document_id)
+            if job is None and document is not None:  # our lease ran out: the new owner records it
+                return JobResult(target.document_id, target.source_name, "lost")
             current = document is not None and document.version == target.version
             if current and document is not None:
                 document.title = outcome.title

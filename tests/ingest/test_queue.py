@@ -194,3 +194,27 @@ def test_queue_view_shows_position_and_eta_only_from_readable_jobs(settings, adm
         everything = client.get("/v1/ingestion/queue", headers=admin).json()
         assert [e["position"] for e in everything["items"]] == [1, 2, 3]
         assert client.get("/v1/ingestion/queue?limit=0", headers=reader).status_code == 422
+
+
+def test_a_document_deleted_as_its_job_publishes_leaves_nothing_behind(settings, admin_key: str) -> None:  # type: ignore[no-untyped-def]
+    from core.metadata.models import LexicalDocumentTerms
+    from tests.ingest.test_documents_api import points
+
+    configured = settings.model_copy(update={"embedding_provider": "fake", "ingest_in_server": False})
+    with TestClient(create_app(configured)) as client:
+        admin = bearer(admin_key)
+        body = client.post("/v1/documents", files={"file": ("gone.md", b"# Gone\n\nSoon deleted.")}, headers=admin)
+        document_id = body.json()["document"]["id"]
+        services = client.app.state.services  # type: ignore[attr-defined]
+        pipeline = services.pipeline.get()
+        publish = pipeline.publish
+
+        def deleted_first(target, terms):  # type: ignore[no-untyped-def]
+            assert client.delete(f"/v1/documents/{target.document_id}", headers=admin).status_code == 204
+            publish(target, terms)
+
+        pipeline.publish = deleted_first
+        assert [r.status for r in services.worker.run_until_empty()] == ["ready"]
+        assert points(client, document_ids=[document_id]) == []
+        with services.db.session() as session:
+            assert session.scalars(select(LexicalDocumentTerms)).all() == []
