@@ -140,6 +140,7 @@ def test_two_workers_share_the_queue_and_take_over_a_killed_workers_job(
                 worker.wait(timeout=30)
 
     survivor = next(w for w in workers if w is not victim)
+    assert survivor.returncode == 0  # SIGTERM: a clean stop
     jobs = {j.document_id: j for j in _jobs(db)}
     assert len(jobs) == len(ids)  # one job per document, none added
     taken_over = jobs[victim_job.document_id]
