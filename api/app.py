@@ -20,6 +20,7 @@ from api.routes import (
     chat,
     documents,
     health,
+    ingestion,
     openai_compat,
     openai_embeddings,
     openai_responses,
@@ -29,7 +30,7 @@ from api.routes import (
 from api.security_headers import SecurityHeadersMiddleware
 from api.upload_limit import BodyLimitMiddleware
 from api.wiring import Services, build_services
-from core.settings import Settings
+from core.settings import Settings, load_settings
 from core.throttle import SignInThrottle
 from ui import routes as ui_routes
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         health,
         admin,
         documents,
+        ingestion,
         search,
         chat,
         openai_compat,
@@ -87,3 +89,13 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.router.routes.extend(mcp.routes)  # /mcp (MCP over streamable HTTP) and its OAuth metadata
     app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app factory ``knowbase serve --workers N`` hands to uvicorn: each API process reads the
+    same ``KNOWBASE_*`` environment and builds its own services."""
+    from core.logging import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)
