@@ -27,10 +27,35 @@ _MULTIPART_MESSAGE = (
 )
 
 
+def openai_error_type(status: int) -> str:
+    """OpenAI's ``error.type`` for a status (the SDK reads it beside ``message`` and ``param``)."""
+    if status == 401:
+        return "authentication_error"
+    if status == 403:
+        return "permission_error"
+    if status == 404:
+        return "not_found_error"
+    if status == 429:
+        return "rate_limit_error"
+    return "server_error" if status >= 500 else "invalid_request_error"
+
+
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "details": jsonable_encoder(details)}}
+    """Every error body: knowbase's ``code``/``message``/``details`` plus OpenAI's ``type`` and
+    ``param`` (taken from ``details.param`` when the error names one)."""
+    encoded = jsonable_encoder(details)
+    param = encoded.get("param") if isinstance(encoded, dict) else None
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": encoded,
+            "type": openai_error_type(status),
+            "param": param if isinstance(param, str) else None,
+        }
+    }
     return JSONResponse(body, status_code=status, headers=headers)
 
 

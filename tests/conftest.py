@@ -61,7 +61,7 @@ def assert_error_shape(response, status: int, code: str | None = None) -> dict: 
     assert response.status_code == status, response.text
     body = response.json()
     assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
+    assert set(body["error"]) == {"code", "message", "details", "type", "param"}
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     if code:
         assert body["error"]["code"] == code
