@@ -6,7 +6,8 @@
     ├── PermissionDenied        (credentials fine, access not granted)
     ├── InvalidInput
     │   ├── PayloadTooLarge
-    │   └── UnsupportedMediaType
+    │   ├── UnsupportedMediaType
+    │   └── InvalidRequest      (400, OpenAI's routes)
     ├── Conflict
     ├── ContentBlocked          (moderation refused a turn)
     ├── QuotaExceeded           (token budget spent)
@@ -55,6 +56,12 @@ class PayloadTooLarge(InvalidInput):
 
 class UnsupportedMediaType(InvalidInput):
     code, status_code = "unsupported_media_type", 415
+
+
+class InvalidRequest(InvalidInput):
+    """A request OpenAI's API refuses with 400 (not 422): its routes raise this."""
+
+    code, status_code = "invalid_request", 400
 
 
 class Conflict(KnowbaseError):

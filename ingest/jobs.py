@@ -20,6 +20,7 @@ from core.errors import KnowbaseError, ProviderError
 from core.metadata.db import Database
 from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, utcnow
+from ingest.chunking import chunking_of
 from ingest.pipeline import DocumentTarget, IngestOutcome, IngestPipeline, Interrupted, Superseded
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,8 @@ class IngestionWorker:
                     title=document.title,
                     source_name=document.source_name,
                     path=Path(document.storage_path),
+                    attributes=document.attributes,
+                    chunking=chunking_of(document.chunking),
                 )
                 return job.id, target
         return None

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.access import readable_collections, require_readable, require_writable
 from core.errors import NotFound, ParseError
 from core.metadata.lexical_stats import forget_document
-from core.metadata.models import Collection, Document, IngestionJob, User, utcnow
+from core.metadata.models import Collection, Document, IngestionJob, OpenAIFile, User, utcnow
 from core.types import Principal
 from ingest.parsers.detect import detect_format
 from ingest.schemas import DocumentPage, DocumentPublic, Progress, UploadResult
@@ -125,24 +125,20 @@ class DocumentService:
     def delete(self, *, session: Session, principal: Principal, document_id: str) -> None:
         document = self._get(session, principal, document_id)
         require_writable(session=session, principal=principal, name=self._collection_name(session, document))
-        storage = Path(document.storage_path)
-        forget_document(session=session, document_id=document_id)
+        self.remove(session=session, document=document)
+
+    def remove(self, *, session: Session, document: Document) -> None:
+        """Delete a document, its chunks and statistics, and its bytes unless something else uses them.
+        No access check: callers have made theirs."""
+        storage = document.storage_path
+        forget_document(session=session, document_id=document.id)
         session.delete(document)
         session.flush()
-        self._remove_points(document_id)
-        still_used = session.scalar(select(func.count(Document.id)).where(Document.storage_path == str(storage)))
-        if not still_used:
-            storage.unlink(missing_ok=True)
+        self._remove_points(document.id)
+        release_storage(session, storage)
 
     def _store_file(self, temp_path: Path, sha256: str, source_name: str) -> Path:
-        suffix = Path(source_name).suffix.lower()[:10]
-        destination = self.uploads_dir / sha256[:2] / f"{sha256}{suffix}"
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if destination.exists():
-            temp_path.unlink(missing_ok=True)
-        else:
-            shutil.move(str(temp_path), destination)
-        return destination
+        return store_upload(self.uploads_dir, temp_path, sha256, source_name)
 
     # Reading -----------------------------------------------------------------------------------
     def get(self, *, session: Session, principal: Principal, document_id: str) -> DocumentPublic:
@@ -274,3 +270,23 @@ class DocumentService:
             created_at=document.created_at,
             updated_at=document.updated_at,
         )
+
+
+def store_upload(uploads_dir: Path, temp_path: Path, sha256: str, source_name: str) -> Path:
+    """Move an upload into the content-addressed store (identical bytes are kept once)."""
+    suffix = Path(source_name).suffix.lower()[:10]
+    destination = uploads_dir / sha256[:2] / f"{sha256}{suffix}"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if destination.exists():
+        temp_path.unlink(missing_ok=True)
+    else:
+        shutil.move(str(temp_path), destination)
+    return destination
+
+
+def release_storage(session: Session, storage_path: str) -> None:
+    """Delete stored bytes once no document and no OpenAI file uses them any more."""
+    documents = session.scalar(select(func.count(Document.id)).where(Document.storage_path == storage_path))
+    files = session.scalar(select(func.count(OpenAIFile.id)).where(OpenAIFile.storage_path == storage_path))
+    if not documents and not files:
+        Path(storage_path).unlink(missing_ok=True)

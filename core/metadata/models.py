@@ -118,6 +118,10 @@ class Document(Base):
     token_count: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     uploader_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    # OpenAI file attributes (copied onto every chunk's payload) and a per-document chunking
+    # {"max_tokens", "overlap_tokens"}; None = the server's chunking.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    chunking: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -272,20 +276,16 @@ class VectorStoreSettings(Base):
 
 
 class VectorStoreFile(Base):
-    """A file added to a vector store: the document it became, its attributes and chunking.
-    ``document_id`` is None once the addition was cancelled (its document is gone)."""
+    """A file added to a vector store, and the document it became there (which holds the file's
+    attributes and chunking). A cancelled addition keeps its document, failed and empty."""
 
     __tablename__ = "vector_store_files"
     __table_args__ = (UniqueConstraint("collection_id", "file_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     collection_id: Mapped[str] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), index=True)
     file_id: Mapped[str] = mapped_column(ForeignKey("openai_files.id", ondelete="CASCADE"), index=True)
-    document_id: Mapped[str | None] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), default=None, index=True
-    )
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     batch_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
-    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    chunking: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)  # {max_tokens, overlap_tokens}
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

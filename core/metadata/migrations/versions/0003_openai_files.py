@@ -1,4 +1,4 @@
-"""OpenAI's Files and Vector Stores: files, vector store settings, files in stores, file batches
+"""OpenAI's Files and Vector Stores: document attributes and chunking, files, vector store settings, files in stores, file batches
 
 Revision ID: 0003_openai_files
 Revises: 0007_orphan_grants
@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("attributes", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("chunking", sa.JSON(), nullable=True))
     op.create_table(
         "openai_files",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -57,10 +60,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("collection_id", sa.String(length=32), nullable=False),
         sa.Column("file_id", sa.String(length=32), nullable=False),
-        sa.Column("document_id", sa.String(length=32), nullable=True),
+        sa.Column("document_id", sa.String(length=32), nullable=False),
         sa.Column("batch_id", sa.String(length=32), nullable=True),
-        sa.Column("attributes", sa.JSON(), nullable=True),
-        sa.Column("chunking", sa.JSON(), nullable=True),
         sa.Column("cancelled", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["collection_id"], ["collections.id"], ondelete="CASCADE"),
@@ -101,3 +102,6 @@ def downgrade() -> None:
         for column in ("created_at", "storage_path", "purpose", "owner_id"):
             batch_op.drop_index(batch_op.f(f"ix_openai_files_{column}"))
     op.drop_table("openai_files")
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_column("chunking")
+        batch_op.drop_column("attributes")
