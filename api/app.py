@@ -14,7 +14,17 @@ from api.errors import install_error_handlers
 from api.mcp.http import McpEndpoint
 from api.mcp.wiring import knowledge_services
 from api.middleware import RequestIdMiddleware
-from api.routes import admin, chat, documents, health, openai_compat, openai_responses, search
+from api.routes import (
+    admin,
+    chat,
+    documents,
+    health,
+    openai_compat,
+    openai_files,
+    openai_responses,
+    openai_vector_stores,
+    search,
+)
 from api.security_headers import SecurityHeadersMiddleware
 from api.upload_limit import BodyLimitMiddleware
 from api.wiring import Services, build_services
@@ -54,12 +64,23 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=lambda: settings.max_upload_bytes,
-        upload_paths=("/v1/documents",),
+        upload_paths=("/v1/documents", "/v1/files"),
         authenticate=lambda request: get_principal(request, services.db),
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
-    for module in (health, admin, documents, search, chat, openai_compat, openai_responses, ui_routes):
+    for module in (
+        health,
+        admin,
+        documents,
+        search,
+        chat,
+        openai_compat,
+        openai_responses,
+        openai_files,
+        openai_vector_stores,
+        ui_routes,
+    ):
         app.include_router(module.router)
     app.router.routes.extend(mcp.routes)  # /mcp (MCP over streamable HTTP) and its OAuth metadata
     app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")

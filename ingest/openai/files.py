@@ -1,0 +1,164 @@
+"""OpenAI's Files API. A file is stored once (content-addressed, beside knowbase's uploads) and
+belongs to its uploader: only they and admins see it; anyone else gets 404, as for a file that does
+not exist. Adding it to vector stores makes documents of it; deleting it removes those too, so no
+chunk stays searchable under a deleted file's id. Expired files are deleted when next listed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidRequest, NotFound, ParseError
+from core.metadata.models import Document, OpenAIFile, VectorStoreFile, utcnow
+from core.metadata.openai_ids import FILE_PREFIX, raw_file_id
+from core.types import Principal
+from ingest.openai.pages import Order, cursor_page, list_object, timestamp
+from ingest.parsers.detect import detect_format
+from ingest.service import DocumentService, release_storage, store_upload
+
+PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+EXPIRES_MIN_S, EXPIRES_MAX_S = 3600, 2_592_000  # one hour to thirty days, as OpenAI
+
+
+def file_object(row: OpenAIFile) -> dict[str, Any]:
+    return {
+        "id": FILE_PREFIX + row.id,
+        "object": "file",
+        "bytes": row.size_bytes,
+        "created_at": timestamp(row.created_at),
+        "filename": row.filename,
+        "purpose": row.purpose,
+        "status": "error" if row.error else "processed",
+        "status_details": row.error,
+        "expires_at": timestamp(row.expires_at),
+    }
+
+
+def expires_after_seconds(anchor: str | None, seconds: int | None) -> int | None:
+    """``expires_after[anchor]`` / ``expires_after[seconds]`` of the upload form, checked."""
+    if anchor is None and seconds is None:
+        return None
+    if anchor != "created_at":
+        raise InvalidRequest("expires_after.anchor must be 'created_at'", details={"param": "expires_after.anchor"})
+    if seconds is None or not EXPIRES_MIN_S <= seconds <= EXPIRES_MAX_S:
+        raise InvalidRequest(
+            f"expires_after.seconds must be from {EXPIRES_MIN_S} to {EXPIRES_MAX_S}",
+            details={"param": "expires_after.seconds"},
+        )
+    return seconds
+
+
+class FileService:
+    def __init__(self, uploads_dir: Path, documents: DocumentService) -> None:
+        self.uploads_dir = uploads_dir
+        self.documents = documents
+
+    def create(
+        self,
+        *,
+        session: Session,
+        principal: Principal,
+        temp_path: Path,
+        filename: str,
+        sha256: str,
+        size: int,
+        purpose: str,
+        expires_after_s: int | None = None,
+    ) -> dict[str, Any]:
+        """Keep an uploaded file (already on disk at ``temp_path``). A format knowbase cannot read is
+        kept too, with status ``error`` and the reason: adding it to a store fails as unsupported."""
+        if purpose not in PURPOSES:
+            raise InvalidRequest(f"purpose must be one of {', '.join(PURPOSES)}", details={"param": "purpose"})
+        filename = Path(filename).name or "upload"
+        error, fmt = None, "unknown"
+        try:
+            fmt = detect_format(temp_path.read_bytes(), filename)
+        except ParseError as problem:
+            error = problem.message
+        stored = store_upload(self.uploads_dir, temp_path, sha256, filename)
+        now = utcnow()
+        row = OpenAIFile(
+            owner_id=principal.user_id,
+            filename=filename,
+            purpose=purpose,
+            size_bytes=size,
+            sha256=sha256,
+            storage_path=str(stored),
+            content_type=fmt,
+            error=error,
+            created_at=now,
+            expires_at=now + timedelta(seconds=expires_after_s) if expires_after_s else None,
+        )
+        session.add(row)
+        session.flush()
+        return file_object(row)
+
+    def list(
+        self,
+        *,
+        session: Session,
+        principal: Principal,
+        after: str | None,
+        limit: int,
+        order: Order,
+        purpose: str | None,
+    ) -> dict[str, Any]:
+        self.delete_expired(session)
+        query = select(OpenAIFile)
+        if not principal.is_admin:
+            query = query.where(OpenAIFile.owner_id == principal.user_id)
+        if purpose:
+            query = query.where(OpenAIFile.purpose == purpose)
+        rows = list(session.scalars(query))
+        page, more = cursor_page(
+            rows,
+            key=lambda r: (r.created_at, r.id),
+            ident=lambda r: FILE_PREFIX + r.id,
+            after=after,
+            before=None,
+            limit=limit,
+            order=order,
+        )
+        return list_object([file_object(r) for r in page], more)
+
+    def get(self, *, session: Session, principal: Principal, file_id: str) -> OpenAIFile:
+        """The caller's file (any file for an admin).
+
+        :raises NotFound: no such file, not theirs, or expired (one answer: nothing leaks)."""
+        raw = raw_file_id(file_id)
+        row = session.get(OpenAIFile, raw) if raw else None
+        if row is None or (not principal.is_admin and row.owner_id != principal.user_id) or _expired(row):
+            raise NotFound(f"No such File object: {file_id}", details={"param": "file_id"})
+        return row
+
+    def delete(self, *, session: Session, principal: Principal, file_id: str) -> dict[str, Any]:
+        row = self.get(session=session, principal=principal, file_id=file_id)
+        self._delete(session, row)
+        return {"id": FILE_PREFIX + row.id, "object": "file", "deleted": True}
+
+    def delete_expired(self, session: Session) -> int:
+        expired = list(session.scalars(select(OpenAIFile).where(OpenAIFile.expires_at < utcnow())))
+        for row in expired:
+            self._delete(session, row)
+        return len(expired)
+
+    def _delete(self, session: Session, row: OpenAIFile) -> None:
+        """The file, the documents it became in vector stores, and its bytes if nothing else uses them."""
+        document_ids = session.scalars(select(VectorStoreFile.document_id).where(VectorStoreFile.file_id == row.id))
+        for document in session.scalars(select(Document).where(Document.id.in_(list(document_ids)))):
+            self.documents.remove(session=session, document=document)
+        storage = row.storage_path
+        session.delete(row)
+        session.flush()
+        release_storage(session, storage)
+
+
+def _expired(row: OpenAIFile) -> bool:
+    if row.expires_at is None:
+        return False
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=utcnow().tzinfo)
+    return expires <= utcnow()

@@ -1,0 +1,44 @@
+"""The OpenAI knowledge-base services, built from knowbase's own components."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.vectorstore.base import VectorStore
+from ingest.openai.files import FileService
+from ingest.openai.store_files import StoreFileService
+from ingest.openai.stores import StoreService
+from ingest.service import DocumentService
+
+POLL_AFTER_MS = 250  # what the SDK's pollers wait between retrievals (``openai-poll-after-ms``)
+
+
+@dataclass(frozen=True)
+class OpenAIKnowledgeBase:
+    files: FileService
+    store_files: StoreFileService
+    stores: StoreService
+    documents: DocumentService
+
+
+def build_openai_kb(
+    *,
+    uploads_dir: Path,
+    texts_dir: Path,
+    documents: DocumentService,
+    vector_store: Callable[[], VectorStore],
+    default_chunking: tuple[int, int],
+) -> OpenAIKnowledgeBase:
+    files = FileService(uploads_dir, documents)
+    store_files = StoreFileService(
+        files=files,
+        documents=documents,
+        vector_store=vector_store,
+        texts_dir=texts_dir,
+        default_chunking=default_chunking,
+    )
+    return OpenAIKnowledgeBase(
+        files=files, store_files=store_files, stores=StoreService(store_files), documents=documents
+    )
