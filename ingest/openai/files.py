@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidRequest, NotFound, ParseError
+from core.errors import InvalidRequest, NotFound, ParseError, UnsupportedMediaType
 from core.metadata.models import Document, OpenAIFile, VectorStoreFile, utcnow
 from core.metadata.openai_ids import FILE_PREFIX, raw_file_id
 from core.types import Principal
@@ -21,6 +21,7 @@ from ingest.parsers.detect import detect_format
 from ingest.service import DocumentService, release_storage, store_upload
 
 PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+UNSUPPORTED = "unsupported"  # the detected format of a kind knowbase does not read
 EXPIRES_MIN_S, EXPIRES_MAX_S = 3600, 2_592_000  # one hour to thirty days, as OpenAI
 
 
@@ -69,16 +70,23 @@ class FileService:
         purpose: str,
         expires_after_s: int | None = None,
     ) -> dict[str, Any]:
-        """Keep an uploaded file (already on disk at ``temp_path``). A format knowbase cannot read is
-        kept too, with status ``error`` and the reason: adding it to a store fails as unsupported."""
+        """Keep an uploaded file (already on disk at ``temp_path``).
+
+        :raises UnsupportedMediaType: an ``assistants`` file of a kind knowbase does not read. Other
+            purposes keep any bytes; unreadable ones get status ``error`` and fail when added to a store.
+        """
         if purpose not in PURPOSES:
             raise InvalidRequest(f"purpose must be one of {', '.join(PURPOSES)}", details={"param": "purpose"})
         filename = Path(filename).name or "upload"
         error, fmt = None, "unknown"
         try:
             fmt = detect_format(temp_path.read_bytes(), filename)
-        except ParseError as problem:
+        except ParseError as problem:  # empty or damaged: kept, as /v1/documents keeps it, failed
             error = problem.message
+        except UnsupportedMediaType as problem:
+            if purpose == "assistants":  # meant for file_search: refused (415) as /v1/documents does
+                raise
+            error, fmt = problem.message, UNSUPPORTED
         stored = store_upload(self.uploads_dir, temp_path, sha256, filename)
         now = utcnow()
         row = OpenAIFile(

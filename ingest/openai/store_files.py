@@ -33,7 +33,7 @@ from core.metadata.openai_ids import FILE_PREFIX, collection_id_of, raw_file_id,
 from core.types import Principal, Role
 from core.vectorstore.base import StoreFilter, VectorStore
 from ingest.chunking import parse_chunking_strategy, strategy_object
-from ingest.openai.files import FileService
+from ingest.openai.files import UNSUPPORTED, FileService
 from ingest.openai.pages import Order, cursor_page, list_object, timestamp, validate_attributes
 from ingest.service import DocumentService
 
@@ -70,7 +70,7 @@ class Entry:
         if self.status != "failed":
             return None
         reason = self.document.error or "ingestion failed"
-        if self.document.content_type == "unknown":
+        if self.document.content_type == UNSUPPORTED:
             code = "unsupported_file"
         elif reason.startswith(_SERVER_FAILURES):
             code = "server_error"
@@ -107,7 +107,7 @@ def store_entries(session: Session, collection_id: str, batch_id: str | None = N
     )
     if batch_id is not None:
         query = query.where(VectorStoreFile.batch_id == batch_id)
-    return [Entry(document, link) for document, link in session.execute(query).tuples()]
+    return [Entry(document, link) for document, link in session.execute(query).all()]
 
 
 def file_counts(entries: Sequence[Entry]) -> dict[str, int]:
