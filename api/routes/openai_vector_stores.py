@@ -159,7 +159,7 @@ def list_store_files(
     filter: Annotated[str | None, Query(pattern=f"^({'|'.join(STATUSES)})$")] = None,
 ) -> dict[str, Any]:
     collection = store_collection(session, principal, vs_id)
-    return kb.store_files.list(
+    return kb.store_files.list_files(
         session=session, collection=collection, status=filter, after=after, before=before, limit=limit, order=order
     )
 
@@ -260,7 +260,7 @@ def list_batch_files(
 ) -> dict[str, Any]:
     collection = store_collection(session, principal, vs_id)
     batch = kb.store_files.batch(session, collection, batch_id)
-    return kb.store_files.list(
+    return kb.store_files.list_files(
         session=session,
         collection=collection,
         batch_id=batch.id,

@@ -243,7 +243,7 @@ class StoreFileService:
             details={"param": "file_id"},
         )
 
-    def list(
+    def list_files(
         self,
         *,
         session: Session,
@@ -342,7 +342,7 @@ class StoreFileService:
         """One batch adding every file (all or none: an unknown file refuses the whole batch)."""
         if (file_ids is None) == (files is None):
             raise InvalidRequest("give either file_ids or files, not both", details={"param": "file_ids"})
-        wanted = (
+        wanted: list[dict[str, Any]] = (
             [{"file_id": f, "attributes": attributes, "chunking_strategy": chunking_strategy} for f in file_ids]
             if file_ids is not None
             else list(files or [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import openai
@@ -151,7 +152,7 @@ def test_static_chunking_and_attributes_reaching_the_chunks(setup: Setup) -> Non
     editor, kb = setup.editor, setup.kb
     store = editor.vector_stores.create(name="chunked")
     long_file = upload(editor, "rules.md", LONG.encode())
-    static = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 0}}
+    static: Any = {"type": "static", "static": {"max_chunk_size_tokens": 100, "chunk_overlap_tokens": 0}}
     added = editor.vector_stores.files.create_and_poll(
         file_id=long_file, vector_store_id=store.id, attributes={"team": "blue", "year": 2026}, chunking_strategy=static
     )
@@ -176,7 +177,8 @@ def test_static_chunking_and_attributes_reaching_the_chunks(setup: Setup) -> Non
             ],
             include=["file_search_call.results"],
         )
-        return [r.file_id for r in response.output[0].results or []]  # type: ignore[union-attr]
+        call: Any = response.output[0]
+        return [r.file_id for r in call.results or []]
 
     assert set(search("blue")) == {long_file} and search("red") == []
     updated = editor.vector_stores.files.update(long_file, vector_store_id=store.id, attributes={"team": "red"})
