@@ -20,6 +20,7 @@ from core.errors import KnowbaseError, ProviderError
 from core.metadata.db import Database
 from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, utcnow
+from core.vectorstore.base import StoreFilter
 from ingest.chunking import chunking_of
 from ingest.pipeline import DocumentTarget, IngestOutcome, IngestPipeline, Interrupted, Superseded
 
@@ -115,7 +116,7 @@ class IngestionWorker:
         log.info("ingesting", extra={"document_id": target.document_id, "version": target.version})
 
         def stage(name: str) -> None:
-            self._update(job_id, target.document_id, status=name)
+            self._update(job_id, target.document_id, status=name, version=target.version)
 
         def progress(done: int, total: int) -> None:
             self._update(job_id, target.document_id, progress=(done, total))
@@ -185,7 +186,12 @@ class IngestionWorker:
             return document is not None and document.version == target.version
 
     def _update(
-        self, job_id: str, document_id: str, status: str | None = None, progress: tuple[int, int] | None = None
+        self,
+        job_id: str,
+        document_id: str,
+        status: str | None = None,
+        progress: tuple[int, int] | None = None,
+        version: int | None = None,
     ) -> None:
         with self._db.session() as session:
             job = session.get(IngestionJob, job_id)
@@ -194,7 +200,8 @@ class IngestionWorker:
                 return
             if status:
                 job.status = status
-                if document is not None:
+                # A superseded (newer version, or cancelled) document keeps its own status.
+                if document is not None and (version is None or document.version == version):
                     document.status = status
             if progress:
                 job.progress_done, job.progress_total = progress
@@ -215,6 +222,10 @@ class IngestionWorker:
             self._finish(session, job, document if current else None, "ready")
             if document is None:  # deleted while we worked: its statistics go too
                 forget_document(session=session, document_id=target.document_id)
+            attributes = document.attributes if current and document is not None else target.attributes
+        if attributes != target.attributes:  # changed while the chunks were embedded: the late ones are stale
+            where = StoreFilter(document_ids=[target.document_id])
+            self._pipeline().store.set_payload(where, {"attributes": attributes or {}})
         if document is None:  # deleted while we worked: leave nothing behind
             self._pipeline().remove_document(target.document_id)
         log.info(
