@@ -27,36 +27,36 @@ _MULTIPART_MESSAGE = (
 )
 
 
-def openai_error_type(status: int) -> str:
-    """OpenAI's ``error.type`` for a status (the SDK reads it beside ``message`` and ``param``)."""
-    if status == 401:
-        return "authentication_error"
-    if status == 403:
-        return "permission_error"
-    if status == 404:
-        return "not_found_error"
-    if status == 429:
-        return "rate_limit_error"
-    return "server_error" if status >= 500 else "invalid_request_error"
-
-
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    """Every error body: knowbase's ``code``/``message``/``details`` plus OpenAI's ``type`` and
-    ``param`` (taken from ``details.param`` when the error names one)."""
-    encoded = jsonable_encoder(details)
-    param = encoded.get("param") if isinstance(encoded, dict) else None
+    # ``type`` and ``param`` are what OpenAI's SDKs read (``error.type``, ``error.param``); ``code``,
+    # ``message`` and ``details`` are knowbase's own shape. Both in every error, one shape for all.
+    param = details.get("param") if isinstance(details, dict) else None
     body = {
         "error": {
             "code": code,
             "message": message,
-            "details": encoded,
+            "details": jsonable_encoder(details),
             "type": openai_error_type(status),
-            "param": param if isinstance(param, str) else None,
+            "param": param,
         }
     }
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def openai_error_type(status: int) -> str:
+    return {
+        400: "invalid_request_error",
+        401: "authentication_error",
+        403: "permission_error",
+        404: "not_found_error",
+        409: "conflict_error",
+        413: "invalid_request_error",
+        415: "invalid_request_error",
+        422: "invalid_request_error",
+        429: "rate_limit_error",
+    }.get(status, "server_error" if status >= 500 else "invalid_request_error")
 
 
 def _status_code_name(status: int) -> str:

@@ -5,9 +5,9 @@
     ├── Unauthorized            (no or bad credentials)
     ├── PermissionDenied        (credentials fine, access not granted)
     ├── InvalidInput
+    │   ├── BadRequest          (OpenAI-compatible routes: 400, not 422)
     │   ├── PayloadTooLarge
-    │   ├── UnsupportedMediaType
-    │   └── InvalidRequest      (400, OpenAI's routes)
+    │   └── UnsupportedMediaType
     ├── Conflict
     ├── ContentBlocked          (moderation refused a turn)
     ├── QuotaExceeded           (token budget spent)
@@ -50,18 +50,18 @@ class InvalidInput(KnowbaseError):
     code, status_code = "invalid_input", 422
 
 
+class BadRequest(InvalidInput):
+    """What OpenAI answers with 400 (its API never uses 422): put ``param`` in ``details``."""
+
+    code, status_code = "invalid_request", 400
+
+
 class PayloadTooLarge(InvalidInput):
     code, status_code = "payload_too_large", 413
 
 
 class UnsupportedMediaType(InvalidInput):
     code, status_code = "unsupported_media_type", 415
-
-
-class InvalidRequest(InvalidInput):
-    """A request OpenAI's API refuses with 400 (not 422): its routes raise this."""
-
-    code, status_code = "invalid_request", 400
 
 
 class Conflict(KnowbaseError):

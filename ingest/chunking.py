@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.errors import InvalidRequest
+from core.errors import BadRequest
 
 MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS = 100, 4096
 
@@ -14,27 +14,25 @@ MIN_CHUNK_TOKENS, MAX_CHUNK_TOKENS = 100, 4096
 def parse_chunking_strategy(strategy: Any, param: str = "chunking_strategy") -> dict[str, int] | None:
     """The stored form ``{"max_tokens", "overlap_tokens"}`` of a request's strategy; None for auto.
 
-    :raises InvalidRequest: not ``{"type": "auto"}`` or a valid ``{"type": "static", "static": {...}}``.
+    :raises BadRequest: not ``{"type": "auto"}`` or a valid ``{"type": "static", "static": {...}}``.
     """
     if strategy is None:
         return None
     if not isinstance(strategy, Mapping) or strategy.get("type") not in ("auto", "static"):
-        raise InvalidRequest(
-            f"{param} must be {{'type': 'auto'}} or {{'type': 'static', ...}}", details={"param": param}
-        )
+        raise BadRequest(f"{param} must be {{'type': 'auto'}} or {{'type': 'static', ...}}", details={"param": param})
     if strategy["type"] == "auto":
         return None
     static = strategy.get("static")
     if not isinstance(static, Mapping):
-        raise InvalidRequest(f"{param}.static is required for a static strategy", details={"param": param})
+        raise BadRequest(f"{param}.static is required for a static strategy", details={"param": param})
     size, overlap = static.get("max_chunk_size_tokens", 800), static.get("chunk_overlap_tokens", 400)
     if not _is_int(size) or not MIN_CHUNK_TOKENS <= size <= MAX_CHUNK_TOKENS:
-        raise InvalidRequest(
+        raise BadRequest(
             f"{param}.static.max_chunk_size_tokens must be an integer from {MIN_CHUNK_TOKENS} to {MAX_CHUNK_TOKENS}",
             details={"param": f"{param}.static.max_chunk_size_tokens"},
         )
     if not _is_int(overlap) or not 0 <= overlap <= size // 2:
-        raise InvalidRequest(
+        raise BadRequest(
             f"{param}.static.chunk_overlap_tokens must be an integer from 0 to half of max_chunk_size_tokens",
             details={"param": f"{param}.static.chunk_overlap_tokens"},
         )

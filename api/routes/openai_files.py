@@ -4,21 +4,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse
-from fastapi.routing import APIRoute
+from fastapi.responses import FileResponse, StreamingResponse
 
-from answer.responses.request import bad_request
 from api.deps import DatabaseDep, PrincipalDep, SessionDep, get_services
+from api.openai_route import OpenAIRoute
 from api.routes.documents import FILE_NAME_MAX_CHARS, _save_upload
 from api.wiring import Services
-from core.errors import InvalidRequest
+from core.errors import BadRequest
 from core.metadata.db import Database
 from core.types import Principal
 from ingest.openai.files import PURPOSES, expires_after_seconds, file_object
@@ -27,26 +25,9 @@ from ingest.openai.service import OpenAIKnowledgeBase, build_openai_kb
 CURSOR_MAX_CHARS = 80
 
 
-class OpenAIRoute(APIRoute):
-    """Validation errors as OpenAI's 400 (knowbase's own routes answer 422)."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as error:
-                raise bad_request(error.errors()) from None
-
-        return route
-
-
 def get_openai_kb(services: Annotated[Services, Depends(get_services)]) -> OpenAIKnowledgeBase:
     settings = services.settings
     return build_openai_kb(
-        uploads_dir=settings.uploads_dir,
-        texts_dir=settings.data_dir / "texts",
         documents=services.documents,
         vector_store=services.vector_store.get,
         default_chunking=(settings.chunk_tokens, settings.chunk_overlap_tokens),
@@ -70,12 +51,12 @@ def _create(
 ) -> dict[str, Any]:
     name = upload.filename or "upload"
     if len(name) > FILE_NAME_MAX_CHARS:
-        raise InvalidRequest(
+        raise BadRequest(
             f"the file name is longer than {FILE_NAME_MAX_CHARS} characters; rename the file",
             details={"param": "file", "max_chars": FILE_NAME_MAX_CHARS},
         )
     if purpose not in PURPOSES:  # before the bytes are copied
-        raise InvalidRequest(f"purpose must be one of {', '.join(PURPOSES)}", details={"param": "purpose"})
+        raise BadRequest(f"purpose must be one of {', '.join(PURPOSES)}", details={"param": "purpose"})
     temp_path, sha256, size = _save_upload(upload, tmp_dir, limit_bytes)
     try:
         with db.session() as session:
@@ -143,6 +124,16 @@ def delete_file(file_id: str, kb: KnowledgeBaseDep, session: SessionDep, princip
 
 
 @router.get("/{file_id}/content", summary="The file's bytes")
-def file_content(file_id: str, kb: KnowledgeBaseDep, session: SessionDep, principal: PrincipalDep) -> FileResponse:
-    row = kb.files.get(session=session, principal=principal, file_id=file_id)
-    return FileResponse(row.storage_path, filename=row.filename)
+def file_content(file_id: str, kb: KnowledgeBaseDep, db: DatabaseDep, principal: PrincipalDep) -> Response:
+    with db.session() as session:
+        row = kb.files.get(session=session, principal=principal, file_id=file_id)
+        key, name = row.storage_path, row.filename
+    path = kb.documents.files.local_path(key)
+    if path is not None:
+        return FileResponse(path, filename=name)
+    disposition = f"attachment; filename*=utf-8''{quote(name)}"
+    return StreamingResponse(
+        kb.documents.stream_file(key),
+        media_type="application/octet-stream",
+        headers={"content-disposition": disposition},
+    )

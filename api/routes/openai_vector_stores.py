@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import DatabaseDep, PrincipalDep, SessionDep
-from api.routes.openai_files import Cursor, KnowledgeBaseDep, OpenAIRoute
+from api.openai_route import OpenAIRoute
+from api.routes.openai_files import Cursor, KnowledgeBaseDep
 from core.types import DESCRIPTION_MAX_CHARS, ID_MAX_CHARS
 from ingest.openai.service import POLL_AFTER_MS
 from ingest.openai.store_files import MAX_BATCH_FILES, STATUSES, store_collection

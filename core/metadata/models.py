@@ -71,10 +71,22 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16))  # first characters, to recognise a key in lists
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     monthly_token_budget: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    requests_per_minute: Mapped[int | None] = mapped_column(Integer, default=None)
+    tokens_per_minute: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     user: Mapped[User] = relationship(back_populates="keys", lazy="joined")
+
+
+class RateLimitWindow(Base):
+    """What a key has used in one minute (fixed windows, shared by every process through the DB)."""
+
+    __tablename__ = "rate_limit_windows"
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True)
+    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix time // 60
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    tokens: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Collection(Base):
@@ -138,6 +150,13 @@ class IngestionJob(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # Claim order (ingest/jobs.py): enqueue time plus the document's size at a reference rate.
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The worker running the job ("host:pid:random") and until when its claim holds.
+    owner: Mapped[str | None] = mapped_column(String(120), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class EmbeddingCacheEntry(Base):
@@ -191,6 +210,7 @@ class Message(Base):
     content: Mapped[str] = mapped_column(Text)
     citations: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     mode: Mapped[str | None] = mapped_column(String(16), default=None)  # llm | extractive | blocked
+    unsupported_claims: Mapped[list[Any] | None] = mapped_column(JSON, default=None)  # claims no source states
     feedback: Mapped[int | None] = mapped_column(Integer, default=None)  # +1 / -1
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidRequest, NotFound, ParseError, UnsupportedMediaType
+from core.errors import BadRequest, NotFound, ParseError, UnsupportedMediaType
 from core.metadata.models import Document, OpenAIFile, VectorStoreFile, utcnow
 from core.metadata.openai_ids import FILE_PREFIX, raw_file_id
 from core.types import Principal
 from ingest.openai.pages import Order, cursor_page, list_object, timestamp
 from ingest.parsers.detect import detect_format
-from ingest.service import DocumentService, release_storage, store_upload
+from ingest.service import DocumentService
 
 PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
 UNSUPPORTED = "unsupported"  # the detected format of a kind knowbase does not read
@@ -44,9 +44,9 @@ def expires_after_seconds(anchor: str | None, seconds: int | None) -> int | None
     if anchor is None and seconds is None:
         return None
     if anchor != "created_at":
-        raise InvalidRequest("expires_after.anchor must be 'created_at'", details={"param": "expires_after.anchor"})
+        raise BadRequest("expires_after.anchor must be 'created_at'", details={"param": "expires_after.anchor"})
     if seconds is None or not EXPIRES_MIN_S <= seconds <= EXPIRES_MAX_S:
-        raise InvalidRequest(
+        raise BadRequest(
             f"expires_after.seconds must be from {EXPIRES_MIN_S} to {EXPIRES_MAX_S}",
             details={"param": "expires_after.seconds"},
         )
@@ -54,9 +54,8 @@ def expires_after_seconds(anchor: str | None, seconds: int | None) -> int | None
 
 
 class FileService:
-    def __init__(self, uploads_dir: Path, documents: DocumentService) -> None:
-        self.uploads_dir = uploads_dir
-        self.documents = documents
+    def __init__(self, documents: DocumentService) -> None:
+        self.documents = documents  # its file store keeps the bytes, shared with documents
 
     def create(
         self,
@@ -76,7 +75,7 @@ class FileService:
             purposes keep any bytes; unreadable ones get status ``error`` and fail when added to a store.
         """
         if purpose not in PURPOSES:
-            raise InvalidRequest(f"purpose must be one of {', '.join(PURPOSES)}", details={"param": "purpose"})
+            raise BadRequest(f"purpose must be one of {', '.join(PURPOSES)}", details={"param": "purpose"})
         filename = Path(filename).name or "upload"
         error, fmt = None, "unknown"
         try:
@@ -87,7 +86,7 @@ class FileService:
             if purpose == "assistants":  # meant for file_search: refused (415) as /v1/documents does
                 raise
             error, fmt = problem.message, UNSUPPORTED
-        stored = store_upload(self.uploads_dir, temp_path, sha256, filename)
+        stored = self.documents.store_file(temp_path, sha256, filename)
         now = utcnow()
         row = OpenAIFile(
             owner_id=principal.user_id,
@@ -95,7 +94,7 @@ class FileService:
             purpose=purpose,
             size_bytes=size,
             sha256=sha256,
-            storage_path=str(stored),
+            storage_path=stored,
             content_type=fmt,
             error=error,
             created_at=now,
@@ -162,7 +161,7 @@ class FileService:
         storage = row.storage_path
         session.delete(row)
         session.flush()
-        release_storage(session, storage)
+        self.documents.release(session, storage)
 
 
 def _expired(row: OpenAIFile) -> bool:

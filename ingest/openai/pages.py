@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
-from core.errors import InvalidRequest
+from core.errors import BadRequest
 
 T = TypeVar("T")
 Order = Literal["asc", "desc"]
@@ -32,7 +32,7 @@ def cursor_page(
     start, end = 0, len(ordered)
     for name, cursor in (("after", after), ("before", before)):
         if cursor is not None and cursor not in ids:
-            raise InvalidRequest(f"{name}: no object with id '{cursor}' in this list", details={"param": name})
+            raise BadRequest(f"{name}: no object with id '{cursor}' in this list", details={"param": name})
     if after is not None:
         start = ids.index(after) + 1
     if before is not None:
@@ -65,7 +65,7 @@ def validate_attributes(value: Any, param: str = "attributes") -> dict[str, str 
     """OpenAI's file attributes: at most 16, keys up to 64 characters, values strings up to 512
     characters, numbers or booleans.
 
-    :raises InvalidRequest: anything else, naming the offending key."""
+    :raises BadRequest: anything else, naming the offending key."""
     if value is None:
         return None
     mapping = _mapping(value, param)
@@ -102,5 +102,5 @@ def _mapping(value: Any, param: str) -> Mapping[str, Any]:
     return value
 
 
-def _bad(message: str, param: str) -> InvalidRequest:
-    return InvalidRequest(message, details={"param": param})
+def _bad(message: str, param: str) -> BadRequest:
+    return BadRequest(message, details={"param": param})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from core.vectorstore.base import VectorStore
 from ingest.openai.files import FileService
@@ -25,18 +24,15 @@ class OpenAIKnowledgeBase:
 
 def build_openai_kb(
     *,
-    uploads_dir: Path,
-    texts_dir: Path,
     documents: DocumentService,
     vector_store: Callable[[], VectorStore],
     default_chunking: tuple[int, int],
 ) -> OpenAIKnowledgeBase:
-    files = FileService(uploads_dir, documents)
+    files = FileService(documents)
     store_files = StoreFileService(
         files=files,
         documents=documents,
         vector_store=vector_store,
-        texts_dir=texts_dir,
         default_chunking=default_chunking,
     )
     return OpenAIKnowledgeBase(

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.access import can_write, readable_collections
-from core.errors import InvalidRequest, NotFound, PermissionDenied
+from core.errors import BadRequest, NotFound, PermissionDenied
 from core.metadata.models import (
     Collection,
     Document,
@@ -35,6 +34,8 @@ from core.vectorstore.base import StoreFilter, VectorStore
 from ingest.chunking import parse_chunking_strategy, strategy_object
 from ingest.openai.files import UNSUPPORTED, FileService
 from ingest.openai.pages import Order, cursor_page, list_object, timestamp, validate_attributes
+from ingest.pipeline import text_key
+from ingest.queue import RUNNING, enqueue
 from ingest.service import DocumentService
 
 STATUSES = ("in_progress", "completed", "failed", "cancelled")
@@ -133,12 +134,10 @@ class StoreFileService:
         files: FileService,
         documents: DocumentService,
         vector_store: Callable[[], VectorStore],
-        texts_dir: Path,
         default_chunking: tuple[int, int],
     ) -> None:
         self.files, self.documents = files, documents
         self._vector_store = vector_store
-        self.texts_dir = texts_dir
         self.default_chunking = default_chunking
 
     def file_object(self, entry: Entry) -> dict[str, Any]:
@@ -187,7 +186,7 @@ class StoreFileService:
         if row.error:
             session.add(IngestionJob(document_id=document.id, status="failed", error=row.error, finished_at=utcnow()))
         else:
-            session.add(IngestionJob(document_id=document.id, status="queued"))
+            enqueue(session, document)
         link = VectorStoreFile(collection_id=collection.id, file_id=row.id, document_id=document.id, batch_id=batch_id)
         session.add(link)
         touch(session, collection)
@@ -270,8 +269,12 @@ class StoreFileService:
     def content(self, entry: Entry) -> dict[str, Any]:
         """The file's extracted text (what its chunks were cut from); empty until it is ingested."""
         document = entry.document
-        path = self.texts_dir / f"{document.id}.v{document.version}.txt"
-        text = path.read_text(encoding="utf-8") if entry.status == "completed" and path.exists() else ""
+        text = ""
+        if entry.status == "completed":
+            try:
+                text = self.documents.files.read_text(text_key(document.id, document.version))
+            except NotFound:
+                text = ""  # published, but its text is gone (removed by hand): the chunks still stand
         data = [{"type": "text", "text": text}] if text else []
         return {"object": "vector_store.file_content.page", "data": data, "has_more": False, "next_page": None}
 
@@ -293,18 +296,19 @@ class StoreFileService:
         return {"id": entry.file_id, "object": "vector_store.file.deleted", "deleted": True}
 
     def cancel(self, session: Session, entry: Entry) -> None:
-        """Stop an addition still in progress: a new version number supersedes the running job (the
-        worker discards its work), queued jobs are dropped, and the document stays failed and empty."""
+        """Stop an addition still in progress: its job ends failed (a worker running it loses its lease
+        and stops; a new version number keeps anything it finishes from being published), and the
+        document stays failed and empty."""
         if entry.status != "in_progress" or entry.link is None:
             return
         document = entry.document
         entry.link.cancelled = True
         document.version += 1
         document.status, document.error = "failed", CANCELLED
-        session.execute(
+        session.execute(  # a running job's worker loses its lease and stops
             update(IngestionJob)
-            .where(IngestionJob.document_id == document.id, IngestionJob.status == "queued")
-            .values(status="failed", error=CANCELLED, finished_at=utcnow())
+            .where(IngestionJob.document_id == document.id, IngestionJob.status.in_(("queued", *RUNNING)))
+            .values(status="failed", error=CANCELLED, finished_at=utcnow(), owner=None, lease_expires_at=None)
         )
         session.flush()
 
@@ -341,14 +345,14 @@ class StoreFileService:
     ) -> VectorStoreFileBatch:
         """One batch adding every file (all or none: an unknown file refuses the whole batch)."""
         if (file_ids is None) == (files is None):
-            raise InvalidRequest("give either file_ids or files, not both", details={"param": "file_ids"})
+            raise BadRequest("give either file_ids or files, not both", details={"param": "file_ids"})
         wanted: list[dict[str, Any]] = (
             [{"file_id": f, "attributes": attributes, "chunking_strategy": chunking_strategy} for f in file_ids]
             if file_ids is not None
             else list(files or [])
         )
         if not 1 <= len(wanted) <= MAX_BATCH_FILES:
-            raise InvalidRequest(f"a batch holds 1 to {MAX_BATCH_FILES} files", details={"param": "file_ids"})
+            raise BadRequest(f"a batch holds 1 to {MAX_BATCH_FILES} files", details={"param": "file_ids"})
         batch = VectorStoreFileBatch(collection_id=collection.id)
         session.add(batch)
         session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.access import readable_collections
-from core.errors import InvalidRequest, PermissionDenied
+from core.errors import BadRequest, PermissionDenied
 from core.metadata.collections import create_collection
 from core.metadata.models import Collection, VectorStoreSettings, new_id, utcnow
 from core.metadata.openai_ids import vector_store_id
@@ -35,11 +35,9 @@ def expires_after_days(value: Any) -> int | None:
         return None
     days = value.get("days") if isinstance(value, dict) else None
     if not isinstance(value, dict) or value.get("anchor") != "last_active_at":
-        raise InvalidRequest("expires_after.anchor must be 'last_active_at'", details={"param": "expires_after"})
+        raise BadRequest("expires_after.anchor must be 'last_active_at'", details={"param": "expires_after"})
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_EXPIRY_DAYS:
-        raise InvalidRequest(
-            f"expires_after.days must be from 1 to {MAX_EXPIRY_DAYS}", details={"param": "expires_after"}
-        )
+        raise BadRequest(f"expires_after.days must be from 1 to {MAX_EXPIRY_DAYS}", details={"param": "expires_after"})
     return days
 
 
@@ -93,7 +91,7 @@ class StoreService:
                 "you belong to no group, so nobody could use a vector store you create; ask an admin to add you to one"
             )
         if len(file_ids) > MAX_CREATE_FILES:
-            raise InvalidRequest(f"at most {MAX_CREATE_FILES} file_ids", details={"param": "file_ids"})
+            raise BadRequest(f"at most {MAX_CREATE_FILES} file_ids", details={"param": "file_ids"})
         meta = validate_metadata(metadata)
         days = expires_after_days(expires_after)
         created = create_collection(
@@ -176,7 +174,7 @@ class StoreService:
         """The store, its collection and every document in it (the Files themselves stay)."""
         collection = store_collection(session, principal, vs_id, write=True)
         if collection.name == DEFAULT_COLLECTION:
-            raise InvalidRequest("the default collection cannot be deleted", details={"param": "vector_store_id"})
+            raise BadRequest("the default collection cannot be deleted", details={"param": "vector_store_id"})
         settings = session.get(VectorStoreSettings, collection.id)
         if not principal.is_admin and (settings is None or settings.creator_id is None):
             raise PermissionDenied("only admins delete collections that were not created as vector stores")

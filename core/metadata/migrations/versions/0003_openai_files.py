@@ -1,7 +1,7 @@
 """OpenAI's Files and Vector Stores: document attributes and chunking, files, vector store settings, files in stores, file batches
 
 Revision ID: 0003_openai_files
-Revises: 0007_orphan_grants
+Revises: 0006_job_leases
 Create Date: 2026-11-28 10:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_openai_files"
-down_revision = "0007_orphan_grants"
+down_revision = "0006_job_leases"
 branch_labels = None
 depends_on = None
 
