@@ -260,6 +260,16 @@ def test_another_group_sees_no_store_and_readers_cannot_write(setup: Setup) -> N
     with pytest.raises(openai.NotFoundError):
         outsider.vector_stores.files.create(file_id=own_file, vector_store_id=finance_store.id)
 
+    admins_store = setup.kb.admin.vector_stores.create(name="admins only")  # until an admin grants groups
+    assert admins_store.id not in [s.id for s in setup.editor.vector_stores.list()]
+    with pytest.raises(openai.NotFoundError):
+        setup.editor.vector_stores.retrieve(admins_store.id)
+    name = httpx.get(f"{setup.kb.url}/v1/admin/collections", headers=bearer(setup.kb.admin_key)).json()
+    collection = next(c["name"] for c in name if "vs_" + c["id"] == admins_store.id)
+    granted = {"read_groups": ["staff"], "write_groups": ["staff"]}
+    httpx.patch(f"{setup.kb.url}/v1/admin/collections/{collection}", json=granted, headers=bearer(setup.kb.admin_key))
+    assert setup.editor.vector_stores.retrieve(admins_store.id).name == "admins only"
+
     reader = setup.kb.client_for("rita", ["staff"])
     assert reader.vector_stores.retrieve(store.id).id == store.id
     with pytest.raises(openai.PermissionDeniedError):

@@ -1,0 +1,79 @@
+"""OpenAI's request rules checked without a server: cursor pages, attributes, metadata and chunking."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import BadRequest
+from ingest.chunking import chunking_of, parse_chunking_strategy, strategy_object
+from ingest.openai.pages import cursor_page, validate_attributes, validate_metadata
+
+pytestmark = pytest.mark.unit
+ITEMS = [(n, f"id{n}") for n in range(5)]
+
+
+def page(**kwargs: object) -> tuple[list[str], bool]:
+    options: dict[str, object] = {"after": None, "before": None, "limit": 2, "order": "asc", **kwargs}
+    items, more = cursor_page(ITEMS, key=lambda i: (i[0],), ident=lambda i: i[1], **options)  # type: ignore[arg-type]
+    return [i[1] for i in items], more
+
+
+def test_cursor_pages_follow_order_and_cursors() -> None:
+    assert page() == (["id0", "id1"], True)
+    assert page(after="id1") == (["id2", "id3"], True)
+    assert page(after="id3") == (["id4"], False)
+    assert page(order="desc") == (["id4", "id3"], True)
+    assert page(order="desc", after="id1") == (["id0"], False)
+    assert page(before="id3") == (["id1", "id2"], True)
+    assert page(after="id0", before="id2") == (["id1"], False)
+    with pytest.raises(BadRequest) as unknown:
+        page(after="nope")
+    assert unknown.value.details == {"param": "after"}
+
+
+def test_attributes_follow_openai_limits() -> None:
+    assert validate_attributes({"team": "blue", "year": 2026, "score": 0.5, "public": True}) == {
+        "team": "blue",
+        "year": 2026,
+        "score": 0.5,
+        "public": True,
+    }
+    assert validate_attributes(None) is None
+    for bad in (
+        {f"k{n}": n for n in range(17)},
+        {"k" * 65: 1},
+        {"": 1},
+        {"k": "x" * 513},
+        {"k": [1, 2]},
+        {"k": None},
+        {"k": float("nan")},
+        ["not", "a", "map"],
+    ):
+        with pytest.raises(BadRequest) as refused:
+            validate_attributes(bad)
+        assert refused.value.status_code == 400 and refused.value.details == {"param": "attributes"}
+    assert validate_metadata({"owner": "ops"}) == {"owner": "ops"}
+    with pytest.raises(BadRequest):
+        validate_metadata({"n": 1})
+
+
+def test_chunking_strategies() -> None:
+    assert parse_chunking_strategy(None) is None and parse_chunking_strategy({"type": "auto"}) is None
+    static = {"type": "static", "static": {"max_chunk_size_tokens": 200, "chunk_overlap_tokens": 100}}
+    stored = parse_chunking_strategy(static)
+    assert stored == {"max_tokens": 200, "overlap_tokens": 100} and chunking_of(stored) == (200, 100)
+    assert strategy_object(stored, (350, 50))["static"] == {"max_chunk_size_tokens": 200, "chunk_overlap_tokens": 100}
+    assert strategy_object(None, (350, 50)) == {
+        "type": "static",
+        "static": {"max_chunk_size_tokens": 350, "chunk_overlap_tokens": 50},
+    }
+    for bad in (
+        {"type": "other"},
+        {"type": "static"},
+        {"type": "static", "static": {"max_chunk_size_tokens": 99, "chunk_overlap_tokens": 0}},
+        {"type": "static", "static": {"max_chunk_size_tokens": 4097, "chunk_overlap_tokens": 0}},
+        {"type": "static", "static": {"max_chunk_size_tokens": 200, "chunk_overlap_tokens": 101}},
+        {"type": "static", "static": {"max_chunk_size_tokens": "200", "chunk_overlap_tokens": 0}},
+    ):
+        with pytest.raises(BadRequest):
+            parse_chunking_strategy(bad)
