@@ -13,8 +13,9 @@ from api.deps import DatabaseDep, PrincipalDep, SessionDep
 from api.openai_route import OpenAIRoute
 from api.routes.openai_files import Cursor, KnowledgeBaseDep
 from core.types import DESCRIPTION_MAX_CHARS, ID_MAX_CHARS
+from ingest.openai.batches import MAX_BATCH_FILES
 from ingest.openai.service import POLL_AFTER_MS
-from ingest.openai.store_files import MAX_BATCH_FILES, STATUSES, store_collection
+from ingest.openai.store_files import STATUSES, store_collection
 from ingest.openai.stores import MAX_CREATE_FILES, STORE_NAME_MAX_CHARS
 
 router = APIRouter(prefix="/v1/vector_stores", tags=["openai-vector-stores"], route_class=OpenAIRoute)
@@ -213,7 +214,7 @@ def create_batch(
 ) -> dict[str, Any]:
     with db.session() as session:
         collection = store_collection(session, principal, vs_id, write=True)
-        batch = kb.store_files.create_batch(
+        batch = kb.batches.create(
             session=session,
             principal=principal,
             collection=collection,
@@ -222,7 +223,7 @@ def create_batch(
             attributes=body.attributes,
             chunking_strategy=body.chunking_strategy,
         )
-        created = kb.store_files.batch_object(session, batch)
+        created = kb.batches.object(session, batch)
     kb.documents.after_commit()
     _polled(response)
     return created
@@ -232,18 +233,18 @@ def create_batch(
 def retrieve_batch(
     vs_id: str, batch_id: str, kb: KnowledgeBaseDep, session: SessionDep, principal: PrincipalDep, response: Response
 ) -> dict[str, Any]:
-    batch = kb.store_files.batch(session, store_collection(session, principal, vs_id), batch_id)
+    batch = kb.batches.get(session, store_collection(session, principal, vs_id), batch_id)
     _polled(response)
-    return kb.store_files.batch_object(session, batch)
+    return kb.batches.object(session, batch)
 
 
 @router.post("/{vs_id}/file_batches/{batch_id}/cancel", summary="Stop the batch's files still in progress")
 def cancel_batch(
     vs_id: str, batch_id: str, kb: KnowledgeBaseDep, session: SessionDep, principal: PrincipalDep
 ) -> dict[str, Any]:
-    batch = kb.store_files.batch(session, store_collection(session, principal, vs_id, write=True), batch_id)
-    kb.store_files.cancel_batch(session, batch)
-    return kb.store_files.batch_object(session, batch)
+    batch = kb.batches.get(session, store_collection(session, principal, vs_id, write=True), batch_id)
+    kb.batches.cancel(session, batch)
+    return kb.batches.object(session, batch)
 
 
 @router.get("/{vs_id}/file_batches/{batch_id}/files", summary="The files of a batch")
@@ -260,7 +261,7 @@ def list_batch_files(
     filter: Annotated[str | None, Query(pattern=f"^({'|'.join(STATUSES)})$")] = None,
 ) -> dict[str, Any]:
     collection = store_collection(session, principal, vs_id)
-    batch = kb.store_files.batch(session, collection, batch_id)
+    batch = kb.batches.get(session, collection, batch_id)
     return kb.store_files.list_files(
         session=session,
         collection=collection,

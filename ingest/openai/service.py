@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.vectorstore.base import VectorStore
+from ingest.openai.batches import BatchService
 from ingest.openai.files import FileService
 from ingest.openai.store_files import StoreFileService
 from ingest.openai.stores import StoreService
@@ -19,6 +20,7 @@ class OpenAIKnowledgeBase:
     files: FileService
     store_files: StoreFileService
     stores: StoreService
+    batches: BatchService
     documents: DocumentService
 
 
@@ -36,5 +38,9 @@ def build_openai_kb(
         default_chunking=default_chunking,
     )
     return OpenAIKnowledgeBase(
-        files=files, store_files=store_files, stores=StoreService(store_files), documents=documents
+        files=files,
+        store_files=store_files,
+        stores=StoreService(store_files),
+        batches=BatchService(store_files),
+        documents=documents,
     )

@@ -1,4 +1,4 @@
-"""The files in a vector store, and file batches. Each file added to a store becomes a document of
+"""The files in a vector store (batches: ``batches.py``). Each file added to a store becomes a document of
 its collection (ingested by the ordinary worker, with the file's attributes and chunking); documents
 uploaded through knowbase's own API appear too, as ``file-<document id>``.
 
@@ -17,14 +17,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.access import can_write, readable_collections
-from core.errors import BadRequest, NotFound, PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from core.metadata.models import (
     Collection,
     Document,
     IngestionJob,
     OpenAIFile,
     VectorStoreFile,
-    VectorStoreFileBatch,
     VectorStoreSettings,
     utcnow,
 )
@@ -39,8 +38,6 @@ from ingest.queue import RUNNING, enqueue
 from ingest.service import DocumentService
 
 STATUSES = ("in_progress", "completed", "failed", "cancelled")
-BATCH_PREFIX = "vsfb_"
-MAX_BATCH_FILES = 2000
 CANCELLED = "cancelled by the caller"
 _SERVER_FAILURES = ("embedding or storage failed", "internal error", "ingestion was interrupted", "superseded")
 
@@ -310,73 +307,4 @@ class StoreFileService:
             .where(IngestionJob.document_id == document.id, IngestionJob.status.in_(("queued", *RUNNING)))
             .values(status="failed", error=CANCELLED, finished_at=utcnow(), owner=None, lease_expires_at=None)
         )
-        session.flush()
-
-    # Batches -------------------------------------------------------------------------------------
-    def batch_object(self, session: Session, batch: VectorStoreFileBatch) -> dict[str, Any]:
-        counts = file_counts(store_entries(session, batch.collection_id, batch.id))
-        if batch.cancelled:
-            status = "cancelled"
-        elif counts["in_progress"]:
-            status = "in_progress"
-        elif counts["total"] and counts["failed"] == counts["total"]:
-            status = "failed"
-        else:
-            status = "completed"
-        return {
-            "id": BATCH_PREFIX + batch.id,
-            "object": "vector_store.files_batch",
-            "created_at": timestamp(batch.created_at),
-            "vector_store_id": vector_store_id(batch.collection_id),
-            "status": status,
-            "file_counts": counts,
-        }
-
-    def create_batch(
-        self,
-        *,
-        session: Session,
-        principal: Principal,
-        collection: Collection,
-        file_ids: list[str] | None,
-        files: list[dict[str, Any]] | None,
-        attributes: Any = None,
-        chunking_strategy: Any = None,
-    ) -> VectorStoreFileBatch:
-        """One batch adding every file (all or none: an unknown file refuses the whole batch)."""
-        if (file_ids is None) == (files is None):
-            raise BadRequest("give either file_ids or files, not both", details={"param": "file_ids"})
-        wanted: list[dict[str, Any]] = (
-            [{"file_id": f, "attributes": attributes, "chunking_strategy": chunking_strategy} for f in file_ids]
-            if file_ids is not None
-            else list(files or [])
-        )
-        if not 1 <= len(wanted) <= MAX_BATCH_FILES:
-            raise BadRequest(f"a batch holds 1 to {MAX_BATCH_FILES} files", details={"param": "file_ids"})
-        batch = VectorStoreFileBatch(collection_id=collection.id)
-        session.add(batch)
-        session.flush()
-        for item in wanted:
-            self.add(
-                session=session,
-                principal=principal,
-                collection=collection,
-                file_id=str(item.get("file_id", "")),
-                attributes=item.get("attributes"),
-                chunking_strategy=item.get("chunking_strategy"),
-                batch_id=batch.id,
-            )
-        return batch
-
-    def batch(self, session: Session, collection: Collection, batch_id: str) -> VectorStoreFileBatch:
-        raw = batch_id.removeprefix(BATCH_PREFIX) if batch_id.startswith(BATCH_PREFIX) else None
-        batch = session.get(VectorStoreFileBatch, raw) if raw else None
-        if batch is None or batch.collection_id != collection.id:
-            raise NotFound(f"No such file batch: {batch_id}", details={"param": "batch_id"})
-        return batch
-
-    def cancel_batch(self, session: Session, batch: VectorStoreFileBatch) -> None:
-        for entry in store_entries(session, batch.collection_id, batch.id):
-            self.cancel(session, entry)
-        batch.cancelled = True
         session.flush()
