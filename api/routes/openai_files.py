@@ -26,12 +26,16 @@ CURSOR_MAX_CHARS = 80
 
 
 def get_openai_kb(services: Annotated[Services, Depends(get_services)]) -> OpenAIKnowledgeBase:
+    """The services, once expired files are gone (with their chunks) as of this request."""
     settings = services.settings
-    return build_openai_kb(
+    kb = build_openai_kb(
         documents=services.documents,
         vector_store=services.vector_store.get,
         default_chunking=(settings.chunk_tokens, settings.chunk_overlap_tokens),
     )
+    with services.db.session() as session:
+        kb.files.delete_expired(session)
+    return kb
 
 
 KnowledgeBaseDep = Annotated[OpenAIKnowledgeBase, Depends(get_openai_kb)]

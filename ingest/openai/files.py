@@ -1,7 +1,8 @@
 """OpenAI's Files API. A file is stored once (content-addressed, beside knowbase's uploads) and
 belongs to its uploader: only they and admins see it; anyone else gets 404, as for a file that does
 not exist. Adding it to vector stores makes documents of it; deleting it removes those too, so no
-chunk stays searchable under a deleted file's id. Expired files are deleted when next listed."""
+chunk stays searchable under a deleted file's id. Expired files are deleted by ``delete_expired``
+(the routes call it on every Files or vector-store request) and are 404 from the moment they expire."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import BadRequest, NotFound, ParseError, UnsupportedMediaType
@@ -114,8 +115,7 @@ class FileService:
         order: Order,
         purpose: str | None,
     ) -> dict[str, Any]:
-        self.delete_expired(session)
-        query = select(OpenAIFile)
+        query = select(OpenAIFile).where(or_(OpenAIFile.expires_at.is_(None), OpenAIFile.expires_at > utcnow()))
         if not principal.is_admin:
             query = query.where(OpenAIFile.owner_id == principal.user_id)
         if purpose:

@@ -1,12 +1,22 @@
-"""OpenAI's request rules checked without a server: cursor pages, attributes, metadata and chunking."""
+"""OpenAI's request rules checked without a server (cursor pages, attributes, metadata, chunking),
+and expired files going with the documents they became."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 
-from core.errors import BadRequest
+from core.errors import BadRequest, NotFound
+from core.filestore import DirectoryFileStore
+from core.metadata.db import Database
+from core.metadata.models import Collection, Document, OpenAIFile, User, VectorStoreFile, utcnow
+from core.types import Principal, Role
 from ingest.chunking import chunking_of, parse_chunking_strategy, strategy_object
+from ingest.openai.files import FileService
 from ingest.openai.pages import cursor_page, validate_attributes, validate_metadata
+from ingest.service import DocumentService
 
 pytestmark = pytest.mark.unit
 ITEMS = [(n, f"id{n}") for n in range(5)]
@@ -77,3 +87,50 @@ def test_chunking_strategies() -> None:
     ):
         with pytest.raises(BadRequest):
             parse_chunking_strategy(bad)
+
+
+def test_expired_files_disappear_and_take_their_documents(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'kb.db'}")
+    db.migrate()
+    store = DirectoryFileStore(tmp_path / "files")
+    removed: list[str] = []
+    documents = DocumentService(store, remove_points=removed.append)
+    files = FileService(documents)
+    now = utcnow()
+    with db.session() as session:
+        owner = User(name="erin", role="editor")
+        collection = Collection(name="c")
+        session.add_all([owner, collection])
+        session.flush()
+        erin = Principal(user_id=owner.id, name="erin", role=Role.editor)
+        (tmp_path / "a.txt").write_text("Some text to keep.")
+        key = documents.store_file(tmp_path / "a.txt", "ab" * 32, "a.txt")
+        for name, expires in (("old", now - timedelta(seconds=1)), ("new", now + timedelta(hours=1))):
+            row = OpenAIFile(
+                id=name * 8,
+                owner_id=owner.id,
+                filename=f"{name}.txt",
+                purpose="assistants",
+                size_bytes=18,
+                sha256="ab" * 32,
+                storage_path=key,
+                expires_at=expires,
+            )
+            session.add(row)
+        session.flush()
+        document = Document(
+            collection_id=collection.id, title="", source_name="old.txt", sha256="ab" * 32, storage_path=key
+        )
+        session.add(document)
+        session.flush()
+        session.add(VectorStoreFile(collection_id=collection.id, file_id="old" * 8, document_id=document.id))
+    with db.session() as session:
+        listed = files.list(session=session, principal=erin, after=None, limit=10, order="asc", purpose=None)
+        assert [f["id"] for f in listed["data"]] == ["file-" + "new" * 8]
+        with pytest.raises(NotFound):
+            files.get(session=session, principal=erin, file_id="file-" + "old" * 8)
+        assert files.delete_expired(session) == 1
+    with db.session() as session:
+        assert session.get(OpenAIFile, "old" * 8) is None and session.get(OpenAIFile, "new" * 8) is not None
+        assert session.get(Document, document.id) is None and removed == [document.id]
+    assert store.exists(key)  # the other file still uses the bytes
