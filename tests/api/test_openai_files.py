@@ -107,7 +107,10 @@ def test_upload_errors_are_openai_400s(setup: Setup) -> None:
 def test_store_lifecycle_with_polling_pagination_and_status_filter(setup: Setup) -> None:
     editor = setup.editor
     policy = upload(editor, "travel.md", POLICY.encode())
-    store = editor.vector_stores.create(name="Travel policies", metadata={"owner": "ops"}, file_ids=[policy])
+    static: Any = {"type": "static", "static": {"max_chunk_size_tokens": 200, "chunk_overlap_tokens": 20}}
+    store = editor.vector_stores.create(
+        name="Travel policies", metadata={"owner": "ops"}, file_ids=[policy], chunking_strategy=static
+    )
     assert store.id.startswith("vs_") and store.object == "vector_store" and store.name == "Travel policies"
     assert store.metadata == {"owner": "ops"} and store.file_counts.total == 1
 
@@ -117,6 +120,8 @@ def test_store_lifecycle_with_polling_pagination_and_status_filter(setup: Setup)
     assert added.status == "completed" and added.last_error is None and added.vector_store_id == store.id
     first = editor.vector_stores.files.poll(policy, vector_store_id=store.id)
     assert first.status == "completed" and first.usage_bytes == len(POLICY.encode())
+    assert first.chunking_strategy and first.chunking_strategy.static.max_chunk_size_tokens == 200  # type: ignore[union-attr]
+    assert added.chunking_strategy and added.chunking_strategy.static.max_chunk_size_tokens == 350  # type: ignore[union-attr]
 
     live = editor.vector_stores.retrieve(store.id)
     assert live.status == "completed" and live.file_counts.completed == 2 and live.file_counts.total == 2
@@ -185,6 +190,25 @@ def test_static_chunking_and_attributes_reaching_the_chunks(setup: Setup) -> Non
     assert updated.attributes == {"team": "red"}
     assert set(search("red")) == {long_file} and search("blue") == []  # the chunks changed at once
 
+    # A document uploaded through knowbase's own API takes attributes as well.
+    handbook, handbook_file = kb.stores["handbook"], kb.files["handbook.md"]
+    tagged = kb.admin.vector_stores.files.update(handbook_file, vector_store_id=handbook, attributes={"team": "red"})
+    assert tagged.id == handbook_file and tagged.attributes == {"team": "red"}
+    response = kb.admin.responses.create(
+        model="knowbase",
+        input="年假最多可以结转几天？",
+        tools=[
+            {
+                "type": "file_search",
+                "vector_store_ids": [handbook],
+                "filters": {"type": "eq", "key": "team", "value": "red"},
+            }
+        ],
+        include=["file_search_call.results"],
+    )
+    results: Any = response.output[0]
+    assert {r.file_id for r in results.results or []} == {handbook_file}
+
     with pytest.raises(openai.BadRequestError) as too_many:
         editor.vector_stores.files.update(
             long_file, vector_store_id=store.id, attributes={f"k{n}": n for n in range(17)}
@@ -227,6 +251,12 @@ def test_batches_with_per_file_attributes_cancel_and_unsupported_files(setup: Se
     assert broken.last_error.message == "the file is empty"
     failures = editor.vector_stores.files.list(vector_store_id=store.id, filter="failed", order="asc")
     assert [f.id for f in failures] == [binary, empty]
+
+    uploaded = editor.vector_stores.file_batches.upload_and_poll(
+        store.id,
+        files=[("three.md", io.BytesIO(b"# Three\n\nThe third.")), ("four.md", io.BytesIO(b"# Four\n\nFour."))],
+    )
+    assert uploaded.status == "completed" and uploaded.file_counts.completed == 2
 
     late = [upload(editor, f"late{n}.md", f"# Late {n}\n\n{LONG}".encode()) for n in range(3)]
     started = editor.vector_stores.file_batches.create(vector_store_id=store.id, file_ids=late)
