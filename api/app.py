@@ -65,7 +65,12 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         window_s=settings.signin_window_s,
     )
     install_error_handlers(app)
-    app.add_middleware(RateLimitMiddleware, database=lambda: services.db)  # inside the body limit
+    app.add_middleware(  # inside the body limit: bodies it reads are already bounded
+        RateLimitMiddleware,
+        database=lambda: services.db,
+        default_requests_per_minute=settings.rate_limit_requests_per_minute,
+        default_tokens_per_minute=settings.rate_limit_tokens_per_minute,
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=lambda: settings.max_upload_bytes,

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     max_pages: int = Field(5000, gt=0)
     max_extracted_chars: int = Field(20_000_000, gt=0)
     ingest_workers: int = Field(1, ge=1, le=8)
+    rate_limit_requests_per_minute: int | None = Field(
+        None, gt=0, description="Requests per minute for keys that set no limit of their own; empty = none."
+    )
+    rate_limit_tokens_per_minute: int | None = Field(
+        None, gt=0, description="Tokens per minute for keys that set no limit of their own; empty = none."
+    )
     ingest_embed_in_background: bool = Field(
         True, description="Embed passages (local e5) in a lower-priority process, so searches never wait for them."
     )

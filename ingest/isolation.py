@@ -29,12 +29,18 @@ def _start_parser_process(max_bytes: int, parent_pid: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
     except (ValueError, OSError):  # not permitted on this platform: parse without the limit
         pass
-    # Polling rather than PR_SET_PDEATHSIG: that signal fires when the *thread* that spawned us ends,
-    # and the pool is shared by threads that come and go; polling also works beyond Linux.
-    threading.Thread(target=_exit_with_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+    exit_with_parent(parent_pid)
 
 
-def _exit_with_parent(parent_pid: int) -> None:
+def exit_with_parent(parent_pid: int) -> None:
+    """In a child process: exit as soon as ``parent_pid`` is gone, even after its ``kill -9``.
+
+    Polling rather than PR_SET_PDEATHSIG: that signal fires when the *thread* that spawned the child
+    ends, and pools are shared by threads that come and go; polling also works beyond Linux."""
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
     while os.getppid() == parent_pid:  # a dead parent's children are adopted by another process
         time.sleep(PARENT_POLL_S)
     os._exit(1)
