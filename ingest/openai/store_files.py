@@ -39,6 +39,8 @@ from ingest.service import DocumentService
 
 STATUSES = ("in_progress", "completed", "failed", "cancelled")
 CANCELLED = "cancelled by the caller"
+_UNSUPPORTED_FAILURE = "unsupported file type"  # UnsupportedMediaType's words (ingest/parsers/detect.py)
+# The worker's words for failures that are not the file's fault (ingest/jobs.py, ingest/queue.py).
 _SERVER_FAILURES = ("embedding or storage failed", "internal error", "ingestion was interrupted", "superseded")
 
 
@@ -68,7 +70,7 @@ class Entry:
         if self.status != "failed":
             return None
         reason = self.document.error or "ingestion failed"
-        if self.document.content_type == UNSUPPORTED:
+        if self.document.content_type == UNSUPPORTED or reason.startswith(_UNSUPPORTED_FAILURE):
             code = "unsupported_file"
         elif reason.startswith(_SERVER_FAILURES):
             code = "server_error"

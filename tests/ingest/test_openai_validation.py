@@ -16,6 +16,7 @@ from core.types import Principal, Role
 from ingest.chunking import chunking_of, parse_chunking_strategy, strategy_object
 from ingest.openai.files import FileService
 from ingest.openai.pages import cursor_page, validate_attributes, validate_metadata
+from ingest.openai.store_files import Entry
 from ingest.service import DocumentService
 
 pytestmark = pytest.mark.unit
@@ -134,3 +135,36 @@ def test_expired_files_disappear_and_take_their_documents(tmp_path: Path) -> Non
         assert session.get(OpenAIFile, "old" * 8) is None and session.get(OpenAIFile, "new" * 8) is not None
         assert session.get(Document, document.id) is None and removed == [document.id]
     assert store.exists(key)  # the other file still uses the bytes
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "error", "expected"),
+    [
+        ("queued", "markdown", None, ("in_progress", None)),
+        ("embedding", "pdf", None, ("in_progress", None)),
+        ("ready", "pdf", None, ("completed", None)),
+        ("failed", "unsupported", "unsupported file type: this is an image", ("failed", "unsupported_file")),
+        ("failed", "pdf", "unsupported file type: a ZIP archive", ("failed", "unsupported_file")),
+        ("failed", "unknown", "the file is empty", ("failed", "invalid_file")),
+        ("failed", "pdf", "the PDF has no text layer (scanned?)", ("failed", "invalid_file")),
+        ("failed", "pdf", "embedding or storage failed: timeout", ("failed", "server_error")),
+        ("failed", "pdf", "internal error while ingesting (KeyError); see the server log", ("failed", "server_error")),
+        (
+            "failed",
+            "pdf",
+            "ingestion was interrupted 3 times; re-index the document to try again",
+            ("failed", "server_error"),
+        ),
+    ],
+)
+def test_statuses_and_error_codes_follow_ingestion(
+    status: str, content_type: str, error: str | None, expected: tuple[str, str | None]
+) -> None:
+    document = Document(status=status, content_type=content_type, error=error)
+    entry = Entry(document, None)
+    code = entry.last_error["code"] if entry.last_error else None
+    assert (entry.status, code) == expected
+    if entry.last_error:
+        assert entry.last_error["message"] == error
+    cancelled = Entry(document, VectorStoreFile(cancelled=True))
+    assert cancelled.status == "cancelled" and cancelled.last_error is None
