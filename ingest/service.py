@@ -16,7 +16,7 @@ from core.access import readable_collections, require_readable, require_writable
 from core.errors import NotFound, ParseError
 from core.filestore import FileStore
 from core.metadata.lexical_stats import forget_document
-from core.metadata.models import Collection, Document, IngestionJob, OpenAIFile, User, utcnow
+from core.metadata.models import Collection, Document, IngestionJob, OpenAIFile, User, VectorStoreFile, utcnow
 from core.types import Principal
 from ingest.parsers.detect import detect_format
 from ingest.pipeline import text_key
@@ -84,8 +84,12 @@ class DocumentService:
             )
 
         stored = self.store_file(temp_path, sha256, source_name)  # a key relative to the store's root
-        document = session.scalar(
-            select(Document).where(Document.collection_id == target.id, Document.source_name == source_name)
+        document = session.scalar(  # a document made from an OpenAI file holds that file's bytes only
+            select(Document).where(
+                Document.collection_id == target.id,
+                Document.source_name == source_name,
+                Document.id.not_in(select(VectorStoreFile.document_id)),
+            )
         )
         if document is None:
             document = Document(collection_id=target.id, source_name=source_name, title=title or "", version=1)

@@ -252,6 +252,17 @@ def test_batches_with_per_file_attributes_cancel_and_unsupported_files(setup: Se
     failures = editor.vector_stores.files.list(vector_store_id=store.id, filter="failed", order="asc")
     assert [f.id for f in failures] == [binary, empty]
 
+    # knowbase's own upload of a same-named file is a document of its own, not a version of the File's.
+    kb = setup.kb
+    own = httpx.post(
+        f"{kb.url}/v1/documents",
+        files={"file": ("one.md", b"# One\n\nAnother text.")},
+        data={"collection": "batched"},
+        headers=bearer(kb.admin_key),
+    ).json()["document"]
+    assert own["version"] == 1
+    assert editor.vector_stores.files.retrieve(one, vector_store_id=store.id).attributes == {"n": 1}
+
     uploaded = editor.vector_stores.file_batches.upload_and_poll(
         store.id,
         files=[("three.md", io.BytesIO(b"# Three\n\nThe third.")), ("four.md", io.BytesIO(b"# Four\n\nFour."))],
