@@ -19,7 +19,7 @@ from api.wiring import Services
 from core.errors import BadRequest
 from core.metadata.db import Database
 from core.types import Principal
-from ingest.openai.files import PURPOSES, expires_after_seconds, file_object
+from ingest.openai.files import PURPOSES, expires_after_seconds
 from ingest.openai.service import OpenAIKnowledgeBase, build_openai_kb
 
 CURSOR_MAX_CHARS = 80
@@ -117,9 +117,9 @@ def list_files(
     return kb.files.list(session=session, principal=principal, after=after, limit=limit, order=order, purpose=purpose)
 
 
-@router.get("/{file_id}", summary="One file")
+@router.get("/{file_id}", summary="One file (or a readable document, as file-<document id>)")
 def retrieve_file(file_id: str, kb: KnowledgeBaseDep, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
-    return file_object(kb.files.get(session=session, principal=principal, file_id=file_id))
+    return kb.files.retrieve(session=session, principal=principal, file_id=file_id)
 
 
 @router.delete("/{file_id}", summary="Delete a file and take it out of every vector store")
@@ -130,8 +130,7 @@ def delete_file(file_id: str, kb: KnowledgeBaseDep, session: SessionDep, princip
 @router.get("/{file_id}/content", summary="The file's bytes")
 def file_content(file_id: str, kb: KnowledgeBaseDep, db: DatabaseDep, principal: PrincipalDep) -> Response:
     with db.session() as session:
-        row = kb.files.get(session=session, principal=principal, file_id=file_id)
-        key, name = row.storage_path, row.filename
+        key, name = kb.files.content(session=session, principal=principal, file_id=file_id)
     path = kb.documents.files.local_path(key)
     if path is not None:
         return FileResponse(path, filename=name)

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from core.access import readable_collections
 from core.errors import BadRequest, NotFound, ParseError, UnsupportedMediaType
 from core.metadata.models import Document, OpenAIFile, VectorStoreFile, utcnow
-from core.metadata.openai_ids import FILE_PREFIX, raw_file_id
+from core.metadata.openai_ids import FILE_PREFIX, file_id_of_document, raw_file_id
 from core.types import Principal
 from ingest.openai.pages import Order, cursor_page, list_object, timestamp
 from ingest.parsers.detect import detect_format
@@ -37,6 +38,22 @@ def file_object(row: OpenAIFile) -> dict[str, Any]:
         "status": "error" if row.error else "processed",
         "status_details": row.error,
         "expires_at": timestamp(row.expires_at),
+    }
+
+
+def document_file_object(document: Document) -> dict[str, Any]:
+    """A document uploaded through knowbase's own API, as a file."""
+    failed = document.status == "failed"
+    return {
+        "id": file_id_of_document(document.id),
+        "object": "file",
+        "bytes": document.size_bytes,
+        "created_at": timestamp(document.created_at),
+        "filename": document.source_name,
+        "purpose": "assistants",
+        "status": "error" if failed else "processed",
+        "status_details": document.error if failed else None,
+        "expires_at": None,
     }
 
 
@@ -142,10 +159,39 @@ class FileService:
             raise NotFound(f"No such File object: {file_id}", details={"param": "file_id"})
         return row
 
+    def resolve(self, *, session: Session, principal: Principal, file_id: str) -> OpenAIFile | Document:
+        """The caller's file, or else a document they may read that came from no file: citations and
+        store listings name such documents ``file-<document id>``, so clients look them up here.
+
+        :raises NotFound: neither (one answer: nothing leaks)."""
+        try:
+            return self.get(session=session, principal=principal, file_id=file_id)
+        except NotFound:
+            raw = raw_file_id(file_id)
+            document = session.get(Document, raw) if raw else None
+            readable = readable_collections(session=session, principal=principal).values()
+            from_file = session.scalar(select(VectorStoreFile.id).where(VectorStoreFile.document_id == raw))
+            if document is None or document.collection_id not in readable or from_file is not None:
+                raise
+            return document
+
+    def retrieve(self, *, session: Session, principal: Principal, file_id: str) -> dict[str, Any]:
+        found = self.resolve(session=session, principal=principal, file_id=file_id)
+        return file_object(found) if isinstance(found, OpenAIFile) else document_file_object(found)
+
+    def content(self, *, session: Session, principal: Principal, file_id: str) -> tuple[str, str]:
+        """The stored bytes' key and the file name."""
+        found = self.resolve(session=session, principal=principal, file_id=file_id)
+        return found.storage_path, found.filename if isinstance(found, OpenAIFile) else found.source_name
+
     def delete(self, *, session: Session, principal: Principal, file_id: str) -> dict[str, Any]:
-        row = self.get(session=session, principal=principal, file_id=file_id)
-        self._delete(session, row)
-        return {"id": FILE_PREFIX + row.id, "object": "file", "deleted": True}
+        """A file, or a document named as one (which needs write access to its collection)."""
+        found = self.resolve(session=session, principal=principal, file_id=file_id)
+        if isinstance(found, OpenAIFile):
+            self._delete(session, found)
+        else:
+            self.documents.delete(session=session, principal=principal, document_id=found.id)
+        return {"id": file_id, "object": "file", "deleted": True}
 
     def delete_expired(self, session: Session) -> int:
         expired = list(session.scalars(select(OpenAIFile).where(OpenAIFile.expires_at < utcnow())))

@@ -16,6 +16,7 @@ import pytest
 from openai import OpenAI
 
 from tests.api.openai_kb import Knowbase, running_knowbase
+from tests.api.test_chat import HANDBOOK
 from tests.conftest import bearer
 
 pytestmark = pytest.mark.integration
@@ -317,3 +318,13 @@ def test_another_group_sees_no_store_and_readers_cannot_write(setup: Setup) -> N
         reader.vector_stores.create(name="nope")
     with pytest.raises(openai.PermissionDeniedError):
         reader.vector_stores.update(store.id, name="nope")
+
+    # A document uploaded through knowbase's API is a file to whoever may read it (citations name it).
+    handbook = setup.kb.files["handbook.md"]
+    assert reader.files.retrieve(handbook).filename == "handbook.md"
+    assert reader.files.content(handbook).content == HANDBOOK.encode()
+    with pytest.raises(openai.NotFoundError):
+        outsider.files.retrieve(handbook)
+    with pytest.raises(openai.PermissionDeniedError):
+        reader.files.delete(handbook)
+    assert handbook not in [f.id for f in reader.files.list()]  # lists hold the caller's own files
