@@ -124,6 +124,11 @@ def test_store_lifecycle_with_polling_pagination_and_status_filter(setup: Setup)
     assert first.chunking_strategy and first.chunking_strategy.static.max_chunk_size_tokens == 200  # type: ignore[union-attr]
     assert added.chunking_strategy and added.chunking_strategy.static.max_chunk_size_tokens == 350  # type: ignore[union-attr]
 
+    raw = editor.vector_stores.files.with_raw_response.retrieve(policy, vector_store_id=store.id)
+    assert raw.headers["openai-poll-after-ms"] == "250"  # what the SDK's pollers wait
+    found = editor.vector_stores.search(store.id, query="Which trips go by train?", max_num_results=1)
+    assert found.data[0].file_id == policy and found.data[0].filename == "travel.md"
+
     live = editor.vector_stores.retrieve(store.id)
     assert live.status == "completed" and live.file_counts.completed == 2 and live.file_counts.total == 2
     assert live.usage_bytes == len(POLICY.encode()) + len(LONG.encode())
