@@ -149,10 +149,18 @@ def test_store_lifecycle_with_polling_pagination_and_status_filter(setup: Setup)
     assert store.id in listed and setup.kb.stores["handbook"] in listed  # existing collections are stores
     assert setup.kb.stores["finance"] not in listed
 
+    # One file in two stores: stored once, ingested in each; deleting the file empties both.
+    second = editor.vector_stores.create(name="Travel copy", file_ids=[policy])
+    assert editor.vector_stores.files.poll(policy, vector_store_id=second.id).status == "completed"
+
     removed = editor.vector_stores.files.delete(policy, vector_store_id=store.id)
     assert removed.deleted and removed.object == "vector_store.file.deleted"
     assert editor.files.retrieve(policy).id == policy  # the file itself stays
     assert editor.vector_stores.retrieve(store.id).file_counts.total == 1
+    assert editor.files.delete(policy).deleted
+    assert editor.vector_stores.retrieve(second.id).file_counts.total == 0
+    with pytest.raises(openai.NotFoundError):
+        editor.vector_stores.files.retrieve(policy, vector_store_id=second.id)
     gone = editor.vector_stores.delete(store.id)
     assert gone.deleted and gone.object == "vector_store.deleted"
     with pytest.raises(openai.NotFoundError):
