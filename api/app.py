@@ -23,8 +23,10 @@ from api.routes import (
     ingestion,
     openai_compat,
     openai_embeddings,
+    openai_files,
     openai_responses,
     openai_vector_store_search,
+    openai_vector_stores,
     search,
 )
 from api.security_headers import SecurityHeadersMiddleware
@@ -72,7 +74,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=lambda: settings.max_upload_bytes,
-        upload_paths=("/v1/documents",),
+        upload_paths=("/v1/documents", "/v1/files"),
         authenticate=lambda request: get_principal(request, services.db),
     )
     app.add_middleware(SecurityHeadersMiddleware)
@@ -88,6 +90,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         openai_embeddings,
         openai_responses,
         openai_vector_store_search,
+        openai_files,
+        openai_vector_stores,
         ui_routes,
     ):
         app.include_router(module.router)

@@ -24,6 +24,8 @@ from core.filestore import FileStore
 from core.metadata.db import Database
 from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, utcnow
+from core.vectorstore.base import StoreFilter
+from ingest.chunking import chunking_of
 from ingest.pipeline import DocumentTarget, IngestOutcome, IngestPipeline, Interrupted, Superseded
 from ingest.queue import MAX_ATTEMPTS, JobQueue, new_owner
 
@@ -234,6 +236,8 @@ class IngestionWorker:
                     title=document.title,
                     source_name=document.source_name,
                     path=Path(document.storage_path),  # a file store key (legacy: an absolute path)
+                    attributes=document.attributes,
+                    chunking=chunking_of(document.chunking),
                 )
                 held = _Held(due_at=job.due_at)
                 with self._held_lock:
@@ -264,6 +268,10 @@ class IngestionWorker:
             self._finish(session, job, document if current else None, "ready")
             if document is None:  # deleted while we worked: its statistics go too
                 forget_document(session=session, document_id=target.document_id)
+            attributes = document.attributes if current and document is not None else target.attributes
+        if attributes != target.attributes:  # changed while the chunks were embedded: the late ones are stale
+            where = StoreFilter(document_ids=[target.document_id])
+            self._pipeline().store.set_payload(where, {"attributes": attributes or {}})
         if document is None:  # deleted while we worked: leave nothing behind
             self._pipeline().remove_document(target.document_id)
         log.info(

@@ -50,6 +50,8 @@ class DocumentTarget:
     title: str
     source_name: str
     path: Path
+    attributes: dict[str, Any] | None = None  # OpenAI file attributes, on every chunk's payload
+    chunking: tuple[int, int] | None = None  # (max tokens, overlap tokens) instead of the server's
 
 
 @dataclass
@@ -109,7 +111,8 @@ class IngestPipeline:
         timings["parse"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        chunks = self.chunker.run(parsed)
+        chunker = Chunker(*target.chunking) if target.chunking else self.chunker
+        chunks = chunker.run(parsed)
         # An extracted title can be any length (a huge first heading); the column holds 500.
         title = (target.title or parsed.title or Path(target.source_name).stem)[:TITLE_MAX_CHARS]
         self._save_text(target, parsed)
@@ -202,6 +205,7 @@ class IngestPipeline:
             "char_end": chunk.char_end,
             "token_count": chunk.token_count,
             "content_hash": chunk.content_hash,
+            "attributes": dict(target.attributes or {}),
         }
 
     def publish(self, target: DocumentTarget, chunk_terms: list[list[int]]) -> None:

@@ -16,7 +16,7 @@ from core.access import readable_collections, require_readable, require_writable
 from core.errors import NotFound, ParseError
 from core.filestore import FileStore
 from core.metadata.lexical_stats import forget_document
-from core.metadata.models import Collection, Document, IngestionJob, User, utcnow
+from core.metadata.models import Collection, Document, IngestionJob, OpenAIFile, User, VectorStoreFile, utcnow
 from core.types import Principal
 from ingest.parsers.detect import detect_format
 from ingest.pipeline import text_key
@@ -83,9 +83,13 @@ class DocumentService:
                 message=f"identical content is already in '{collection}' as '{duplicate.source_name}'; nothing to do",
             )
 
-        stored = self._store_file(temp_path, sha256, source_name)  # a key relative to the store's root
-        document = session.scalar(
-            select(Document).where(Document.collection_id == target.id, Document.source_name == source_name)
+        stored = self.store_file(temp_path, sha256, source_name)  # a key relative to the store's root
+        document = session.scalar(  # a document made from an OpenAI file holds that file's bytes only
+            select(Document).where(
+                Document.collection_id == target.id,
+                Document.source_name == source_name,
+                Document.id.not_in(select(VectorStoreFile.document_id)),
+            )
         )
         if document is None:
             document = Document(collection_id=target.id, source_name=source_name, title=title or "", version=1)
@@ -127,16 +131,27 @@ class DocumentService:
     def delete(self, *, session: Session, principal: Principal, document_id: str) -> None:
         document = self._get(session, principal, document_id)
         require_writable(session=session, principal=principal, name=self._collection_name(session, document))
+        self.remove(session=session, document=document)
+
+    def remove(self, *, session: Session, document: Document) -> None:
+        """Delete a document, its chunks and statistics, and its bytes unless a document or an OpenAI
+        file still uses them. No access check: callers have made theirs."""
         storage = document.storage_path
-        forget_document(session=session, document_id=document_id)
+        forget_document(session=session, document_id=document.id)
         session.delete(document)
         session.flush()
-        self._remove_points(document_id)
-        still_used = session.scalar(select(func.count(Document.id)).where(Document.storage_path == storage))
-        if not still_used:
+        self._remove_points(document.id)
+        self.release(session, storage)
+
+    def release(self, session: Session, storage: str) -> None:
+        """Delete stored bytes once no document and no OpenAI file uses them any more."""
+        documents = session.scalar(select(func.count(Document.id)).where(Document.storage_path == storage))
+        files = session.scalar(select(func.count(OpenAIFile.id)).where(OpenAIFile.storage_path == storage))
+        if not documents and not files:
             self.files.delete(storage)
 
-    def _store_file(self, temp_path: Path, sha256: str, source_name: str) -> str:
+    def store_file(self, temp_path: Path, sha256: str, source_name: str) -> str:
+        """Keep an upload in the content-addressed store (identical bytes once); returns its key."""
         suffix = Path(source_name).suffix.lower()[:10]
         key = f"uploads/{sha256[:2]}/{sha256}{suffix}"
         self.files.put_file(key, temp_path)
