@@ -1,8 +1,8 @@
 """How well a source sentence answers a question: the question's terms it contains weighted by how
 rare they are among the candidates (words from the BM25 tokenizer, and character bigrams for
 Chinese), how close it is in meaning (sentence embeddings, for the best lexical candidates), whether
-it carries what the question asks for (a number, a date, a name), and the rank of its source. Also: the shortest clause of a long sentence that answers, and table rows as
-"header: value"."""
+it carries what the question asks for (a number, a date, a name), and the rank of its source.
+Also: the shortest clause of a long sentence that answers, and table rows as "header: value"."""
 
 from __future__ import annotations
 
@@ -40,9 +40,9 @@ RANK_BONUS = 0.08
 SEMANTIC_WEIGHT = 0.35
 SEMANTIC_FLOOR = 0.2
 SEMANTIC_CEILING = 0.7
-# A sentence in the other language than the question has no lexical evidence: it answers on
-# meaning alone, with cross-lingual similarities (lower: answering sentences' median 0.36-0.41 on
-# XQuAD dev, unrelated ones' 99th percentile 0.21-0.27) mapped the same way.
+# A sentence in the other language than the question has little lexical evidence (shared names,
+# numbers): it answers on meaning, with cross-lingual similarities (lower: answering sentences'
+# median 0.36-0.41 on XQuAD dev, unrelated ones' 99th percentile 0.21-0.27) mapped the same way.
 CROSS_LINGUAL_FLOOR = 0.15
 CROSS_LINGUAL_CEILING = 0.5
 SEMANTIC_CANDIDATES = 32  # embedded per question: the cost bound
@@ -142,8 +142,8 @@ class SentenceScorer:
 
     def _evidence(self, question: str, candidates: list[tuple[float, float, Scored]]) -> list[float]:
         """Lexical evidence, blended with semantic similarity for the best SEMANTIC_CANDIDATES
-        (the others, less likely to answer, are not embedded: they keep their lexical share); only
-        the semantic similarity for a sentence in the other language."""
+        (the others, less likely to answer, are not embedded: they keep their lexical share). A
+        sentence in the other language counts on meaning alone unless its shared words say more."""
         weight = self.semantic_weight
         lexical = [c[0] for c in candidates]
         if not weight or self.semantic is None or not candidates:
@@ -158,7 +158,8 @@ class SentenceScorer:
             if is_chinese(candidates[i][2].display) == chinese:
                 evidence[i] += weight * _closeness(float(similarity), SEMANTIC_FLOOR, SEMANTIC_CEILING)
             else:
-                evidence[i] = _closeness(float(similarity), CROSS_LINGUAL_FLOOR, CROSS_LINGUAL_CEILING)
+                meaning = _closeness(float(similarity), CROSS_LINGUAL_FLOOR, CROSS_LINGUAL_CEILING)
+                evidence[i] = max(meaning, lexical[i])
         return evidence
 
     def _shorten(
