@@ -84,14 +84,16 @@ def run_clients(
         with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
             return [timed_stream(client, path, body) for body in batch]
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(concurrency) as pool:
         results = [r for batch in pool.map(worker, [bodies[i::concurrency] for i in range(concurrency)]) for r in batch]
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return {
         "ttft_ms": summarise([r[0] for r in results]),
         "total_ms": summarise([r[1] for r in results]),
         "requests_per_s": round(len(results) / elapsed, 2),
+        # server and client share this process: CPU per request, whatever else the machine runs
+        "cpu_ms_per_request": round(cpu / max(len(results), 1) * 1000, 1),
     }
 
 
