@@ -29,6 +29,7 @@ from answer.prompts import NO_ANSWER, build_messages, language_of, prompt_tokens
 from answer.retrieve import ContextFetcher
 from answer.rewrite import QueryRewriter
 from answer.screening import InputScreen, refusal
+from answer.semantic import SemanticSimilarity
 from answer.sentences import SentenceMatcher, source_sentences
 from answer.turn import ChatEvent, ChatResult, Turn
 from core.access import require_readable
@@ -73,7 +74,7 @@ class ChatService:
         self.rewriter = QueryRewriter(llm)
         self.fetcher = ContextFetcher(retrieval, settings, llm_enabled=llm is not None)
         self.matcher = SentenceMatcher(lexical)
-        self.extractive = ExtractiveAnswerer(self.matcher)
+        self.extractive = ExtractiveAnswerer(self.matcher, semantic=SemanticSimilarity())
 
     # Before any output ---------------------------------------------------------------------------
     def start(

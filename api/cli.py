@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     cli_ask.add_command(sub)
     cli_users.add_command(sub)
     cli_eval.add_command(sub)
+    from api import cli_eval_answers
+
+    cli_eval_answers.add_command(sub)
     cli_mcp.add_command(sub)
     cli_moderation.add_command(sub)
     cli_db.add_command(sub)
