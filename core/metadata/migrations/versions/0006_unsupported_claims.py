@@ -1,7 +1,7 @@
 """Unsupported claims of an answer (claims stating facts no source supports) stored with the message
 
-Revision ID: 0011_attrib
-Revises: 0004_rate_limits
+Revision ID: 0006_unsupported_claims
+Revises: 0005_rate_limits
 Create Date: 2026-11-28 09:45:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_attrib"
-down_revision = "0004_rate_limits"
+revision = "0006_unsupported_claims"
+down_revision = "0005_rate_limits"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Ingestion jobs with owners, leases and a fair claim order; stored files addressed relative to
 the file store's root
 
-Revision ID: 0006_job_leases
-Revises: 0011_attrib
+Revision ID: 0007_job_leases
+Revises: 0006_unsupported_claims
 Create Date: 2026-11-28 09:40:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_job_leases"
-down_revision = "0011_attrib"
+revision = "0007_job_leases"
+down_revision = "0006_unsupported_claims"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """OpenAI's Files and Vector Stores: document attributes and chunking, files, vector store settings, files in stores, file batches
 
-Revision ID: 0003_openai_files
-Revises: 0006_job_leases
+Revision ID: 0008_openai_files
+Revises: 0007_job_leases
 Create Date: 2026-11-28 10:00:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_openai_files"
-down_revision = "0006_job_leases"
+revision = "0008_openai_files"
+down_revision = "0007_job_leases"
 branch_labels = None
 depends_on = None
 
