@@ -30,6 +30,98 @@ _DATE = re.compile(
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
 _CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)")  # also between the rows of a flattened table
 _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
+# What never answers a question, however close it is: a heading, a bold label, a question (an FAQ's
+# "Q4: …?"), a lead-in ending in a colon, HTML markup, a line of code.
+_HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*\s*[:：]?\s*$)")
+_HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
+_CODE_START = re.compile(r"^\s*(import|from \S+ import|const|let|var|def|print\(|curl|[{}\]]|\w+\s*=\s*\S+\()")
+_CODE_CHARS = frozenset("{}()[];=<>`")
+# Names a question is about (GPT-5, o1-mini, Whisper, DALL-E): a quote from a source that never
+# mentions one answers about something else. Capitalised English function words are not names.
+_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
+_NOT_NAMES = frozenset(
+    [
+        "how",
+        "what",
+        "when",
+        "where",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "why",
+        "is",
+        "are",
+        "was",
+        "were",
+        "do",
+        "does",
+        "did",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "by",
+        "from",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "may",
+        "might",
+        "per",
+        "my",
+        "our",
+        "your",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "at",
+        "as",
+        "be",
+        "been",
+        "i",
+        "we",
+        "you",
+        "it",
+        "if",
+        "not",
+        "no",
+        "yes",
+        "please",
+        "tell",
+        "me",
+        # dates are facts the answer states, not what the question is about
+        *[
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        *["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+    ]
+)
 
 MAX_QUOTE_CHARS = 200
 TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
@@ -117,9 +209,12 @@ class SentenceScorer:
         idf_terms = _idf(wanted, term_sets, total)
         idf_grams = _idf(wanted_grams, gram_sets, total)
         kind = question_type(question)
+        entities = question_entities(question)
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
-            if _TABLE_RULE.match(sentence.text):
+            if _TABLE_RULE.match(sentence.text) or not can_answer(sentence.text):
+                continue
+            if entities and not mentions_all(sentence, entities):
                 continue
             shortened = self._shorten(sentence, wanted, wanted_grams, sentences)
             if shortened is None:
@@ -227,6 +322,38 @@ def _table_clause(
     chosen = named or pairs[1:]
     label = cells[0] if cells else ""
     return f"{label} — " + "; ".join(f"{h}: {v}" for h, v in chosen)
+
+
+def can_answer(text: str) -> bool:
+    """False for text that states nothing: a heading, a label, a question, a lead-in, markup or code."""
+    stripped = text.strip()
+    if _HEADING.match(stripped) or stripped.endswith(("?", "？")) or _HTML_TAG.search(stripped):
+        return False
+    if stripped.endswith((":", "：")) and len(stripped) < 60:
+        return False
+    if _CODE_START.match(stripped):
+        return False
+    code = sum(ch in _CODE_CHARS for ch in stripped)
+    return code < 4 or code / len(stripped) < 0.05
+
+
+def question_entities(question: str) -> list[str]:
+    """The names a question is about: Latin-script words holding a digit, or capitalised words of
+    three or more letters that are not English function words ("How", "The") or dates ("March")."""
+    names = []
+    for word in _ENTITY.findall(question):
+        if word.lower() in _NOT_NAMES or len(word) < 3:
+            continue
+        if any(ch.isdigit() for ch in word) or word[0].isupper() or (word.lower() != word and "-" in word):
+            names.append(word.lower())
+    return names
+
+
+def mentions_all(sentence: Sentence, entities: list[str]) -> bool:
+    """Whether the sentence's source (its text, title or file name) names every one of ``entities``."""
+    source = sentence.source
+    where = f"{source.title} {source.source} {source.heading} {source.text}".lower()
+    return all(entity in where for entity in entities)
 
 
 def has_chinese(text: str) -> bool:
