@@ -165,7 +165,9 @@ class ChatService:
     def _answer(self, turn: Turn, language: str) -> Generator[ChatEvent, None, _Outcome]:
         assert turn.context is not None
         sentences = source_sentences(turn.context, turn.hits)
-        gate = SentenceGate(self.moderator, self.pii_policy)
+        # The LLM's text is judged, except what it quotes verbatim from the sources the caller may read.
+        readable = [source.text for source in turn.context.sources]
+        gate = SentenceGate(self.moderator, self.pii_policy, readable=readable)
         mode, fallback_reason = "extractive", None
         if self.llm is not None:
             messages = build_messages(turn.message, turn.context, turn.history)
@@ -191,9 +193,9 @@ class ChatService:
                 if shown:
                     reason = "the language model failed; answering from the documents instead"
                     yield ChatEvent("reset", {"reason": reason})
-                gate = SentenceGate(self.moderator, self.pii_policy)
         extract = None
         if mode != "llm":
+            gate = SentenceGate(self.moderator, self.pii_policy, quotes_only=True)  # quotes, nothing generated
             extract = self.extractive.answer(turn.message, sentences)
             mode = "extractive" if extract.answered else "no_answer"
             turn.spend.model = "extractive"
