@@ -6,6 +6,8 @@ from dataclasses import replace
 from typing import Any
 
 from core.metadata.db import Database
+from core.providers.pii import parse_policy
+from core.providers.pii_mask import mask_pii
 from core.settings import Settings
 from core.types import Principal
 from retrieval.access import access_scope
@@ -20,6 +22,7 @@ class RetrievalService:
     def __init__(self, *, db: Database, retriever: Retriever, settings: Settings) -> None:
         self.db, self.retriever, self.settings = db, retriever, settings
         self.assembler = ContextAssembler()
+        self.pii_policy = parse_policy(settings.pii_policy)
 
     def options(self, **overrides: Any) -> SearchOptions:
         return SearchOptions.from_settings(self.settings, **overrides)
@@ -36,7 +39,15 @@ class RetrievalService:
         """:raises NotFound: the collection does not exist or the caller may not read it."""
         with self.db.session() as session:
             scope = access_scope(session=session, principal=principal, collection=collection)
-        return self.retriever.search(query, scope, options or self.options(), timings)
+        return self.redact_hits(self.retriever.search(query, scope, options or self.options(), timings))
+
+    def redact_hits(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """The hits as callers may see them: PII the policy hides masked, same length, so every
+        offset (``char_start``, a quote's ``start``/``end``) stays valid (``core.providers.pii_mask``)."""
+        return [
+            replace(hit, text=mask_pii(hit.text, self.pii_policy), heading=mask_pii(hit.heading, self.pii_policy))
+            for hit in hits
+        ]
 
     def budget_for(self, *, max_tokens: int | None = None, model: str | None = None, history_tokens: int = 0) -> int:
         if max_tokens is not None:
