@@ -114,6 +114,8 @@ class ChatService:
                 require_readable(session=session, principal=turn.principal, name=collection)
         turn.blocked = self.screen.blocked_categories(turn.message)
         turn.message = turn.query = self.screen.redact(turn.message)
+        if history is not None:  # a client's own history reaches the LLM prompt: the same policy applies
+            history = [{**item, "content": self.screen.redact(item.get("content", ""))} for item in history]
         turn.conversation_id, past = open_conversation(
             self.db,
             turn.principal,

@@ -120,3 +120,22 @@ def test_the_llm_prompt_carries_no_hidden_pii_and_its_answer_is_redacted(
     assert MASK * 6 in prompt and INVOICE in prompt
     assert "110101199003077715" not in result["answer"] and "[CN_ID REDACTED]" in result["answer"]
     assert_hidden(result)
+
+
+def test_a_clients_own_history_is_redacted_before_the_llm_sees_it(
+    llm_client: TestClient,  # noqa: F811
+    admin_key: str,
+    fake_llm: FakeLLM,
+) -> None:
+    ingest_contacts(llm_client, admin_key)
+    fake_llm.script = [("text", "好的。"), ("text", "好的。")]  # the follow-up rewrite, then the answer
+    messages = [
+        {"role": "user", "content": f"我的身份证号是 {SPACED_ID}"},
+        {"role": "assistant", "content": "收到。"},
+        {"role": "user", "content": "财务联系人的手机是多少？"},
+    ]
+    response = llm_client.post("/v1/chat/completions", json={"messages": messages}, headers=bearer(admin_key))
+    assert response.status_code == 200, response.text
+    assert fake_llm.requests
+    for request in fake_llm.requests:
+        assert_hidden(json.dumps(request["body"]["messages"], ensure_ascii=False))
