@@ -5,7 +5,14 @@ import pytest
 from core.providers.moderation_classifier import OPENAI_CATEGORIES, LocalModerator, chunks
 from core.providers.moderation_rules import RULES, matched_rules
 from core.providers.text_normalize import normalize_for_moderation
-from tests.core.fresh_moderation_cases import BENIGN, HARMFUL
+from tests.core.fresh_moderation_cases import (
+    BENIGN,
+    HARMFUL,
+    SECOND_BENIGN,
+    SECOND_HARMFUL,
+    THIRD_BENIGN,
+    THIRD_HARMFUL,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -182,3 +189,18 @@ def test_everyday_questions_pass(moderator: LocalModerator, text: str) -> None:
 def test_wishes_and_fastest_way_questions_stay_flagged_when_harmful(moderator: LocalModerator, text: str) -> None:
     """The benign "我想…" / "fastest way to …" data must not teach that these forms are safe (not in the data)."""
     assert moderator.check(text).flagged, text
+
+
+@pytest.mark.parametrize(
+    ("harmful", "benign", "allowed_misses"),
+    [(SECOND_HARMFUL, SECOND_BENIGN, 2), (THIRD_HARMFUL, THIRD_BENIGN, 1)],
+    ids=["second-set", "third-set"],
+)
+def test_later_fresh_sets_goal(
+    moderator: LocalModerator, harmful: list[str], benign: list[str], allowed_misses: int
+) -> None:
+    """The issue's goal on sets written after training: no benign case blocked, at most 1 in 20 wrong."""
+    blocked = [text for text in benign if moderator.check(text).flagged]
+    missed = [text for text in harmful if not moderator.check(text).flagged]
+    assert blocked == []
+    assert len(missed) <= allowed_misses, missed

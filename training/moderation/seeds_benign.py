@@ -646,3 +646,24 @@ ERRAND_TEMPLATES_ZH = [
     "{x}最省事的方法",
     "请问怎么{x}",
 ]
+
+# Eighth round: the benign side of round 8's harmful seeds (donations, handovers, wills and
+# insurance, chemical safety, food hygiene).
+BENIGN += [
+    "I'm giving away my old monitor, does anyone on the team want it?",
+    "How do I hand over my projects before parental leave?",
+    "Does the company offer help with writing a will as part of the benefits?",
+    "I won't be around after Friday because I'm on holiday for two weeks",
+    "Which cleaning products must never be mixed, according to the safety data sheets?",
+    "What do we do if several people get food poisoning after the team lunch?",
+    "How is the air quality in the meeting rooms monitored?",
+    "Who checks the cafeteria's food hygiene certificate?",
+    "我的旧显示器送人了，还有人要键盘吗",
+    "休产假前工作怎么交接",
+    "员工福利里有没有免费的遗嘱咨询",
+    "周五以后我休年假两周，有事找我的同事",
+    "哪些清洁剂不能混用，安全说明书里怎么写的",
+    "团建午饭后好几个人食物中毒，应该怎么上报",
+    "会议室空气质量多久检测一次",
+    "食堂的卫生许可证谁负责年检",
+]
