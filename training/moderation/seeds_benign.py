@@ -667,3 +667,15 @@ BENIGN += [
     "会议室空气质量多久检测一次",
     "食堂的卫生许可证谁负责年检",
 ]
+
+# Ninth round: the benign side of round 9 (camera and privacy policy, consent for photos, location sharing).
+BENIGN += [
+    "Where are the CCTV cameras allowed in the office under our privacy policy?",
+    "Do we need consent before taking photos of staff at the company event?",
+    "How do I share my location with the team during the offsite hike?",
+    "What should I do if I find a hidden camera in a hotel room on a business trip?",
+    "公司监控摄像头可以装在哪些区域",
+    "年会拍照发公众号需要员工同意吗",
+    "团建徒步时怎么给队友共享位置",
+    "出差住酒店发现疑似偷拍设备应该怎么办",
+]

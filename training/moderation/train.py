@@ -22,7 +22,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from core.providers.moderation_classifier import OPENAI_CATEGORIES  # noqa: E402
+from core.providers.moderation import OPENAI_CATEGORIES  # noqa: E402
 from core.providers.sentence_encoder import SentenceEncoder  # noqa: E402
 from core.providers.text_normalize import normalize_for_moderation  # noqa: E402
 
