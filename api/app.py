@@ -14,7 +14,7 @@ from api.errors import install_error_handlers
 from api.mcp.http import McpEndpoint
 from api.mcp.wiring import knowledge_services
 from api.middleware import RequestIdMiddleware
-from api.routes import admin, chat, documents, health, openai_compat, search
+from api.routes import admin, chat, documents, health, openai_compat, openai_responses, search
 from api.security_headers import SecurityHeadersMiddleware
 from api.upload_limit import BodyLimitMiddleware
 from api.wiring import Services, build_services
@@ -59,7 +59,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
-    for module in (health, admin, documents, search, chat, openai_compat, ui_routes):
+    for module in (health, admin, documents, search, chat, openai_compat, openai_responses, ui_routes):
         app.include_router(module.router)
     app.router.routes.extend(mcp.routes)  # /mcp (MCP over streamable HTTP) and its OAuth metadata
     app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")

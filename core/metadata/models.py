@@ -223,3 +223,18 @@ class UiSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredResponse(Base):
+    """A response of OpenAI's Responses API, kept for retrieval and ``previous_response_id``: the
+    response object as returned, and the conversation so far (its inputs and answers)."""
+
+    __tablename__ = "openai_responses"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # resp_ + 32 hex
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str | None] = mapped_column(String(32), default=None)  # no FK: may be deleted
+    message_id: Mapped[str | None] = mapped_column(String(32), default=None)  # the answer in that conversation
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    messages: Mapped[list[Any]] = mapped_column(JSON)
+    input_items: Mapped[list[Any]] = mapped_column(JSON)  # the request's input, as OpenAI lists it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
