@@ -115,6 +115,7 @@ def test_the_llm_prompt_carries_no_hidden_pii_and_its_answer_is_redacted(
     ingest_contacts(llm_client, admin_key)
     fake_llm.script = [("text", "身份证号是 110101199003077715 [1]。")]  # an LLM that knows it anyway
     result = llm_client.post("/v1/chat", json={"message": "财务联系人的身份证号是多少？"}, headers=headers).json()
+    assert fake_llm.requests, result
     prompt = json.dumps(fake_llm.requests[-1]["body"]["messages"], ensure_ascii=False)
     assert_hidden(prompt)
     assert MASK * 6 in prompt and INVOICE in prompt
