@@ -8,15 +8,27 @@ import pytest
 from fastapi.testclient import TestClient
 
 from answer.gate import SentenceGate
+from api.app import create_app
 from core.providers.moderation import OPENAI_CATEGORIES, ModerationResult
 from core.providers.moderation_classifier import LocalModerator
 from core.providers.pii import DEFAULT_POLICY
-from tests.api.test_chat import assert_quotes_verbatim, llm_client  # noqa: F401  (fixture)
+from tests.api.test_chat import assert_quotes_verbatim
 from tests.conftest import CORPUS, bearer, require_shared
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
+    """An app with the fake LLM and a deadline loose enough for a loaded test machine."""
+    configured = settings.model_copy(
+        update={"llm_base_url": fake_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 20.0}
+    )
+    with TestClient(create_app(configured)) as client:
+        yield client
+
 
 # Each document carries one sentence the classifier flags on its own (checked below), the way a
 # policy quotes the warning signs or red flags it teaches staff to recognise.
@@ -77,7 +89,7 @@ def test_policies_about_self_harm_and_money_laundering_are_answered_extractively
 
 
 def test_llm_quoting_the_policies_is_not_blocked_but_its_own_words_are(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:

@@ -11,14 +11,26 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
 from core.providers.pii import DEFAULT_POLICY
 from core.providers.pii_mask import MASK, mask_pii
-from tests.api.test_chat import llm_client, stored_text  # noqa: F401  (fixture)
+from tests.api.test_chat import stored_text
 from tests.conftest import bearer
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
+    """An app with the fake LLM and a deadline loose enough for a loaded test machine."""
+    configured = settings.model_copy(
+        update={"llm_base_url": fake_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 20.0}
+    )
+    with TestClient(create_app(configured)) as client:
+        yield client
+
 
 SPACED_ID = "110101 19900307 7715"  # a valid resident ID (checksum 5) written in three groups
 FULL_WIDTH_MOBILE = "１３８１２３４５６７８"
@@ -107,7 +119,7 @@ def test_the_message_is_redacted_before_it_is_stored_or_searched(client: TestCli
 
 
 def test_the_llm_prompt_carries_no_hidden_pii_and_its_answer_is_redacted(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:
@@ -124,7 +136,7 @@ def test_the_llm_prompt_carries_no_hidden_pii_and_its_answer_is_redacted(
 
 
 def test_a_clients_own_history_is_redacted_before_the_llm_sees_it(
-    llm_client: TestClient,  # noqa: F811
+    llm_client: TestClient,
     admin_key: str,
     fake_llm: FakeLLM,
 ) -> None:
