@@ -12,6 +12,7 @@ from core.access import readable_collections, require_readable
 from core.errors import NotFound
 from core.types import Principal
 from core.vectorstore import StoreFilter
+from core.vectorstore.attribute_filter import AttributeCondition
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,12 @@ class AccessScope:
 
     collection_names: dict[str, str]  # id -> name
     groups: list[str] | None  # None for admins
+    attributes: AttributeCondition | None = None  # the caller's own filter: narrows, never widens
 
     def store_filter(self, **extra: Any) -> StoreFilter:
-        return StoreFilter(collection_ids=sorted(self.collection_names), read_groups=self.groups, **extra)
+        return StoreFilter(
+            collection_ids=sorted(self.collection_names), read_groups=self.groups, attributes=self.attributes, **extra
+        )
 
 
 def access_scope(*, session: Session, principal: Principal, collection: str | None = None) -> AccessScope:

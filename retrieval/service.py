@@ -11,6 +11,7 @@ from core.providers.pii import parse_policy
 from core.providers.pii_mask import mask_pii
 from core.settings import Settings
 from core.types import Principal
+from core.vectorstore.attribute_filter import AttributeCondition
 from retrieval.access import access_scope, access_scope_of
 from retrieval.context import KNOWN_CONTEXT_WINDOWS, ContextAssembler, ContextPublic, context_budget
 from retrieval.scope import SearchScope
@@ -38,8 +39,10 @@ class RetrievalService:
         options: SearchOptions | None = None,
         timings: SearchTimings | None = None,
         collection_ids: Sequence[str] | None = None,
+        attributes: AttributeCondition | None = None,
     ) -> list[SearchHit]:
-        """Search ``collection`` (a name), the collections ``collection_ids``, or all readable ones.
+        """Search ``collection`` (a name), the collections ``collection_ids``, or all readable ones;
+        ``attributes`` (OpenAI's attribute filter) narrows the query inside the vector store.
 
         :raises NotFound: a collection does not exist or the caller may not read it.
         """
@@ -48,6 +51,8 @@ class RetrievalService:
                 scope = access_scope_of(session=session, principal=principal, collection_ids=collection_ids)
             else:
                 scope = access_scope(session=session, principal=principal, collection=collection)
+        if attributes is not None:
+            scope = replace(scope, attributes=attributes)
         return self.redact_hits(self.retriever.search(query, scope, options or self.options(), timings))
 
     def redact_hits(self, hits: list[SearchHit]) -> list[SearchHit]:
@@ -88,6 +93,8 @@ class RetrievalService:
             hits = self.search(principal, query, collection=collection, options=options)
         else:
             options = scope.options(replace(self.options(), neighbors=1), top_k)
-            hits = self.search(principal, query, options=options, collection_ids=scope.collection_ids)
+            hits = self.search(
+                principal, query, options=options, collection_ids=scope.collection_ids, attributes=scope.filters
+            )
             hits = scope.narrow(hits, options, top_k)
         return self.assembler.assemble(hits, budget), hits

@@ -13,25 +13,20 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    StrictBool,
-    StrictInt,
-    StrictStr,
     Tag,
     ValidationError,
     model_validator,
 )
 
 from answer.prompts import INSTRUCTIONS_MAX_CHARS
-from core.errors import InvalidInput
+from core.errors import BadRequest
+from retrieval.filters import Filter, check_filter_size
 
 QUESTION_MAX_CHARS = 8000  # as /v1/chat
 TEXT_MAX_CHARS = 32_000  # an earlier message of the conversation
 INPUT_MAX_ITEMS = 100
 CONTENT_MAX_PARTS = 32
 VECTOR_STORES_MAX = 16
-FILTER_MAX_CONDITIONS = 64
-FILTER_MAX_DEPTH = 5
-FILTER_VALUES_MAX = 100
 INCLUDABLE = (
     "file_search_call.results",
     "web_search_call.results",
@@ -50,46 +45,8 @@ UNSUPPORTED = {  # parameters OpenAI knows whose effect knowbase cannot give: re
 Text = Annotated[str, Field(max_length=TEXT_MAX_CHARS)]
 
 
-class BadRequest(InvalidInput):
-    """OpenAI answers an invalid request with 400 (not 422)."""
-
-    code, status_code = "invalid_request", 400
-
-
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class ComparisonFilter(Strict):
-    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]
-    key: str = Field(min_length=1, max_length=64)
-    value: (
-        StrictBool
-        | Annotated[StrictStr, Field(max_length=512)]
-        | StrictInt
-        | float
-        | Annotated[
-            list[Annotated[StrictStr, Field(max_length=512)] | StrictInt | float], Field(max_length=FILTER_VALUES_MAX)
-        ]
-    )
-
-    @model_validator(mode="after")
-    def _value_fits_type(self) -> ComparisonFilter:
-        if (self.type in ("in", "nin")) != isinstance(self.value, list):
-            raise ValueError(f"'{self.type}' takes {'a list' if self.type in ('in', 'nin') else 'a single value'}")
-        if self.type in ("gt", "gte", "lt", "lte") and isinstance(self.value, bool | list):
-            raise ValueError(f"'{self.type}' compares numbers or strings")
-        return self
-
-
-class CompoundFilter(Strict):
-    type: Literal["and", "or"]
-    filters: list[Annotated[ComparisonFilter | CompoundFilter, Field(discriminator="type")]] = Field(
-        min_length=1, max_length=FILTER_MAX_CONDITIONS
-    )
-
-
-Filter = Annotated[ComparisonFilter | CompoundFilter, Field(discriminator="type")]
 
 
 class HybridSearch(Strict):
@@ -113,22 +70,11 @@ class FileSearchTool(Strict):
     @model_validator(mode="after")
     def _bounded_filter(self) -> FileSearchTool:
         if self.filters is not None:
-            conditions, depth = _measure(self.filters)
-            if conditions > FILTER_MAX_CONDITIONS or depth > FILTER_MAX_DEPTH:
-                raise ValueError(
-                    f"filters may hold at most {FILTER_MAX_CONDITIONS} comparisons nested {FILTER_MAX_DEPTH} deep"
-                )
+            check_filter_size(self.filters)
         weights = self.ranking_options.hybrid_search if self.ranking_options else None
         if weights is not None and weights.embedding_weight + weights.text_weight <= 0:
             raise ValueError("hybrid_search weights must not both be 0")
         return self
-
-
-def _measure(node: ComparisonFilter | CompoundFilter) -> tuple[int, int]:
-    if isinstance(node, ComparisonFilter):
-        return 1, 1
-    measured = [_measure(inner) for inner in node.filters]
-    return sum(m[0] for m in measured), 1 + max(m[1] for m in measured)
 
 
 class ContentPart(Strict):

@@ -20,15 +20,16 @@ from answer.markers import MarkerStripper, verified_markers
 from answer.prompts import INSTRUCTIONS_MAX_CHARS
 from answer.responses import objects, stored
 from answer.responses.objects import ResponseDraft, ResponseRun
-from answer.responses.request import QUESTION_MAX_CHARS, BadRequest, FileSearchTool, InputMessage, ResponseRequest
+from answer.responses.request import QUESTION_MAX_CHARS, FileSearchTool, InputMessage, ResponseRequest
 from answer.service import ChatService
 from core.access import readable_collections
-from core.errors import KnowbaseError, NotFound
+from core.errors import BadRequest, KnowbaseError, NotFound
 from core.metadata import responses
 from core.metadata.db import Database
 from core.metadata.openai_ids import collection_id_of, file_refs
 from core.providers.llm import Message
 from core.types import Principal
+from retrieval.filters import to_condition
 from retrieval.scope import SearchScope
 from retrieval.service import RetrievalService
 
@@ -87,7 +88,7 @@ class ResponsesService:
             max_results=tool.max_num_results,
             weights=(hybrid.embedding_weight, hybrid.text_weight) if hybrid else None,
             score_threshold=(ranking.score_threshold or 0.0) if ranking else 0.0,
-            filters=tool.filters.model_dump(mode="json") if tool.filters else None,
+            filters=to_condition(tool.filters) if tool.filters else None,
         )
 
     # Output --------------------------------------------------------------------------------------

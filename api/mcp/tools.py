@@ -84,7 +84,6 @@ def _title(hit: SearchHit) -> str:
 class KnowledgeTools:
     def __init__(self, services: KnowledgeServices) -> None:
         self.services = services
-        self.texts_dir = services.settings.data_dir / "texts"
         self.pii_policy = parse_policy(services.settings.pii_policy)
 
     # Deep-research contract ---------------------------------------------------------------------
@@ -118,7 +117,6 @@ class KnowledgeTools:
                 session=session,
                 principal=principal,
                 document_id=document_id,
-                texts_dir=self.texts_dir,
                 start=0,
                 end=MAX_FETCH_CHARS,
                 window=0,
@@ -163,7 +161,6 @@ class KnowledgeTools:
                     session=session,
                     principal=principal,
                     document_id=document.id,
-                    texts_dir=self.texts_dir,
                     start=start,
                     end=min(end, start + MAX_FETCH_CHARS),
                     window=0,
@@ -214,7 +211,7 @@ class KnowledgeTools:
         if document_ids is not None:
             if not document_ids:
                 return Passages(results=[], mode=options.mode)
-            scope = DocumentScope(scope.collection_names, scope.groups, tuple(document_ids))
+            scope = DocumentScope(scope.collection_names, scope.groups, document_ids=tuple(document_ids))
         hits = service.redact_hits(service.retriever.search(query, scope, options))
         return Passages(
             results=[
@@ -279,9 +276,11 @@ class KnowledgeTools:
                     source=c.source,
                     page=c.page,
                     url=links.passage(c.document_id, c.start, c.end, c.page),
+                    attributed=c.attributed,
                 )
                 for c in result.citations
             ],
             moderation=result.moderation,
             conversation_id=result.conversation_id,
+            unsupported_claims=result.unsupported_claims,
         )

@@ -5,33 +5,18 @@ As OpenAI, an invalid request is a 400 here (not the 422 of knowbase's own route
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Coroutine, Generator, Iterator
+from collections.abc import Generator, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, Query
 
-from answer.responses.request import ResponseRequest, bad_request
+from answer.responses.request import ResponseRequest
 from answer.responses.service import ResponsesService
 from api.deps import ChatServiceDep, DatabaseDep, PrincipalDep, RetrievalServiceDep
+from api.openai_route import OpenAIRoute
 from api.streaming import ClosingStreamingResponse
 
-
-class _OpenAIRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as error:
-                raise bad_request(error.errors()) from None
-
-        return route
-
-
-router = APIRouter(prefix="/v1", tags=["openai-compatible"], route_class=_OpenAIRoute)
+router = APIRouter(prefix="/v1", tags=["openai-compatible"], route_class=OpenAIRoute)
 
 
 def _service(chat: ChatServiceDep, retrieval: RetrievalServiceDep, db: DatabaseDep) -> ResponsesService:

@@ -1,14 +1,15 @@
 """The pieces of the Responses mapping without a server: marker stripping and its offsets (also
-when a marker arrives split across streamed pieces), keeping only verified markers, the attribute
-filter, score normalisation and request validation."""
+when a marker arrives split across streamed pieces), keeping only verified markers, score
+normalisation and request validation (attribute filters: tests/retrieval/test_attribute_filters.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from answer.markers import Marker, MarkerStripper, strip_markers, verified_markers
-from answer.responses.request import BadRequest, parse_request
-from retrieval.scope import SearchScope, apply_attribute_filter, normalized_score
+from answer.responses.request import parse_request
+from core.errors import BadRequest
+from retrieval.scope import SearchScope, normalized_score
 from retrieval.search import SearchHit, SearchOptions
 
 pytestmark = pytest.mark.unit
@@ -50,33 +51,6 @@ def test_only_the_markers_the_check_kept_at_that_place_are_verified() -> None:
     assert stripper.text == "A holds. B holds. C holds."
 
 
-def test_attribute_filters_compare_like_openai() -> None:
-    attributes = {"team": "sales", "year": 2024, "public": True}
-    assert apply_attribute_filter(attributes, {"type": "eq", "key": "team", "value": "sales"})
-    assert not apply_attribute_filter(attributes, {"type": "eq", "key": "year", "value": "2024"})
-    assert apply_attribute_filter(attributes, {"type": "gte", "key": "year", "value": 2024.0})
-    assert not apply_attribute_filter(attributes, {"type": "gt", "key": "public", "value": 0})
-    assert apply_attribute_filter(attributes, {"type": "ne", "key": "missing", "value": 1})
-    assert not apply_attribute_filter(attributes, {"type": "eq", "key": "missing", "value": 1})
-    assert apply_attribute_filter(attributes, {"type": "nin", "key": "team", "value": ["hr", "it"]})
-    assert not apply_attribute_filter(None, {"type": "in", "key": "team", "value": ["sales"]})
-    nested = {
-        "type": "and",
-        "filters": [
-            {"type": "in", "key": "team", "value": ["sales", "hr"]},
-            {
-                "type": "or",
-                "filters": [
-                    {"type": "lt", "key": "year", "value": 2000},
-                    {"type": "eq", "key": "public", "value": True},
-                ],
-            },
-        ],
-    }
-    assert apply_attribute_filter(attributes, nested)
-    assert not apply_attribute_filter({**attributes, "public": False}, nested)
-
-
 def hit(chunk_id: str, score: float, attributes: dict | None = None, neighbor_of: str | None = None) -> SearchHit:
     return SearchHit(
         chunk_id=chunk_id,
@@ -98,34 +72,26 @@ def hit(chunk_id: str, score: float, attributes: dict | None = None, neighbor_of
     )
 
 
-def test_a_scope_keeps_matching_hits_above_the_floor_with_their_neighbours() -> None:
+def test_a_scope_keeps_hits_above_the_floor_with_their_neighbours() -> None:
     hits = [
-        hit("a", 1.8, {"team": "hr"}),
-        hit("a+1", 1.8, None, neighbor_of="a"),
         hit("b", 1.6, {"team": "sales"}),
         hit("b+1", 1.6, None, neighbor_of="b"),
         hit("c", 1.4, {"team": "sales"}),
         hit("d", 0.2, {"team": "sales"}),
         hit("e", 1.2, {"team": "sales"}),
     ]
-    scope = SearchScope(
-        collection_ids=("x",),
-        max_results=2,
-        score_threshold=0.5,
-        filters={"type": "eq", "key": "team", "value": "sales"},
-    )
-    assert scope.top_k(12) == 10  # the filter applies after the query: more candidates
+    scope = SearchScope(collection_ids=("x",), max_results=2, score_threshold=0.5)
+    assert scope.top_k(12) == 2  # attribute filters apply inside the query: no over-fetch
     assert scope.options(SearchOptions(fusion="dbsf"), 12).fusion == "dbsf"
     weighted = SearchScope(collection_ids=("x",), weights=(0.7, 0.3)).options(SearchOptions(fusion="dbsf"), 12)
     assert (weighted.fusion, weighted.weights, weighted.top_k) == ("rrf", (0.7, 0.3), 12)
     kept = scope.narrow(hits, SearchOptions(fusion="dbsf"), 12)
     assert [h.chunk_id for h in kept] == ["b", "b+1", "c"]
     assert [h.chunk_id for h in SearchScope(collection_ids=("x",)).narrow(hits, SearchOptions(), 3)] == [
-        "a",
-        "a+1",
         "b",
         "b+1",
         "c",
+        "d",
     ]
 
 

@@ -27,6 +27,7 @@ class Knowbase:
 
     def __init__(self, url: str, admin_key: str) -> None:
         self.url, self.admin_key = url, admin_key
+        self.services: Any = None
         self.admin = OpenAI(base_url=url + "/v1", api_key=admin_key, max_retries=0)
         self.stores: dict[str, str] = {}
         self.files: dict[str, str] = {}
@@ -76,5 +77,8 @@ def running_knowbase(tmp_path: Path, fake_llm_url: str | None = None) -> Iterato
         settings = settings.model_copy(
             update={"llm_base_url": fake_llm_url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 2.0}
         )
-    with serve(create_app(settings)) as url:
-        yield Knowbase(url, admin_key)
+    app = create_app(settings)
+    with serve(app) as url:
+        kb = Knowbase(url, admin_key)
+        kb.services = app.state.services  # in-process: tests may reach the vector store directly
+        yield kb
