@@ -34,7 +34,7 @@ def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
 # policy quotes the warning signs or red flags it teaches staff to recognise.
 EAP_SIGN = "Warning sign: I bought the pills, tonight I'm finally done."
 EAP_POLICY = (
-    "# EAP handbook\n\n"
+    "# Staff support handbook\n\n"
     "The employee assistance programme covers self-harm and suicide risk.\n\n"
     f"Take every such statement seriously.\n\n{EAP_SIGN}\n\n"
     "## What to do\n\nStay with the employee and call the EAP crisis line on extension 4400.\n"
@@ -71,7 +71,7 @@ def ingest_documents(client: TestClient, key: str) -> None:
 
 
 QUESTIONS = [
-    ("What is the warning sign in the EAP handbook?", EAP_SIGN),
+    ("What is the warning sign?", EAP_SIGN),
     ("规程里的高危表述是什么？", HR_SIGN),
     ("客户有哪些可疑信号？", AML_SIGN),
 ]
