@@ -126,6 +126,8 @@ class ChatService:
                 require_readable(session=session, principal=turn.principal, name=collection)
         turn.blocked = self.screen.blocked_categories(turn.message)
         turn.message = turn.query = self.screen.redact(turn.message)
+        if history is not None:  # a client's own history reaches the LLM prompt: the same policy applies
+            history = [{**item, "content": self.screen.redact(item.get("content", ""))} for item in history]
         turn.conversation_id, past = open_conversation(
             self.db,
             turn.principal,
@@ -180,7 +182,9 @@ class ChatService:
     def _answer(self, turn: Turn, language: str) -> Generator[ChatEvent, None, _Outcome]:
         assert turn.context is not None
         sentences = source_sentences(turn.context, turn.hits)
-        gate = SentenceGate(self.moderator, self.pii_policy)
+        # The LLM's text is judged, except what it quotes verbatim from the sources the caller may read.
+        readable = [source.text for source in turn.context.sources]
+        gate = SentenceGate(self.moderator, self.pii_policy, readable=readable)
         mode, fallback_reason = "extractive", None
         if self.llm is not None:
             messages = build_messages(turn.message, turn.context, turn.history, turn.instructions)
@@ -206,9 +210,9 @@ class ChatService:
                 if shown:
                     reason = "the language model failed; answering from the documents instead"
                     yield ChatEvent("reset", {"reason": reason})
-                gate = SentenceGate(self.moderator, self.pii_policy)
         extract = None
         if mode != "llm":
+            gate = SentenceGate(self.moderator, self.pii_policy, quotes_only=True)  # quotes, nothing generated
             extract = self.extractive.answer(turn.message, sentences)
             mode = "extractive" if extract.answered else "no_answer"
             turn.spend.model = "extractive"

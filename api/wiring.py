@@ -26,6 +26,7 @@ from core.providers.llm import ChatModel, OpenAICompatibleChat
 from core.providers.llm_guard import GuardedChat
 from core.providers.moderation import Moderator, OpenAIModerator
 from core.providers.moderation_classifier import LocalModerator
+from core.providers.moderation_judge import LLMJudgedModerator
 from core.settings import Settings
 from core.vectorstore import VectorStore, create_vector_store
 from ingest.chunker import Chunker
@@ -272,7 +273,35 @@ def build_moderator(settings: Settings) -> Moderator:
     if settings.moderation_provider == "openai":
         key = settings.moderation_api_key.get_secret_value() if settings.moderation_api_key else None
         return OpenAIModerator(settings.moderation_base_url, key)
+    if settings.moderation_llm_judge and settings.llm_enabled:
+        return LLMJudgedModerator(
+            LocalModerator(),
+            build_judge(settings),
+            low=settings.moderation_judge_low,
+            high=settings.moderation_judge_high,
+        )
     return LocalModerator()
+
+
+def build_judge(settings: Settings) -> ChatModel:
+    """The moderation judge: the configured LLM with a short deadline and no retries."""
+    timeout = settings.moderation_judge_timeout_s
+    chat = OpenAICompatibleChat(
+        settings.llm_base_url,
+        settings.llm_model,
+        [k.get_secret_value() for k in settings.llm_api_keys],
+        temperature=0.0,
+        max_tokens=80,
+        timeout_s=timeout,
+        max_retries=0,
+    )
+    return GuardedChat(
+        chat,
+        deadline_s=timeout,
+        max_concurrency=settings.llm_max_concurrency,
+        breaker_failures=settings.llm_breaker_failures,
+        cooldown_s=settings.llm_breaker_cooldown_s,
+    )
 
 
 def build_passage_embedder(settings: Settings) -> Embedder:

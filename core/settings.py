@@ -132,6 +132,11 @@ class Settings(BaseSettings):
     moderation_provider: Literal["local", "openai"] = "local"
     moderation_base_url: str = ""
     moderation_api_key: SecretStr | None = None
+    # Borderline scores (calibrated, 0.5 = threshold) go to the configured LLM as a judge; off by default.
+    moderation_llm_judge: bool = False
+    moderation_judge_low: float = Field(0.35, ge=0, lt=0.5)
+    moderation_judge_high: float = Field(0.75, gt=0.5, le=1)
+    moderation_judge_timeout_s: float = Field(5.0, gt=0, le=60)
     pii_policy: str = Field(
         "", description="e.g. 'cn_id=block,email=redact' over defaults (ids, cards, phones redacted)"
     )

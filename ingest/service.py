@@ -17,6 +17,8 @@ from core.errors import NotFound, ParseError
 from core.filestore import FileStore
 from core.metadata.lexical_stats import forget_document
 from core.metadata.models import Collection, Document, IngestionJob, OpenAIFile, User, VectorStoreFile, utcnow
+from core.providers.pii import Policy
+from core.providers.pii_mask import mask_pii
 from core.types import Principal
 from ingest.parsers.detect import detect_format
 from ingest.pipeline import text_key
@@ -24,6 +26,7 @@ from ingest.queue import enqueue
 from ingest.schemas import DocumentPage, DocumentPublic, Progress, UploadResult
 
 log = logging.getLogger(__name__)
+_PII_MARGIN = 64  # characters read beyond a text window so PII cut by its edge is still found
 
 
 class DocumentService:
@@ -178,14 +181,19 @@ class DocumentService:
         start: int,
         end: int,
         window: int = 600,
+        pii_policy: dict[str, Policy] | None = None,
     ) -> dict[str, Any]:
-        """The extracted text around ``[start, end)``: what a citation panel shows."""
+        """The extracted text around ``[start, end)``: what a citation panel shows. With
+        ``pii_policy`` the PII it hides is masked, same length, so the offsets stay valid."""
         document = self._get(session, principal, document_id)
         try:
             text = self.files.read_text(text_key(document.id, document.version))
         except NotFound:
             raise NotFound(f"the text of document '{document_id}' is not available yet") from None
         start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        if pii_policy is not None:  # a margin, so a number cut by the window's edge is still recognised
+            low, high = max(0, start - window - _PII_MARGIN), min(len(text), end + window + _PII_MARGIN)
+            text = text[:low] + mask_pii(text[low:high], pii_policy) + text[high:]
         return {
             "document_id": document.id,
             "title": document.title or Path(document.source_name).stem,

@@ -7,6 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from core.metadata.db import Database
+from core.providers.pii import parse_policy
+from core.providers.pii_mask import mask_pii
 from core.settings import Settings
 from core.types import Principal
 from core.vectorstore.attribute_filter import AttributeCondition
@@ -23,6 +25,7 @@ class RetrievalService:
     def __init__(self, *, db: Database, retriever: Retriever, settings: Settings) -> None:
         self.db, self.retriever, self.settings = db, retriever, settings
         self.assembler = ContextAssembler()
+        self.pii_policy = parse_policy(settings.pii_policy)
 
     def options(self, **overrides: Any) -> SearchOptions:
         return SearchOptions.from_settings(self.settings, **overrides)
@@ -50,7 +53,15 @@ class RetrievalService:
                 scope = access_scope(session=session, principal=principal, collection=collection)
         if attributes is not None:
             scope = replace(scope, attributes=attributes)
-        return self.retriever.search(query, scope, options or self.options(), timings)
+        return self.redact_hits(self.retriever.search(query, scope, options or self.options(), timings))
+
+    def redact_hits(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """The hits as callers may see them: PII the policy hides masked, same length, so every
+        offset (``char_start``, a quote's ``start``/``end``) stays valid (``core.providers.pii_mask``)."""
+        return [
+            replace(hit, text=mask_pii(hit.text, self.pii_policy), heading=mask_pii(hit.heading, self.pii_policy))
+            for hit in hits
+        ]
 
     def budget_for(self, *, max_tokens: int | None = None, model: str | None = None, history_tokens: int = 0) -> int:
         if max_tokens is not None:

@@ -32,6 +32,8 @@ from api.mcp.services import KnowledgeServices
 from core.access import readable_collections, require_readable
 from core.errors import NotFound
 from core.metadata.models import Collection, Document
+from core.providers.pii import parse_policy
+from core.providers.pii_mask import mask_pii
 from core.types import Principal
 from core.vectorstore import StoreFilter
 from retrieval.access import AccessScope, access_scope
@@ -82,6 +84,7 @@ def _title(hit: SearchHit) -> str:
 class KnowledgeTools:
     def __init__(self, services: KnowledgeServices) -> None:
         self.services = services
+        self.pii_policy = parse_policy(services.settings.pii_policy)
 
     # Deep-research contract ---------------------------------------------------------------------
     def search(self, principal: Principal, query: str, links: Links) -> SearchResults:
@@ -117,6 +120,7 @@ class KnowledgeTools:
                 start=0,
                 end=MAX_FETCH_CHARS,
                 window=0,
+                pii_policy=self.pii_policy,
             )
         return FetchedItem(
             id=f"doc:{document.id}",
@@ -160,9 +164,10 @@ class KnowledgeTools:
                     start=start,
                     end=min(end, start + MAX_FETCH_CHARS),
                     window=0,
+                    pii_policy=self.pii_policy,
                 )["quote"]
         except NotFound:  # no extracted text file (older data): the chunks themselves
-            text = "\n".join(c.text for c in chunks)[:MAX_FETCH_CHARS]
+            text = mask_pii("\n".join(c.text for c in chunks)[:MAX_FETCH_CHARS], self.pii_policy)
         return FetchedItem(
             id=chunk_ref(center),
             title=_title(center),
@@ -207,7 +212,7 @@ class KnowledgeTools:
             if not document_ids:
                 return Passages(results=[], mode=options.mode)
             scope = DocumentScope(scope.collection_names, scope.groups, document_ids=tuple(document_ids))
-        hits = service.retriever.search(query, scope, options)
+        hits = service.redact_hits(service.retriever.search(query, scope, options))
         return Passages(
             results=[
                 Passage(

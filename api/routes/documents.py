@@ -21,6 +21,8 @@ from api.upload_limit import too_large
 from core.errors import InvalidInput
 from core.metadata.db import Database
 from core.metadata.models import IngestionJob
+from core.providers.pii import parse_policy
+from core.providers.pii_mask import mask_pii
 from core.settings import Settings
 from core.types import NAME_MAX_CHARS, TITLE_MAX_CHARS, Principal
 from core.vectorstore import StoreFilter
@@ -156,6 +158,7 @@ def document_text(
     document_id: str,
     db: DatabaseDep,
     documents: DocumentServiceDep,
+    settings: SettingsDep,
     principal: PrincipalDep,
     start: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
     end: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
@@ -169,6 +172,7 @@ def document_text(
             start=start,
             end=end,
             window=window,
+            pii_policy=parse_policy(settings.pii_policy),
         )
 
 
@@ -219,6 +223,7 @@ def document_chunks(
     db: DatabaseDep,
     documents: DocumentServiceDep,
     store: VectorStoreDep,
+    settings: SettingsDep,
     principal: PrincipalDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
@@ -229,13 +234,14 @@ def document_chunks(
     # The store returns points in no particular order: fetch them all, then page by chunk index.
     everything = store.fetch(where, limit=max(document.chunks, offset + limit))
     hits = sorted(everything, key=lambda h: h.payload["chunk_index"])
+    policy = parse_policy(settings.pii_policy)
     return [
         ChunkPublic(
             index=h.payload["chunk_index"],
             page=h.payload.get("page"),
             pages=h.payload.get("pages") or [],
             heading=h.payload.get("heading") or "",
-            text=h.payload.get("text") or "",
+            text=mask_pii(h.payload.get("text") or "", policy),
             char_start=h.payload.get("char_start") or 0,
             char_end=h.payload.get("char_end") or 0,
             tokens=h.payload.get("token_count") or 0,

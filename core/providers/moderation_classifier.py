@@ -2,8 +2,8 @@
 
 Text is normalised (``text_normalize``), split into sentence-sized chunks (a long text is as
 harmful as its worst part), embedded with the multilingual Universal Sentence Encoder and scored
-by a small network (one shared hidden layer, one logistic output per category) (``moderation_model/heads.npz``, from
-``training/moderation/train.py``). Scores are calibrated so that 0.5 is each category's threshold,
+by a small network (one shared hidden layer, one logistic output per category; three such networks
+from different seeds, logits averaged) (``moderation_model/heads.npz``, from ``training/moderation/train.py``). Scores are calibrated so that 0.5 is each category's threshold,
 chosen on held-out data to block no benign example; a flagged sub-category flags its parent.
 """
 
@@ -60,10 +60,10 @@ class LocalModerator:
     def __init__(self, encoder: SentenceEncoder | None = None) -> None:
         self._encoder = encoder
         heads = _load_heads()
-        self._hidden_weights: np.ndarray = heads["hidden_weights"]  # (dimensions, hidden)
-        self._hidden_bias: np.ndarray = heads["hidden_bias"]
-        self._weights: np.ndarray = heads["weights"]  # (hidden, categories)
-        self._bias: np.ndarray = heads["bias"]
+        self._hidden_weights: np.ndarray = heads["hidden_weights"]  # (members, dimensions, hidden)
+        self._hidden_bias: np.ndarray = heads["hidden_bias"]  # (members, hidden)
+        self._weights: np.ndarray = heads["weights"]  # (members, hidden, categories)
+        self._bias: np.ndarray = heads["bias"]  # (members, categories)
         self._threshold_logit: np.ndarray = heads["threshold_logit"].astype(np.float32)
 
     def scores(self, text: str) -> dict[str, float]:
@@ -74,8 +74,9 @@ class LocalModerator:
         if not pieces:
             return {name: 0.0 for name in OPENAI_CATEGORIES}
         encoder = self._encoder or shared_encoder()
-        hidden = np.maximum(0.0, encoder.encode(pieces) @ self._hidden_weights + self._hidden_bias)
-        logits = hidden @ self._weights + self._bias
+        vectors = encoder.encode(pieces)  # (pieces, dimensions); every weight is stacked per ensemble member
+        hidden = np.maximum(0.0, np.einsum("nd,mdh->mnh", vectors, self._hidden_weights) + self._hidden_bias[:, None])
+        logits = (np.einsum("mnh,mhc->mnc", hidden, self._weights) + self._bias[:, None]).mean(axis=0)
         calibrated = 1.0 / (1.0 + np.exp(-(logits - self._threshold_logit)))
         worst = calibrated.max(axis=0)
         return {name: round(float(worst[i]), 6) for i, name in enumerate(OPENAI_CATEGORIES)}

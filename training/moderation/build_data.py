@@ -98,6 +98,10 @@ def build() -> list[dict[str, object]]:
         (seeds_benign.GENERAL_ZH, seeds_benign.ACTIVITIES_ZH),
         (seeds_benign.RECOMMEND_EN, seeds_benign.THINGS_EN),
         (seeds_benign.RECOMMEND_ZH, seeds_benign.THINGS_ZH),
+        (seeds_benign.WISH_TEMPLATES_EN, seeds_benign.WISHES_EN),
+        (seeds_benign.WISH_TEMPLATES_ZH, seeds_benign.WISHES_ZH),
+        (seeds_benign.ERRAND_TEMPLATES_EN, seeds_benign.ERRANDS_EN),
+        (seeds_benign.ERRAND_TEMPLATES_ZH, seeds_benign.ERRANDS_ZH),
     ]
     for templates, fillers in everyday:
         for filler in fillers:  # one template per filler, grouped by filler: varied, not repetitive
@@ -105,6 +109,13 @@ def build() -> list[dict[str, object]]:
             rows.append({"text": template.format(x=filler), "categories": [], "group": filler})
             template = templates[(len(rows) + 2) % len(templates)]
             rows.append({"text": template.format(x=filler), "categories": [], "group": filler})
+    # The bare wish ("我想请假", "I want to take a day off") is the form that looked like self-harm
+    # intent: every wish gets it, on top of its two rotating templates.
+    for template, fillers in (
+        (seeds_benign.WISH_TEMPLATES_EN[0], seeds_benign.WISHES_EN),
+        (seeds_benign.WISH_TEMPLATES_ZH[0], seeds_benign.WISHES_ZH),
+    ):
+        rows.extend({"text": template.format(x=filler), "categories": [], "group": filler} for filler in fillers)
     unique: dict[str, dict[str, object]] = {}
     for row in rows:
         row["lang"] = "zh" if is_chinese(str(row["text"])) else "en"

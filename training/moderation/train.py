@@ -4,7 +4,7 @@ Run from the repository root: ``python training/moderation/train.py`` (determini
 full-batch Adam). Steps: normalise and embed data.jsonl with the multilingual Universal Sentence
 Encoder; score every example out of fold (5 folds, each a stratified fifth of the seed groups)
 with a small network (one shared layer of 128 ReLU units, one L2-regularised logistic output per
-category); pick each category's threshold on those scores (the best F0.5, which favours precision,
+category; three of them from different seeds, logits averaged); pick each category's threshold on those scores (the best F0.5, which favours precision,
 among thresholds that flag at most 1% of the benign examples, placed halfway to the next lower
 example); train the shipped model on all data.
 """
@@ -22,12 +22,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from core.providers.moderation_classifier import OPENAI_CATEGORIES  # noqa: E402
+from core.providers.moderation import OPENAI_CATEGORIES  # noqa: E402
 from core.providers.sentence_encoder import SentenceEncoder  # noqa: E402
 from core.providers.text_normalize import normalize_for_moderation  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SEED = 11
+MEMBERS = 3  # networks from different seeds, logits averaged: steadier near the thresholds across retrains
 HIDDEN = 128
 L2 = 1e-3
 STEPS = 300
@@ -67,9 +68,9 @@ def stratified_folds(labels: np.ndarray, groups: list[str]) -> np.ndarray:
     return fold
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+def fit(x: np.ndarray, y: np.ndarray, seed: int = SEED) -> dict[str, np.ndarray]:
     """All heads at once over one shared ReLU layer: balanced class weights, L2, full-batch Adam."""
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     rows, dims = x.shape
     positives = y.sum(axis=0).clip(1)
     weight = np.where(y > 0, rows / (2 * positives), rows / (2 * (rows - positives).clip(1)))
@@ -106,6 +107,15 @@ def logits_of(params: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
     return result
 
 
+def fit_ensemble(x: np.ndarray, y: np.ndarray) -> list[dict[str, np.ndarray]]:
+    return [fit(x, y, SEED + member) for member in range(MEMBERS)]
+
+
+def ensemble_logits(members: list[dict[str, np.ndarray]], x: np.ndarray) -> np.ndarray:
+    result: np.ndarray = np.mean([logits_of(params, x) for params in members], axis=0)
+    return result
+
+
 def pick_threshold(logits: np.ndarray, truth: np.ndarray, benign: np.ndarray) -> float:
     # At most BENIGN_BUDGET of the benign examples may score above the threshold out of fold; the
     # shipped model, which has seen them, is then checked on fresh cases (tests/core).
@@ -133,13 +143,14 @@ def main() -> None:
     # Every example is scored by a model that never saw it (or its siblings): out-of-fold logits.
     logits = np.zeros(labels.shape)
     for k in range(FOLDS):
-        logits[fold == k] = logits_of(fit(x[fold != k], labels[fold != k]), x[fold == k])
+        logits[fold == k] = ensemble_logits(fit_ensemble(x[fold != k], labels[fold != k]), x[fold == k])
     truth = labels > 0
     benign = np.asarray(~truth.any(axis=1))
     thresholds = np.array([pick_threshold(logits[:, c], truth[:, c], benign) for c in range(len(OPENAI_CATEGORIES))])
-    params = fit(x, labels)  # the shipped model sees everything; thresholds come from out-of-fold scores
+    members = fit_ensemble(x, labels)  # the shipped model sees everything; thresholds come from out-of-fold scores
     out = ROOT / "core" / "providers" / "moderation_model" / "heads.npz"
-    arrays = {key: value.astype(np.float32) for key, value in params.items()}
+    # Stacked per member: hidden_weights (members, dimensions, hidden), weights (members, hidden, categories)...
+    arrays = {key: np.stack([params[key] for params in members]).astype(np.float32) for key in members[0]}
     arrays["threshold_logit"] = thresholds.astype(np.float32)
     np.savez_compressed(out, categories=np.array(OPENAI_CATEGORIES), **arrays)  # type: ignore[arg-type]
     flagged = logits >= thresholds
