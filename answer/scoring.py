@@ -36,7 +36,7 @@ _HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*\s*[:：]?\s*$)")
 _HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
 _CODE_START = re.compile(r"^\s*(import|from \S+ import|const|let|var|def|print\(|curl|[{}\]]|\w+\s*=\s*\S+\()")
 _CODE_CHARS = frozenset("{}()[];=<>`")
-# Names a question is about (GPT-5, o1-mini, Whisper, DALL-E): a quote from a source that never
+# Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
 # mentions one answers about something else. Capitalised English function words are not names.
 _ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
 _NOT_NAMES = frozenset(
@@ -338,13 +338,15 @@ def can_answer(text: str) -> bool:
 
 
 def question_entities(question: str) -> list[str]:
-    """The names a question is about: Latin-script words holding a digit, or capitalised words of
-    three or more letters that are not English function words ("How", "The") or dates ("March")."""
+    """The technical names a question is about: Latin-script words holding a digit (GPT-5, o1-mini),
+    a capital after the first letter (ChatGPT, OpenAI, DALL-E, API). Names like these stay as they
+    are in documents of either language; ordinary capitalised words ("Carolina", "Team") do not:
+    they are translated, or referred to by another word, so they are not required."""
     names = []
     for word in _ENTITY.findall(question):
         if word.lower() in _NOT_NAMES or len(word) < 3:
             continue
-        if any(ch.isdigit() for ch in word) or word[0].isupper() or (word.lower() != word and "-" in word):
+        if any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:]):
             names.append(word.lower())
     return names
 
