@@ -25,13 +25,22 @@ def language_of(text: str) -> str:
     return "zh" if is_chinese(text) else "en"
 
 
-def build_messages(question: str, context: ContextPublic, history: list[Message]) -> list[Message]:
+CALLER_INSTRUCTIONS = "\n\nThe caller's instructions (the rules above take precedence):\n"
+INSTRUCTIONS_MAX_CHARS = 8000
+
+
+def build_messages(
+    question: str, context: ContextPublic, history: list[Message], instructions: str | None = None
+) -> list[Message]:
     user = (
         f"Sources:\n{context.context}\n\nQuestion: {question}"
         if context.sources
         else (f"Sources: (none were found)\n\nQuestion: {question}")
     )
-    return [{"role": "system", "content": SYSTEM_PROMPT}, *history, {"role": "user", "content": user}]
+    system = (
+        SYSTEM_PROMPT + CALLER_INSTRUCTIONS + instructions[:INSTRUCTIONS_MAX_CHARS] if instructions else SYSTEM_PROMPT
+    )
+    return [{"role": "system", "content": system}, *history, {"role": "user", "content": user}]
 
 
 def prompt_tokens(messages: list[Message]) -> int:

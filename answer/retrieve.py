@@ -10,6 +10,7 @@ from core.settings import Settings
 from core.tokens import count_tokens
 from core.types import Principal
 from retrieval.context import ContextPublic
+from retrieval.scope import SearchScope
 from retrieval.search import SearchHit
 from retrieval.service import RetrievalService
 
@@ -28,8 +29,15 @@ class ContextFetcher:
     def __init__(self, retrieval: RetrievalService, settings: Settings, *, llm_enabled: bool) -> None:
         self.retrieval, self.settings, self.llm_enabled = retrieval, settings, llm_enabled
 
-    def fetch(self, principal: Principal, query: str, history: list[Message], collection: str | None) -> Retrieved:
-        """:raises NotFound: the collection does not exist or the caller may not read it."""
+    def fetch(
+        self,
+        principal: Principal,
+        query: str,
+        history: list[Message],
+        collection: str | None,
+        scope: SearchScope | None = None,
+    ) -> Retrieved:
+        """:raises NotFound: a collection does not exist or the caller may not read it."""
         kept = trim_history(history, self.settings.llm_context_window // HISTORY_SHARE) if self.llm_enabled else []
         history_tokens = sum(count_tokens(m["content"]) + MESSAGE_OVERHEAD_TOKENS for m in kept)
         context, hits = self.retrieval.context(
@@ -39,6 +47,7 @@ class ContextFetcher:
             model=self.settings.llm_model or None,
             collection=collection,
             history_tokens=history_tokens,
+            scope=scope,
         )
         return Retrieved(kept, context, hits)
 

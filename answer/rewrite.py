@@ -15,6 +15,10 @@ REWRITE_PROMPT = (
     "Rewrite the user's last message as one standalone search query, using the conversation for context. "
     "Keep the user's language. Reply with the query only."
 )
+SEARCH_QUERY_PROMPT = (
+    "Rewrite the user's text as one concise search query for a document search engine: keep names, "
+    "numbers and key terms, drop filler words, keep the user's language. Reply with the query only."
+)
 REWRITE_MAX_TOKENS = 80
 TRANSCRIPT_MESSAGES = 6
 TRANSCRIPT_CHARS = 500  # of each message
@@ -85,3 +89,20 @@ class QueryRewriter:
             except ProviderError as error:
                 log.warning("query rewrite failed; using the heuristic", extra={"error": error.message})
         return heuristic_standalone_query(message, questions)
+
+    def search_query(self, text: str, spend: Spend) -> str:
+        """OpenAI's ``rewrite_query``: the text as a search query, by the LLM when one is configured
+        (unchanged without one, or when the LLM fails: hybrid search takes natural language well)."""
+        if self.llm is None:
+            return text
+        try:
+            rewritten = self.llm.complete(
+                [{"role": "system", "content": SEARCH_QUERY_PROMPT}, {"role": "user", "content": text}],
+                max_tokens=REWRITE_MAX_TOKENS,
+                temperature=0,
+            )
+        except ProviderError as error:
+            log.warning("search query rewrite failed; searching the text as given", extra={"error": error.message})
+            return text
+        spend.add(rewritten.usage.prompt_tokens, rewritten.usage.completion_tokens)
+        return rewritten.text.strip().strip('"') or text

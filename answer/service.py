@@ -38,6 +38,7 @@ from core.providers.pii import parse_policy
 from core.settings import Settings
 from core.tokens import count_tokens
 from core.types import Principal
+from retrieval.scope import SearchScope
 from retrieval.service import RetrievalService
 
 log = logging.getLogger(__name__)
@@ -80,12 +81,17 @@ class ChatService:
         conversation_id: str | None = None,
         collection: str | None = None,
         history: list[Message] | None = None,
+        scope: SearchScope | None = None,
+        instructions: str | None = None,
     ) -> Turn:
         """Reserve budget, screen the input, open the conversation and retrieve. The turn holds a
         reservation until ``events`` ends or ``settle`` is called.
 
         :raises QuotaExceeded: the key's monthly token budget is spent or held by turns in progress.
         :raises NotFound: unknown conversation or collection.
+
+        ``scope`` (OpenAI's file_search tool) searches its collections instead of ``collection``;
+        ``instructions`` are the caller's, added to the system prompt below knowbase's own rules.
         """
         llm_ceiling = self.fetcher.prompt_ceiling() if self.llm else 0
         reservation = self.budget.reserve(principal, TokenBudget.ceiling(message, llm_tokens=llm_ceiling))
@@ -98,6 +104,8 @@ class ChatService:
             context=None,
             hits=[],
             reservation=reservation,
+            scope=scope,
+            instructions=instructions,
         )
         try:
             self._prepare(turn, conversation_id, collection, history)
@@ -129,7 +137,7 @@ class ChatService:
             )
             return
         turn.query = self.rewriter.standalone(turn.message, past, turn.spend)
-        retrieved = self.fetcher.fetch(turn.principal, turn.query, past, collection)
+        retrieved = self.fetcher.fetch(turn.principal, turn.query, past, collection, turn.scope)
         turn.history, turn.context, turn.hits = retrieved.history, retrieved.context, retrieved.hits
 
     # Output ------------------------------------------------------------------------------------------
@@ -168,7 +176,7 @@ class ChatService:
         gate = SentenceGate(self.moderator, self.pii_policy)
         mode, fallback_reason = "extractive", None
         if self.llm is not None:
-            messages = build_messages(turn.message, turn.context, turn.history)
+            messages = build_messages(turn.message, turn.context, turn.history, turn.instructions)
             self.budget.resize(
                 turn.reservation, turn.spend.total + prompt_tokens(messages) + self.settings.llm_max_tokens
             )

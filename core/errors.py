@@ -5,6 +5,7 @@
     ├── Unauthorized            (no or bad credentials)
     ├── PermissionDenied        (credentials fine, access not granted)
     ├── InvalidInput
+    │   ├── BadRequest          (OpenAI-compatible routes: 400, not 422)
     │   ├── PayloadTooLarge
     │   └── UnsupportedMediaType
     ├── Conflict
@@ -47,6 +48,12 @@ class PermissionDenied(KnowbaseError):
 
 class InvalidInput(KnowbaseError):
     code, status_code = "invalid_input", 422
+
+
+class BadRequest(InvalidInput):
+    """What OpenAI answers with 400 (its API never uses 422): put ``param`` in ``details``."""
+
+    code, status_code = "invalid_request", 400
 
 
 class PayloadTooLarge(InvalidInput):

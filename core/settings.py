@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     qdrant_url: str = Field("", description="Qdrant server URL; empty = embedded engine in the data dir.")
     qdrant_api_key: SecretStr | None = None
     qdrant_collection: str = "knowbase_chunks"
+    # Cluster layout of the collection knowbase creates on a Qdrant server (empty = Qdrant's default).
+    qdrant_shard_number: int | None = Field(None, ge=1, le=1000, description="Shards (spread over cluster nodes).")
+    qdrant_replication_factor: int | None = Field(None, ge=1, le=100, description="Copies of each shard.")
+    qdrant_write_consistency_factor: int | None = Field(None, ge=1, le=100, description="Replicas confirming a write.")
+    qdrant_on_disk_payload: bool | None = Field(None, description="Keep chunk texts on disk instead of in RAM.")
+    qdrant_on_disk_vectors: bool | None = Field(None, description="Keep dense vectors on disk (memory-mapped).")
 
     # HTTP server
     host: str = "127.0.0.1"
@@ -92,6 +98,10 @@ class Settings(BaseSettings):
     max_pages: int = Field(5000, gt=0)
     max_extracted_chars: int = Field(20_000_000, gt=0)
     ingest_workers: int = Field(1, ge=1, le=8)
+    ingest_embed_in_background: bool = Field(
+        True, description="Embed passages (local e5) in a lower-priority process, so searches never wait for them."
+    )
+    ingest_embed_niceness: int = Field(10, ge=0, le=19, description="Scheduling niceness of that process.")
 
     # LLM (OpenAI-compatible). Empty base URL = extractive answers only.
     llm_base_url: str = ""

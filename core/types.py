@@ -96,6 +96,8 @@ class KeyPublic(BaseModel):
     last_used_at: datetime | None
     revoked_at: datetime | None
     monthly_token_budget: int | None
+    requests_per_minute: int | None = None
+    tokens_per_minute: int | None = None
 
 
 class KeyCreated(KeyPublic):
@@ -108,6 +110,15 @@ class KeyCreate(BaseModel):
     groups: GroupNames | None = None
     name: str = Field("", max_length=NAME_MAX_CHARS)
     monthly_token_budget: int | None = Field(None, gt=0)
+    requests_per_minute: int | None = Field(None, gt=0, le=1_000_000, description="Requests per minute; none = no limit")
+    tokens_per_minute: int | None = Field(None, gt=0, le=10**10, description="Tokens per minute; none = no limit")
+
+
+class KeyLimitsUpdate(BaseModel):
+    """New per-minute limits of a key; ``null`` removes a limit."""
+
+    requests_per_minute: int | None = Field(None, gt=0, le=1_000_000)
+    tokens_per_minute: int | None = Field(None, gt=0, le=10**10)
 
 
 class CollectionPublic(BaseModel):

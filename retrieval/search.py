@@ -70,6 +70,7 @@ class SearchHit:
     char_end: int
     neighbor_of: str | None = None  # set on chunks added by neighbour expansion
     page_starts: list[tuple[int, int]] = field(default_factory=list)
+    attributes: dict[str, Any] | None = None  # an OpenAI file's attributes, stored on its chunks
 
     def page_at(self, offset: int) -> int | None:
         """The page on which the document offset ``offset`` (inside this chunk) lies."""
@@ -98,6 +99,7 @@ class SearchHit:
             char_start=int(p.get("char_start", 0)),
             char_end=int(p.get("char_end", 0)),
             page_starts=[(int(a), int(b)) for a, b in p.get("page_starts") or []],
+            attributes=p.get("attributes"),
         )
 
 

@@ -61,8 +61,9 @@ def assert_error_shape(response, status: int, code: str | None = None) -> dict: 
     assert response.status_code == status, response.text
     body = response.json()
     assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
+    assert set(body["error"]) == {"code", "message", "details", "type", "param"}
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert body["error"]["type"].endswith("_error")  # what OpenAI's SDKs read as error.type
     if code:
         assert body["error"]["code"] == code
     return body["error"]

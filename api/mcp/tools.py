@@ -209,7 +209,7 @@ class KnowledgeTools:
         if document_ids is not None:
             if not document_ids:
                 return Passages(results=[], mode=options.mode)
-            scope = DocumentScope(scope.collection_names, scope.groups, tuple(document_ids))
+            scope = DocumentScope(scope.collection_names, scope.groups, document_ids=tuple(document_ids))
         hits = service.retriever.search(query, scope, options)
         return Passages(
             results=[

@@ -18,6 +18,7 @@ from core.types import (
     GroupPublic,
     KeyCreate,
     KeyCreated,
+    KeyLimitsUpdate,
     KeyPublic,
     UserCreate,
     UserPublic,
@@ -129,6 +130,11 @@ def list_keys(session: SessionDep, limit: Limit = 500, offset: Offset = 0) -> li
 @router.post("/keys", status_code=201, summary="Create a key; the response is the only time it is shown")
 def create_key(body: KeyCreate, session: SessionDep) -> KeyCreated:
     return accounts.create_key(session=session, **body.model_dump())
+
+
+@router.put("/keys/{key_id}/limits", summary="Set a key's requests and tokens per minute (null: no limit)")
+def set_key_limits(key_id: str, body: KeyLimitsUpdate, session: SessionDep) -> KeyPublic:
+    return accounts.set_key_limits(session=session, key_id=key_id, **body.model_dump())
 
 
 @router.delete("/keys/{key_id}", summary="Revoke a key (by id or prefix)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from api.deps import PrincipalDep, RetrievalServiceDep
 from core.types import NAME_MAX_CHARS, QUERY_MAX_CHARS, CollectionName
 from retrieval.context import ContextPublic
+from retrieval.filters import parse_filter
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
@@ -20,6 +21,11 @@ class SearchRequest(BaseModel):
     collection: CollectionName | None = None
     mode: Literal["hybrid", "dense", "lexical"] | None = None
     fusion: Literal["rrf", "dbsf"] | None = None
+    filters: dict[str, Any] | None = Field(
+        None,
+        description="OpenAI's attribute filter (ComparisonFilter or CompoundFilter) on the files' attributes; "
+        "an invalid one is a 400 that says why",
+    )
 
 
 class SearchResult(BaseModel):
@@ -55,7 +61,8 @@ class ContextRequest(BaseModel):
 @router.post("/search", summary="Hybrid (or dense / lexical) search over the caller's collections")
 def search(body: SearchRequest, service: RetrievalServiceDep, principal: PrincipalDep) -> SearchResponse:
     options = service.options(top_k=body.top_k, mode=body.mode, fusion=body.fusion)
-    hits = service.search(principal, body.query, collection=body.collection, options=options)
+    attributes = parse_filter(body.filters) if body.filters is not None else None
+    hits = service.search(principal, body.query, collection=body.collection, options=options, attributes=attributes)
     return SearchResponse(
         results=[SearchResult.model_validate(h, from_attributes=True) for h in hits], mode=options.mode
     )

@@ -34,6 +34,8 @@ def _key_public(key: ApiKey) -> KeyPublic:
         last_used_at=key.last_used_at,
         revoked_at=key.revoked_at,
         monthly_token_budget=key.monthly_token_budget,
+        requests_per_minute=key.requests_per_minute,
+        tokens_per_minute=key.tokens_per_minute,
     )
 
 
@@ -168,6 +170,8 @@ def create_key(
     groups: list[str] | None = None,
     name: str = "",
     monthly_token_budget: int | None = None,
+    requests_per_minute: int | None = None,
+    tokens_per_minute: int | None = None,
     raw_key: str | None = None,
 ) -> KeyCreated:
     """Create a key for ``user`` (creating the user, with ``role``, if needed). The clear key is
@@ -189,6 +193,8 @@ def create_key(
         prefix=key_prefix(key),
         key_hash=hash_api_key(key),
         monthly_token_budget=monthly_token_budget,
+        requests_per_minute=requests_per_minute,
+        tokens_per_minute=tokens_per_minute,
     )
     session.add(row)
     session.flush()
@@ -204,8 +210,26 @@ def list_keys(
     return [_key_public(k) for k in session.scalars(query).all()]
 
 
+def set_key_limits(
+    *, session: Session, key_id: str, requests_per_minute: int | None, tokens_per_minute: int | None
+) -> KeyPublic:
+    """Set (or, with None, remove) a key's per-minute limits; found by id or displayed prefix."""
+    row = _find_key(session, key_id)
+    row.requests_per_minute, row.tokens_per_minute = requests_per_minute, tokens_per_minute
+    session.flush()
+    return _key_public(row)
+
+
 def revoke_key(*, session: Session, key_id: str) -> KeyPublic:
     """Revoke by id or by the displayed prefix."""
+    row = _find_key(session, key_id)
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    session.flush()
+    return _key_public(row)
+
+
+def _find_key(session: Session, key_id: str) -> ApiKey:
     row = session.get(ApiKey, key_id)
     if row is None:
         matches = session.scalars(select(ApiKey).where(ApiKey.prefix == key_id)).all()
@@ -214,10 +238,7 @@ def revoke_key(*, session: Session, key_id: str) -> KeyPublic:
         row = matches[0] if matches else None
     if row is None:
         raise NotFound(f"API key '{key_id}' does not exist")
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()
-    session.flush()
-    return _key_public(row)
+    return row
 
 
 def authenticate_key(*, session: Session, key: str) -> Principal:

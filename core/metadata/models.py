@@ -70,10 +70,22 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16))  # first characters, to recognise a key in lists
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     monthly_token_budget: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    requests_per_minute: Mapped[int | None] = mapped_column(Integer, default=None)
+    tokens_per_minute: Mapped[int | None] = mapped_column(BigInteger, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     user: Mapped[User] = relationship(back_populates="keys", lazy="joined")
+
+
+class RateLimitWindow(Base):
+    """What a key has used in one minute (fixed windows, shared by every process through the DB)."""
+
+    __tablename__ = "rate_limit_windows"
+    key_id: Mapped[str] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True)
+    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix time // 60
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    tokens: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Collection(Base):
@@ -223,3 +235,18 @@ class UiSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoredResponse(Base):
+    """A response of OpenAI's Responses API, kept for retrieval and ``previous_response_id``: the
+    response object as returned, and the conversation so far (its inputs and answers)."""
+
+    __tablename__ = "openai_responses"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # resp_ + 32 hex
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str | None] = mapped_column(String(32), default=None)  # no FK: may be deleted
+    message_id: Mapped[str | None] = mapped_column(String(32), default=None)  # the answer in that conversation
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    messages: Mapped[list[Any]] = mapped_column(JSON)
+    input_items: Mapped[list[Any]] = mapped_column(JSON)  # the request's input, as OpenAI lists it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from core.providers.lexical import SparseVector
+from core.vectorstore.attribute_filter import AttributeCondition, translate_attribute_filter
 
 DENSE, LEXICAL, MULTILINGUAL = "dense", "lexical", "multilingual"
 LEXICAL_MIGRATION = "lexical_migration"  # temporary copy while ``lexical`` is recreated without IDF
@@ -55,6 +56,7 @@ class StoreFilter:
     chunk_indexes: list[int] | None = None
     version: int | None = None
     exclude_version_of: tuple[str, int] | None = None  # (document_id, version): points of other versions
+    attributes: AttributeCondition | None = None  # OpenAI's attribute filter, AND-ed with the rest
 
     @property
     def matches_nothing(self) -> bool:
@@ -95,6 +97,8 @@ def translate_filter(where: StoreFilter, models: Any) -> Any | None:
         document_id, version = where.exclude_version_of
         must.append(models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id)))
         must_not.append(models.FieldCondition(key="version", match=models.MatchValue(value=version)))
+    if where.attributes is not None:
+        must.append(translate_attribute_filter(where.attributes, models))
     if not must and not must_not:
         return None
     return models.Filter(must=must or None, must_not=must_not or None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
@@ -36,12 +37,32 @@ def _filter(where: StoreFilter) -> qm.Filter | None:
     return translate_filter(where, qm)
 
 
+@dataclass(frozen=True, slots=True)
+class ClusterLayout:
+    """How a new collection spreads over a Qdrant cluster (None = the server's default). Applied only
+    when knowbase creates the collection; change an existing one with Qdrant's own API."""
+
+    shard_number: int | None = None
+    replication_factor: int | None = None
+    write_consistency_factor: int | None = None
+    on_disk_payload: bool | None = None
+    on_disk_vectors: bool | None = None
+
+
 class ServerVectorStore:
-    def __init__(self, client: QdrantClient, collection: str, dim: int, multilingual_dim: int | None = None) -> None:
+    def __init__(
+        self,
+        client: QdrantClient,
+        collection: str,
+        dim: int,
+        multilingual_dim: int | None = None,
+        layout: ClusterLayout | None = None,
+    ) -> None:
         self._client = client
         self._collection = collection
         self._dim = dim
         self._multilingual_dim = multilingual_dim
+        self._layout = layout or ClusterLayout()
         self._ready = False
 
     def _call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -60,6 +81,10 @@ class ServerVectorStore:
                 self._collection,
                 vectors_config=self._vectors_config(),
                 sparse_vectors_config={LEXICAL: qm.SparseVectorParams()},
+                shard_number=self._layout.shard_number,
+                replication_factor=self._layout.replication_factor,
+                write_consistency_factor=self._layout.write_consistency_factor,
+                on_disk_payload=self._layout.on_disk_payload,
             )
             for name in KEYWORD_INDEXES:
                 self._client.create_payload_index(self._collection, name, qm.PayloadSchemaType.KEYWORD)
@@ -71,9 +96,12 @@ class ServerVectorStore:
         self._ready = True
 
     def _vectors_config(self) -> dict[str, qm.VectorParams]:
-        config = {DENSE: qm.VectorParams(size=self._dim, distance=qm.Distance.COSINE)}
+        on_disk = self._layout.on_disk_vectors
+        config = {DENSE: qm.VectorParams(size=self._dim, distance=qm.Distance.COSINE, on_disk=on_disk)}
         if self._multilingual_dim:
-            config[MULTILINGUAL] = qm.VectorParams(size=self._multilingual_dim, distance=qm.Distance.COSINE)
+            config[MULTILINGUAL] = qm.VectorParams(
+                size=self._multilingual_dim, distance=qm.Distance.COSINE, on_disk=on_disk
+            )
         return config
 
     def _add_multilingual(self) -> None:

@@ -205,3 +205,40 @@ def test_server_collection_with_idf_modifier_is_migrated_in_place() -> None:
     store.ensure_collection()
     assert client.get_collection("legacy").config.params.sparse_vectors[LEXICAL].modifier in (None, qm.Modifier.NONE)
     _assert_migrated(store, lexical)
+
+
+def test_cluster_layout_from_settings_reaches_collection_creation() -> None:
+    """qdrant-client's local mode ignores sharding, so the call itself is checked: what a Qdrant
+    cluster would receive when knowbase creates its collection."""
+    from qdrant_client import QdrantClient
+
+    from core.settings import Settings
+    from core.vectorstore import factory
+    from core.vectorstore.server import ServerVectorStore
+
+    settings = Settings(
+        qdrant_url="http://qdrant.invalid:6333",
+        qdrant_shard_number=6,
+        qdrant_replication_factor=2,
+        qdrant_write_consistency_factor=2,
+        qdrant_on_disk_payload=True,
+        qdrant_on_disk_vectors=True,
+    )
+    store = factory.create_vector_store(settings)
+    assert isinstance(store, ServerVectorStore)
+    client = QdrantClient(":memory:")
+    created: dict[str, object] = {}
+    real_create = client.create_collection
+
+    def recording_create(name: str, **kwargs: object) -> bool:
+        created.update(kwargs)
+        return real_create(name, **kwargs)  # type: ignore[arg-type]
+
+    client.create_collection = recording_create  # type: ignore[method-assign]
+    store._client = client
+    store.ensure_collection()
+    assert (created["shard_number"], created["replication_factor"], created["write_consistency_factor"]) == (6, 2, 2)
+    assert created["on_disk_payload"] is True
+    assert created["vectors_config"]["dense"].on_disk is True  # type: ignore[index]
+    default = ServerVectorStore(QdrantClient(":memory:"), "plain", dim=8)
+    default.ensure_collection()  # nothing configured: Qdrant's defaults, as before

@@ -1,0 +1,1 @@
+"""OpenAI's Responses API with the ``file_search`` tool, answered by the chat engine."""
