@@ -51,8 +51,26 @@ def backfill_multilingual(
             break
         done.update(hit.id for hit in lacking)
         vectors = encoder.encode([payload_text(hit.payload) for hit in lacking])
-        store.set_multilingual({hit.id: vectors[row] for row, hit in enumerate(lacking)})
-        filled += len(lacking)
+        filled += _store_vectors(store, {hit.id: vectors[row] for row, hit in enumerate(lacking)})
     if filled:
         log.info("multilingual vectors added to %d existing chunks", filled)
     return filled
+
+
+def _store_vectors(store: VectorStore, vectors: dict[str, np.ndarray]) -> int:
+    """Stores a batch; returns how many points took their vector. Ingestion may delete points
+    meanwhile (a new version published, a document removed), which fails the whole batch update:
+    then point by point, skipping the points that are gone."""
+    try:
+        store.set_multilingual(vectors)
+        return len(vectors)
+    except Exception:
+        log.debug("multilingual batch update failed; retrying point by point", exc_info=True)
+    stored = 0
+    for point, vector in vectors.items():
+        try:
+            store.set_multilingual({point: vector})
+            stored += 1
+        except Exception:  # deleted since the scroll; a store that is down fails the next scroll
+            log.debug("point %s no longer takes a multilingual vector", point, exc_info=True)
+    return stored

@@ -3,7 +3,7 @@
 Layout: named dense vector ``dense`` (cosine), optional named dense vector ``multilingual`` (the
 multilingual Universal Sentence Encoder, cosine, 512-d: it puts a question and its answer in another
 language close together; stores made before it get it added at start and filled in by
-``core.vectorstore.backfill``, points without it are simply absent from that prefetch), named sparse vector ``lexical`` holding BM25 term
+``ingest.multilingual.backfill_multilingual``, points without it are simply absent from that prefetch), named sparse vector ``lexical`` holding BM25 term
 weights *without* Qdrant's IDF modifier (the query carries IDF computed over the caller's readable
 collections, see ``core.metadata.lexical_stats``; stores made with the modifier are migrated at start),
 keyword payload indexes on ``document_id``, ``collection_id`` and ``read_groups``, integer index on

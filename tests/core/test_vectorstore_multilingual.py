@@ -131,6 +131,22 @@ def test_old_store_gets_the_vector_and_the_backfill_fills_it(make_store: StoreMa
     assert store.count(EVERYTHING) == len(TEXTS)  # payloads and points untouched
 
 
+def test_backfill_skips_points_deleted_meanwhile(make_store: StoreMaker) -> None:
+    """A document removed (or superseded by a new version) while its batch is encoded does not
+    stop the backfill: the other points of the batch still get their vector."""
+    make_store(None).upsert(_records(None))
+    store = make_store(MULTILINGUAL_DIM)
+
+    class DeletingEncoder(FakeSentenceEncoder):
+        def encode(self, texts: list[str]) -> np.ndarray:
+            store.delete(StoreFilter(document_ids=["doc-1"]))
+            return super().encode(texts)
+
+    assert backfill_multilingual(store, DeletingEncoder()) == len(TEXTS) - 1
+    assert store.missing_multilingual() == []
+    assert store.count(EVERYTHING) == len(TEXTS) - 1
+
+
 def test_backfill_stops_when_asked(make_store: StoreMaker) -> None:
     make_store(None).upsert(_records(None))
     store = make_store(MULTILINGUAL_DIM)
