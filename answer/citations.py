@@ -4,13 +4,14 @@ sentence of that source. Quotes are verbatim spans of the document's extracted t
 Extractive answers cite the sentences they quote (known source and offsets). For LLM answers each
 claim is matched against the same sentences (``answer.sentences``) with the same measure, and the
 quote must state every key fact of the claim (``answer.facts``); markers no sentence supports are
-removed from the answer and reported.
+removed from the answer and reported. Claims the model left without a marker are attributed by
+the server afterwards (``answer.attribution``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
@@ -32,9 +33,10 @@ class Citation(BaseModel):
     start: int  # character offsets of the quote in the document's extracted text
     end: int
     chunk_id: str
+    attributed: bool = False  # the model wrote no marker for it: the server found the quote
 
     @classmethod
-    def of(cls, sentence: Sentence) -> Citation:
+    def of(cls, sentence: Sentence, *, attributed: bool = False) -> Citation:
         return cls(
             n=sentence.n,
             document_id=sentence.source.document_id,
@@ -45,6 +47,7 @@ class Citation(BaseModel):
             start=sentence.start,
             end=sentence.end,
             chunk_id=sentence.chunk_id,
+            attributed=attributed,
         )
 
 
@@ -53,6 +56,7 @@ class CheckedAnswer:
     text: str
     citations: list[Citation]
     dropped: list[int]  # numbers of removed markers: unknown source, or no quote supports that claim
+    unsupported: list[str] = field(default_factory=list)  # claims with key facts that no source states
 
 
 def quoted_citations(answer: str, quoted: list[Sentence]) -> CheckedAnswer:
@@ -67,7 +71,7 @@ def check_citations(answer: str, sentences: list[Sentence], matcher: SentenceMat
     by_n: dict[int, list[Sentence]] = {}
     for candidate in sentences:
         by_n.setdefault(candidate.n, []).append(candidate)
-    claims = _claims(answer)
+    claims = claims_of(answer)
     best: dict[int, tuple[float, Sentence]] = {}
     dropped: list[int] = []
     removals: list[tuple[int, int, str]] = []  # marker spans to rewrite
@@ -101,17 +105,22 @@ def check_citations(answer: str, sentences: list[Sentence], matcher: SentenceMat
     return CheckedAnswer(text, [Citation.of(best[n][1]) for n in sorted(best)], sorted(dropped))
 
 
-def _claims(answer: str) -> list[tuple[int, int, str]]:
-    """Each sentence of the answer with its markers removed."""
+def claims_of(answer: str) -> list[tuple[int, int, str]]:
+    """Each sentence of the answer (its span) with its markers removed."""
     return [(a, b, MARKER.sub("", answer[a:b]).strip()) for a, b in sentence_spans(answer)]
 
 
-def _claim_for(claims: list[tuple[int, int, str]], position: int) -> str:
+def claim_index(claims: list[tuple[int, int, str]], position: int) -> int | None:
+    """The claim a marker at ``position`` belongs to; a marker alone (on its line, or after the full
+    stop) cites the sentence before."""
     for index, (start, end, text) in enumerate(claims):
         if start <= position < end or (
             position >= end and (index + 1 == len(claims) or position < claims[index + 1][0])
         ):
-            if text:
-                return text
-            return claims[index - 1][2] if index else ""  # a marker alone on its line cites the sentence before
-    return claims[-1][2] if claims else ""
+            return index if text or not index else index - 1
+    return len(claims) - 1 if claims else None
+
+
+def _claim_for(claims: list[tuple[int, int, str]], position: int) -> str:
+    index = claim_index(claims, position)
+    return "" if index is None else claims[index][2]

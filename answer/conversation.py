@@ -51,6 +51,7 @@ def save_exchange(
     answer: str,
     citations: list[Citation],
     mode: str,
+    unsupported_claims: list[str] | None = None,
 ) -> str:
     """Store the question and the answer; returns the answer's message id."""
     conversations.add_message(session=session, conversation_id=conversation_id, role="user", content=question)
@@ -61,5 +62,6 @@ def save_exchange(
         content=answer,
         citations=[c.model_dump() for c in citations],
         mode=mode,
+        unsupported_claims=unsupported_claims,
     )
     return stored.id

@@ -1,6 +1,8 @@
 """One chat turn, in order: budget reservation, input screening, conversation, standalone query,
 retrieval (all in ``start``, so errors surface before any output), then ``events`` streams the
-answer through the output gate, checks its citations and records its usage.
+answer through the output gate, checks its citations, attributes the claims the model left
+uncited (``answer.attribution``; the final events carry the result and the answer text with the
+inserted markers) and records its usage.
 
 >>> turn = chat.start(principal, "年假有几天？")
 >>> for event in chat.events(turn): ...          # delta, reset, citations, done
@@ -15,6 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
+from answer.attribution import attribute
 from answer.budget import TokenBudget
 from answer.citations import CheckedAnswer, check_citations, quoted_citations
 from answer.conversation import BLOCKED_MESSAGE, open_conversation, save_exchange
@@ -26,6 +29,7 @@ from answer.prompts import NO_ANSWER, build_messages, language_of, prompt_tokens
 from answer.retrieve import ContextFetcher
 from answer.rewrite import QueryRewriter
 from answer.screening import InputScreen, refusal
+from answer.semantic import SemanticSimilarity
 from answer.sentences import SentenceMatcher, source_sentences
 from answer.turn import ChatEvent, ChatResult, Turn
 from core.access import require_readable
@@ -70,7 +74,7 @@ class ChatService:
         self.rewriter = QueryRewriter(llm)
         self.fetcher = ContextFetcher(retrieval, settings, llm_enabled=llm is not None)
         self.matcher = SentenceMatcher(lexical)
-        self.extractive = ExtractiveAnswerer(self.matcher)
+        self.extractive = ExtractiveAnswerer(self.matcher, semantic=SemanticSimilarity())
 
     # Before any output ---------------------------------------------------------------------------
     def start(
@@ -167,7 +171,10 @@ class ChatService:
         else:
             outcome = yield from self._answer(turn, language)
         result = self._finish(turn, outcome)
-        yield ChatEvent("citations", {"citations": [c.model_dump() for c in result.citations]})
+        yield ChatEvent(
+            "citations",
+            {"citations": [c.model_dump() for c in result.citations], "unsupported_claims": result.unsupported_claims},
+        )
         yield ChatEvent("done", result.model_dump(mode="json"))
 
     def _answer(self, turn: Turn, language: str) -> Generator[ChatEvent, None, _Outcome]:
@@ -224,7 +231,7 @@ class ChatService:
             yield ChatEvent("delta", {"text": text})
             return _Outcome("blocked", CheckedAnswer(text, [], []), fallback_reason)
         if extract is None:
-            checked = check_citations(gate.released, sentences, self.matcher)
+            checked = attribute(check_citations(gate.released, sentences, self.matcher), sentences, self.matcher)
         elif extract.answered:
             checked = quoted_citations(gate.released, extract.quoted)
         else:
@@ -240,6 +247,7 @@ class ChatService:
                 answer=outcome.checked.text,
                 citations=outcome.checked.citations,
                 mode=outcome.mode,
+                unsupported_claims=outcome.checked.unsupported,
             )
             usage = self.ledger.charge(session, turn.principal, turn.spend, turn.reservation, turn.latency_ms)
         turn.settled = True
@@ -253,6 +261,7 @@ class ChatService:
             usage=usage,
             moderation={"flagged": bool(turn.blocked), "categories": turn.blocked, "stage": stage},
             dropped_citations=outcome.checked.dropped,
+            unsupported_claims=outcome.checked.unsupported,
             fallback_reason=outcome.fallback_reason,
         )
 

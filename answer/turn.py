@@ -40,6 +40,7 @@ class ChatResult(BaseModel):
     usage: ChatUsage
     moderation: dict[str, Any]
     dropped_citations: list[int] = []
+    unsupported_claims: list[str] = []  # claims of the answer with key facts that no source states
     fallback_reason: str | None = None
 
 

@@ -20,16 +20,19 @@ from api.routes import (
     chat,
     documents,
     health,
+    ingestion,
     openai_compat,
     openai_embeddings,
+    openai_files,
     openai_responses,
     openai_vector_store_search,
+    openai_vector_stores,
     search,
 )
 from api.security_headers import SecurityHeadersMiddleware
 from api.upload_limit import BodyLimitMiddleware
 from api.wiring import Services, build_services
-from core.settings import Settings
+from core.settings import Settings, load_settings
 from core.throttle import SignInThrottle
 from ui import routes as ui_routes
 
@@ -62,11 +65,16 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         window_s=settings.signin_window_s,
     )
     install_error_handlers(app)
-    app.add_middleware(RateLimitMiddleware, database=lambda: services.db)  # inside the body limit
+    app.add_middleware(  # inside the body limit: bodies it reads are already bounded
+        RateLimitMiddleware,
+        database=lambda: services.db,
+        default_requests_per_minute=settings.rate_limit_requests_per_minute,
+        default_tokens_per_minute=settings.rate_limit_tokens_per_minute,
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         upload_limit_bytes=lambda: settings.max_upload_bytes,
-        upload_paths=("/v1/documents",),
+        upload_paths=("/v1/documents", "/v1/files"),
         authenticate=lambda request: get_principal(request, services.db),
     )
     app.add_middleware(SecurityHeadersMiddleware)
@@ -75,15 +83,28 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         health,
         admin,
         documents,
+        ingestion,
         search,
         chat,
         openai_compat,
         openai_embeddings,
         openai_responses,
         openai_vector_store_search,
+        openai_files,
+        openai_vector_stores,
         ui_routes,
     ):
         app.include_router(module.router)
     app.router.routes.extend(mcp.routes)  # /mcp (MCP over streamable HTTP) and its OAuth metadata
     app.mount("/static", StaticFiles(directory=Path(ui_routes.__file__).parent / "static"), name="static")
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app factory ``knowbase serve --workers N`` hands to uvicorn: each API process reads the
+    same ``KNOWBASE_*`` environment and builds its own services."""
+    from core.logging import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return create_app(settings)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,6 +25,17 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host", help="bind address (default KNOWBASE_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default KNOWBASE_PORT or 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        choices=range(1, 65),
+        metavar="N",
+        help="API processes (1-64; more than 1 needs KNOWBASE_QDRANT_URL)",
+    )
+    serve.add_argument(
+        "--no-worker", action="store_true", help="serve only; 'knowbase worker' processes ingest the uploads"
+    )
     serve.set_defaults(handler=_serve)
 
     keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
@@ -49,16 +62,30 @@ def _parser() -> argparse.ArgumentParser:
     revoke.set_defaults(handler=_keys_revoke)
     generate = keys.add_parser("generate", help="print a fresh random key (for KNOWBASE_ADMIN_KEY)")
     generate.set_defaults(handler=_keys_generate)
-    from api import cli_ask, cli_db, cli_eval, cli_ingest, cli_mcp, cli_moderation, cli_search, cli_users
+    from api import (
+        cli_ask,
+        cli_db,
+        cli_eval,
+        cli_ingest,
+        cli_mcp,
+        cli_moderation,
+        cli_search,
+        cli_users,
+        cli_worker,
+    )
 
     cli_ingest.add_command(sub)
     cli_search.add_command(sub)
     cli_ask.add_command(sub)
     cli_users.add_command(sub)
     cli_eval.add_command(sub)
+    from api import cli_eval_answers
+
+    cli_eval_answers.add_command(sub)
     cli_mcp.add_command(sub)
     cli_moderation.add_command(sub)
     cli_db.add_command(sub)
+    cli_worker.add_command(sub)
     return parser
 
 
@@ -73,6 +100,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"host": args.host})
     if args.port:
         settings = settings.model_copy(update={"port": args.port})
+    if (args.workers > 1 or args.no_worker) and not settings.qdrant_url:
+        raise KnowbaseError(
+            "--workers and --no-worker need a Qdrant server (KNOWBASE_QDRANT_URL): the embedded vector store "
+            "admits one process, which serves and ingests"
+        )
+    if args.no_worker:
+        settings = settings.model_copy(update={"ingest_in_server": False})
     configure_logging(settings.log_level, settings.log_json)
     services = build_services(settings)
     result = services.bootstrap()
@@ -87,12 +121,20 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     from api.cli_ingest import write_server_info
 
-    app = create_app(settings, services)
     info = write_server_info(settings)  # lets `knowbase ingest` hand files to this server
     print(f"knowbase serving on http://{settings.host}:{settings.port} (data in {settings.data_dir})", flush=True)
+    # proxy_headers off: X-Forwarded-* are read by knowbase itself, only from KNOWBASE_TRUSTED_PROXIES.
+    options: dict[str, Any] = dict(
+        host=settings.host, port=settings.port, log_config=None, access_log=False, proxy_headers=False
+    )
     try:
-        # proxy_headers off: X-Forwarded-* are read by knowbase itself, only from KNOWBASE_TRUSTED_PROXIES.
-        uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False, proxy_headers=False)
+        if args.workers == 1:
+            uvicorn.run(create_app(settings, services), **options)
+        else:
+            services.close()
+            # Each API process builds its own app from the same environment (the app factory).
+            os.environ["KNOWBASE_INGEST_IN_SERVER"] = "true" if settings.ingest_in_server else "false"
+            uvicorn.run("api.app:create_app_from_environment", factory=True, workers=args.workers, **options)
     finally:
         info.unlink(missing_ok=True)
     return 0

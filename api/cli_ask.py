@@ -48,7 +48,14 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         print()
         for citation in result["citations"]:
             page = f", p. {citation['page']}" if citation["page"] else ""
-            print(f"[{citation['n']}] {citation['title']} ({citation['source']}{page}): “{citation['quote']}”")
+            attributed = " (attributed by the server)" if citation.get("attributed") else ""
+            print(
+                f"[{citation['n']}] {citation['title']} ({citation['source']}{page}): “{citation['quote']}”{attributed}"
+            )
+    if result.get("unsupported_claims"):
+        print("\nNot supported by the sources:")
+        for claim in result["unsupported_claims"]:
+            print(f"- {claim}")
     note = {
         "extractive": "answered from the documents without a language model",
         "blocked": "blocked by the content policy",

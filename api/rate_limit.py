@@ -2,7 +2,9 @@
 limited key with OpenAI's headers, refused over the limit with 429 and ``Retry-After``.
 
 Tokens are estimated from the request body, as OpenAI does before a request runs: the tiktoken
-count of a JSON body (uploads count 0). Keys without limits are not counted and get no headers.
+count of a JSON body (uploads count 0). Keys without limits (their own, or the server's defaults
+``KNOWBASE_RATE_LIMIT_REQUESTS_PER_MINUTE`` / ``…_TOKENS_PER_MINUTE``) are not counted and get no
+headers.
 """
 
 from __future__ import annotations
@@ -25,9 +27,16 @@ PREFIX = "/v1/"
 
 
 class RateLimitMiddleware:
-    def __init__(self, app: ASGIApp, database: Callable[[], Database]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        database: Callable[[], Database],
+        default_requests_per_minute: int | None = None,
+        default_tokens_per_minute: int | None = None,
+    ) -> None:
         self.app = app
         self._database = database
+        self._defaults = (default_requests_per_minute, default_tokens_per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
@@ -68,7 +77,7 @@ class RateLimitMiddleware:
 
     def _limits(self, key: str) -> KeyLimits | None:
         with self._database().session() as session:
-            return limits_of_key(session, key)
+            return limits_of_key(session, key, *self._defaults)
 
     def _consume(self, limits: KeyLimits, tokens: int) -> RateDecision:
         with self._database().session() as session:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from answer.service import ChatService
+from core.filestore import FileStore, create_file_store
 from core.metadata.bootstrap import BootstrapResult, bootstrap
 from core.metadata.db import Database
 from core.metadata.embedding_cache import EmbeddingCache
@@ -78,6 +79,7 @@ class Services:
     parser: Lazy[ParserPool]
     pipeline: Lazy[IngestPipeline]
     worker: IngestionWorker
+    files: FileStore
     documents: DocumentService
     retrieval: Lazy[RetrievalService]
     chat: Lazy[ChatService]
@@ -107,8 +109,15 @@ class Services:
         return checks
 
     def start_background(self) -> None:
-        """Open the vector store and start the ingestion worker (the web server calls this)."""
+        """Open the vector store and start the ingestion worker (the web server calls this, unless
+        ``KNOWBASE_INGEST_IN_SERVER`` is off: then ``knowbase worker`` processes ingest)."""
         self.vector_store.get()  # fail fast at start-up if the store cannot be opened
+        if self.settings.ingest_in_server:
+            self.start_ingestion()
+
+    def start_ingestion(self) -> None:
+        """The ingestion worker and, with it, the backfill of the cross-lingual vector (both belong
+        where ingestion runs: this server, or each ``knowbase worker`` process)."""
         self.worker.start()
         self._background = True
         if self.settings.multilingual_search:
@@ -164,8 +173,8 @@ class Services:
 def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedder] | None = None) -> Services:
     """Every component, wired explicitly. ``embedder_factory`` replaces the configured embedder."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    texts_dir = settings.data_dir / "texts"
     db = Database(settings.resolved_database_url)
+    files = create_file_store(settings)  # originals and extracted texts
     lexical = LexicalEncoder()
     llm = Lazy(lambda: build_llm(settings))
     moderator = Lazy(lambda: build_moderator(settings))
@@ -192,17 +201,24 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
             statistics=lexical_statistics.get(),
             chunker=Chunker(settings.chunk_tokens, settings.chunk_overlap_tokens),
             parser=parser.get(),
-            texts_dir=texts_dir,
+            texts=files,
             max_pages=settings.max_pages,
             max_chars=settings.max_extracted_chars,
             multilingual=multilingual_encoder(settings),
         )
     )
-    worker = IngestionWorker(db, pipeline.get, threads=settings.ingest_workers)
+    worker = IngestionWorker(
+        db,
+        pipeline.get,
+        threads=settings.ingest_workers,
+        files=files,
+        lease_s=settings.ingest_lease_s,
+        preempt_after_s=settings.ingest_preempt_after_s,
+    )
     documents = DocumentService(
-        settings.uploads_dir,
+        files,
         on_queued=worker.wake,
-        remove_points=lambda document_id: remove_document_data(vector_store.get(), texts_dir, document_id),
+        remove_points=lambda document_id: remove_document_data(vector_store.get(), files, document_id),
     )
     retrieval = Lazy(
         lambda: RetrievalService(
@@ -241,6 +257,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
         parser=parser,
         pipeline=pipeline,
         worker=worker,
+        files=files,
         documents=documents,
         retrieval=retrieval,
         chat=chat,

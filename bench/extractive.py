@@ -1,8 +1,10 @@
-"""Calibrates the extractive answerer on SQuAD and CMRC dev: for each question its gold paragraph
-among 4 random others (answerable) and 5 random others (unanswerable). Prints JSON: how often the
-answer contains a gold answer, and the ``no_answer`` rates, per language and threshold.
+"""Calibrates the extractive answerer on SQuAD, CMRC and XQuAD dev (XQuAD cross-lingual: English
+questions over the Chinese paragraphs and the reverse, judged by the paragraph language's answers):
+for each question its gold paragraph among 4 random others (answerable) and 5 random others
+(unanswerable). Prints JSON: how often the answer contains a gold answer, and the ``no_answer``
+rates, per set, semantic weight and threshold.
 
-    python -m bench.extractive [--limit 200] [--thresholds 0.3,0.4,0.5]
+    python -m bench.extractive [--limit 200] [--thresholds 0.3,0.4,0.5] [--weights 0,0.35]
 """
 
 from __future__ import annotations
@@ -12,14 +14,22 @@ import json
 import random
 from pathlib import Path
 
+from answer.evaluation import contains_gold
 from answer.extractive import ExtractiveAnswerer
+from answer.semantic import SemanticSimilarity
 from answer.sentences import SentenceMatcher, source_sentences
 from core.providers.lexical import LexicalEncoder
 from retrieval.context import ContextAssembler
 from retrieval.search import SearchHit
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-SETS = {"en": "squad11_dev", "zh": "cmrc2018_dev"}
+# name: (questions from, paragraphs and answers from)
+SETS = {
+    "en": ("squad11_dev", "squad11_dev"),
+    "zh": ("cmrc2018_dev", "cmrc2018_dev"),
+    "en->zh": ("xquad_dev_en", "xquad_dev_zh"),
+    "zh->en": ("xquad_dev_zh", "xquad_dev_en"),
+}
 
 
 def _jsonl(path: Path) -> list[dict[str, object]]:
@@ -46,43 +56,51 @@ def _hit(index: int, paragraph: dict[str, object]) -> SearchHit:
     )
 
 
-def run(language: str, limit: int, thresholds: list[float]) -> dict[str, object]:
-    folder = EVAL / SETS[language]
+def run(
+    name: str, limit: int, thresholds: list[float], weights: list[float], semantic: SemanticSimilarity
+) -> dict[str, object]:
+    question_folder, folder = (EVAL / part for part in SETS[name])
     corpus = {str(p["id"]): p for p in _jsonl(folder / "corpus.jsonl")}
-    queries = {str(q["id"]): str(q["text"]) for q in _jsonl(folder / "queries.jsonl")}
+    queries = {str(q["id"]): str(q["text"]) for q in _jsonl(question_folder / "queries.jsonl")}
     answers = {str(a["id"]): [str(x) for x in a["answers"]] for a in _jsonl(folder / "answers.jsonl")}  # type: ignore[attr-defined]
     gold = dict(line.split("\t")[:2] for line in (folder / "qrels.tsv").read_text().splitlines()[1:])
     rng = random.Random(7)
     ids = sorted(q for q in queries if q in gold and q in answers)
     rng.shuffle(ids)
     paragraph_ids = sorted(corpus)
-    answerers = {t: ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()), threshold=t) for t in thresholds}
-    contains = dict.fromkeys(thresholds, 0)
-    silent_answerable = dict.fromkeys(thresholds, 0)
-    silent_unanswerable = dict.fromkeys(thresholds, 0)
+    matcher = SentenceMatcher(LexicalEncoder())
+    answerers = {w: ExtractiveAnswerer(matcher, semantic=semantic, semantic_weight=w) for w in weights}
+    keys = [(w, t) for w in weights for t in thresholds]
+    contains = dict.fromkeys(keys, 0)
+    silent_answerable = dict.fromkeys(keys, 0)
+    silent_unanswerable = dict.fromkeys(keys, 0)
     for query_id in ids[:limit]:
         others = [p for p in rng.sample(paragraph_ids, 6) if p != gold[query_id]]
         answerable = [gold[query_id], *others[:4]]
         rng.shuffle(answerable)
+        question = queries[query_id]
         for shown, unanswerable in ((answerable, False), (others[:5], True)):
             hits = [_hit(i, corpus[p]) for i, p in enumerate(shown)]
             sentences = source_sentences(ContextAssembler().assemble(hits, 100_000), hits)
-            for threshold, answerer in answerers.items():
-                extract = answerer.answer(queries[query_id], sentences)
-                if unanswerable:
-                    silent_unanswerable[threshold] += not extract.answered
-                elif not extract.answered:
-                    silent_answerable[threshold] += 1
-                else:
-                    contains[threshold] += any(a.lower() in extract.text.lower() for a in answers[query_id])
+            for weight, answerer in answerers.items():
+                ranked = answerer.scorer.score(question, sentences)
+                for threshold in thresholds:
+                    extract = answerer.select(question, ranked, threshold)
+                    key = (weight, threshold)
+                    if unanswerable:
+                        silent_unanswerable[key] += not extract.answered
+                    elif not extract.answered:
+                        silent_answerable[key] += 1
+                    else:
+                        contains[key] += contains_gold(extract.text, answers[query_id])
     n = min(limit, len(ids))
     return {
-        str(t): {
-            "answer_contains_gold": round(contains[t] / n, 3),
-            "no_answer_on_answerable": round(silent_answerable[t] / n, 3),
-            "no_answer_on_unanswerable": round(silent_unanswerable[t] / n, 3),
+        f"w={w} t={t}": {
+            "answer_contains_gold": round(contains[w, t] / n, 3),
+            "no_answer_on_answerable": round(silent_answerable[w, t] / n, 3),
+            "no_answer_on_unanswerable": round(silent_unanswerable[w, t] / n, 3),
         }
-        for t in thresholds
+        for w, t in keys
     } | {"questions": n}
 
 
@@ -90,9 +108,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=200)
     parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6")
+    parser.add_argument("--weights", default="0,0.35", help="shares of the semantic term in the evidence")
+    parser.add_argument("--sets", default=",".join(SETS))
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    print(json.dumps({language: run(language, args.limit, thresholds) for language in SETS}, indent=2))
+    weights = [float(w) for w in args.weights.split(",")]
+    semantic = SemanticSimilarity()
+    report = {name: run(name, args.limit, thresholds, weights, semantic) for name in args.sets.split(",")}
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

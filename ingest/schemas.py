@@ -45,3 +45,22 @@ class UploadResult(BaseModel):
     document: DocumentPublic
     duplicate: bool
     message: str
+
+
+class QueueEntry(BaseModel):
+    document_id: str
+    title: str
+    source: str
+    collection: str
+    status: DocumentStatus
+    position: int  # 0 = running; 1, 2, … = next among the jobs the caller may read
+    size_bytes: int
+    progress: Progress
+    queued_at: datetime
+    eta_s: float | None  # seconds until ready, from recent throughput; None before any measurement
+
+
+class QueueView(BaseModel):
+    items: list[QueueEntry]
+    throughput_bytes_per_s: float | None
+    measured_jobs: int

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import builtins
 import logging
-import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,13 @@ from sqlalchemy.orm import Session
 
 from core.access import readable_collections, require_readable, require_writable
 from core.errors import NotFound, ParseError
+from core.filestore import FileStore
 from core.metadata.lexical_stats import forget_document
-from core.metadata.models import Collection, Document, IngestionJob, User, utcnow
+from core.metadata.models import Collection, Document, IngestionJob, OpenAIFile, User, VectorStoreFile, utcnow
 from core.types import Principal
 from ingest.parsers.detect import detect_format
+from ingest.pipeline import text_key
+from ingest.queue import enqueue
 from ingest.schemas import DocumentPage, DocumentPublic, Progress, UploadResult
 
 log = logging.getLogger(__name__)
@@ -27,11 +29,11 @@ log = logging.getLogger(__name__)
 class DocumentService:
     def __init__(
         self,
-        uploads_dir: Path,
+        files: FileStore,
         on_queued: Callable[[], None] = lambda: None,
         remove_points: Callable[[str], None] = lambda document_id: None,
     ) -> None:
-        self.uploads_dir = uploads_dir
+        self.files = files  # originals under uploads/<2 hex>/<sha256><suffix>
         self._on_queued = on_queued
         self._remove_points = remove_points
 
@@ -81,9 +83,13 @@ class DocumentService:
                 message=f"identical content is already in '{collection}' as '{duplicate.source_name}'; nothing to do",
             )
 
-        stored = self._store_file(temp_path, sha256, source_name)
-        document = session.scalar(
-            select(Document).where(Document.collection_id == target.id, Document.source_name == source_name)
+        stored = self.store_file(temp_path, sha256, source_name)  # a key relative to the store's root
+        document = session.scalar(  # a document made from an OpenAI file holds that file's bytes only
+            select(Document).where(
+                Document.collection_id == target.id,
+                Document.source_name == source_name,
+                Document.id.not_in(select(VectorStoreFile.document_id)),
+            )
         )
         if document is None:
             document = Document(collection_id=target.id, source_name=source_name, title=title or "", version=1)
@@ -93,13 +99,13 @@ class DocumentService:
             document.version += 1
             document.title = title or document.title
             message = f"queued as version {document.version}; version {document.version - 1} stays searchable until it is ready"
-        document.sha256, document.size_bytes, document.storage_path = sha256, size, str(stored)
+        document.sha256, document.size_bytes, document.storage_path = sha256, size, stored
         document.content_type, document.uploader_id = fmt, principal.user_id
         document.status, document.error = ("failed", error) if error else ("queued", None)
         document.updated_at = utcnow()
         session.flush()
         if error is None:
-            session.add(IngestionJob(document_id=document.id, status="queued"))
+            enqueue(session, document)
         else:
             session.add(IngestionJob(document_id=document.id, status="failed", error=error, finished_at=utcnow()))
             message = f"failed: {error}"
@@ -118,39 +124,50 @@ class DocumentService:
             return self._public(session, document)
         document.version += 1  # a fresh version: old chunks stay until the new ones are stored
         document.status, document.error = "queued", None
-        session.add(IngestionJob(document_id=document.id, status="queued"))
+        enqueue(session, document)
         session.flush()
         return self._public(session, document)
 
     def delete(self, *, session: Session, principal: Principal, document_id: str) -> None:
         document = self._get(session, principal, document_id)
         require_writable(session=session, principal=principal, name=self._collection_name(session, document))
-        storage = Path(document.storage_path)
-        forget_document(session=session, document_id=document_id)
+        self.remove(session=session, document=document)
+
+    def remove(self, *, session: Session, document: Document) -> None:
+        """Delete a document, its chunks and statistics, and its bytes unless a document or an OpenAI
+        file still uses them. No access check: callers have made theirs."""
+        storage = document.storage_path
+        forget_document(session=session, document_id=document.id)
         session.delete(document)
         session.flush()
-        self._remove_points(document_id)
-        still_used = session.scalar(select(func.count(Document.id)).where(Document.storage_path == str(storage)))
-        if not still_used:
-            storage.unlink(missing_ok=True)
+        self._remove_points(document.id)
+        self.release(session, storage)
 
-    def _store_file(self, temp_path: Path, sha256: str, source_name: str) -> Path:
+    def release(self, session: Session, storage: str) -> None:
+        """Delete stored bytes once no document and no OpenAI file uses them any more."""
+        documents = session.scalar(select(func.count(Document.id)).where(Document.storage_path == storage))
+        files = session.scalar(select(func.count(OpenAIFile.id)).where(OpenAIFile.storage_path == storage))
+        if not documents and not files:
+            self.files.delete(storage)
+
+    def store_file(self, temp_path: Path, sha256: str, source_name: str) -> str:
+        """Keep an upload in the content-addressed store (identical bytes once); returns its key."""
         suffix = Path(source_name).suffix.lower()[:10]
-        destination = self.uploads_dir / sha256[:2] / f"{sha256}{suffix}"
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        if destination.exists():
-            temp_path.unlink(missing_ok=True)
-        else:
-            shutil.move(str(temp_path), destination)
-        return destination
+        key = f"uploads/{sha256[:2]}/{sha256}{suffix}"
+        self.files.put_file(key, temp_path)
+        return key
 
     # Reading -----------------------------------------------------------------------------------
     def get(self, *, session: Session, principal: Principal, document_id: str) -> DocumentPublic:
         return self._public(session, self._get(session, principal, document_id))
 
-    def file_of(self, *, session: Session, principal: Principal, document_id: str) -> tuple[Path, str]:
+    def file_of(self, *, session: Session, principal: Principal, document_id: str) -> tuple[Path | None, str, str]:
+        """The original: its path when the store is a directory (else ``None``), its key and name."""
         document = self._get(session, principal, document_id)
-        return Path(document.storage_path), document.source_name
+        return self.files.local_path(document.storage_path), document.storage_path, document.source_name
+
+    def stream_file(self, key: str) -> Iterator[bytes]:
+        return self.files.stream(key)
 
     def text_around(
         self,
@@ -158,17 +175,16 @@ class DocumentService:
         session: Session,
         principal: Principal,
         document_id: str,
-        texts_dir: Path,
         start: int,
         end: int,
         window: int = 600,
     ) -> dict[str, Any]:
         """The extracted text around ``[start, end)``: what a citation panel shows."""
         document = self._get(session, principal, document_id)
-        path = texts_dir / f"{document.id}.v{document.version}.txt"
-        if not path.exists():
-            raise NotFound(f"the text of document '{document_id}' is not available yet")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = self.files.read_text(text_key(document.id, document.version))
+        except NotFound:
+            raise NotFound(f"the text of document '{document_id}' is not available yet") from None
         start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
         return {
             "document_id": document.id,

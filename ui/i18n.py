@@ -62,6 +62,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "cite.open": ("Open document", "打开文档"),
     "cite.sources": ("Sources", "来源"),
     "cite.close": ("Close", "关闭"),
+    "cite.attributed": ("attributed", "系统归属"),
+    "cite.attributed_hint": (
+        "The answer cited nothing here; knowbase found this source for the claim.",
+        "回答此处未标注出处，由 knowbase 为该陈述找到此来源。",
+    ),
+    "chat.unsupported": (
+        "Not supported by the sources — check before relying on it:",
+        "以下内容在来源中找不到依据，请核实后再使用：",
+    ),
     "docs.title": ("Documents", "文档"),
     "docs.drop": (
         "Drop files or folders here, or press to choose (PDF, DOCX, HTML, Markdown, text)",
@@ -98,6 +107,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "docs.reason": ("Reason", "原因"),
     "docs.files": ("Files to upload", "要上传的文件"),
     "docs.pages": ("Pages of documents", "文档分页"),
+    "docs.queue.position": ("#{} in the queue", "排队第 {} 位"),
+    "docs.queue.eta": ("ready in about {}", "约 {} 后就绪"),
+    "docs.queue.summary": (
+        "Ingestion: {} waiting or running · recently {}/s (counts only documents you can read)",
+        "入库：{} 个等待或处理中 · 最近 {}/秒（仅统计你可阅读的文档）",
+    ),
+    "docs.queue.seconds": ("{} s", "{} 秒"),
+    "docs.queue.minutes": ("{} min", "{} 分钟"),
+    "docs.queue.hours": ("{} h", "{} 小时"),
     "status.queued": ("Queued", "排队中"),
     "status.parsing": ("Parsing", "解析中"),
     "status.embedding": ("Embedding", "向量化中"),

@@ -17,10 +17,10 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import AnyHttpUrl
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.errors import error_response
 from api.mcp.server import Caller, ToolContext, build_server
 from api.mcp.services import KnowledgeServices
 from api.mcp.tools import KnowledgeTools
@@ -156,7 +156,6 @@ class McpEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._app is None:
-            body = {"error": {"code": "not_ready", "message": "the MCP endpoint is not running", "details": {}}}
-            await JSONResponse(body, status_code=503)(scope, receive, send)
+            await error_response(503, "not_ready", "the MCP endpoint is not running", {})(scope, receive, send)
             return
         await self._app(scope, receive, send)

@@ -80,6 +80,9 @@ class Citation(BaseModel):
     source: str
     page: int | None
     url: str
+    attributed: bool = Field(
+        False, description="The answer had no marker here: the server found this quote for the claim and inserted [n]"
+    )
 
 
 class AskResult(BaseModel):
@@ -88,3 +91,6 @@ class AskResult(BaseModel):
     citations: list[Citation]
     moderation: dict[str, Any]
     conversation_id: str
+    unsupported_claims: list[str] = Field(
+        default_factory=list, description="Claims of the answer stating facts that no source supports"
+    )

@@ -24,6 +24,7 @@ class CitedQuote(Protocol):
     quote: str
     start: int
     end: int
+    attributed: bool
 
 
 class Answer(Protocol):
@@ -33,6 +34,7 @@ class Answer(Protocol):
     mode: str
     conversation_id: str
     moderation: dict[str, Any]
+    unsupported_claims: list[str]
 
     @property
     def citations(self) -> Sequence[CitedQuote]: ...

@@ -82,7 +82,6 @@ def _title(hit: SearchHit) -> str:
 class KnowledgeTools:
     def __init__(self, services: KnowledgeServices) -> None:
         self.services = services
-        self.texts_dir = services.settings.data_dir / "texts"
 
     # Deep-research contract ---------------------------------------------------------------------
     def search(self, principal: Principal, query: str, links: Links) -> SearchResults:
@@ -115,7 +114,6 @@ class KnowledgeTools:
                 session=session,
                 principal=principal,
                 document_id=document_id,
-                texts_dir=self.texts_dir,
                 start=0,
                 end=MAX_FETCH_CHARS,
                 window=0,
@@ -159,7 +157,6 @@ class KnowledgeTools:
                     session=session,
                     principal=principal,
                     document_id=document.id,
-                    texts_dir=self.texts_dir,
                     start=start,
                     end=min(end, start + MAX_FETCH_CHARS),
                     window=0,
@@ -274,9 +271,11 @@ class KnowledgeTools:
                     source=c.source,
                     page=c.page,
                     url=links.passage(c.document_id, c.start, c.end, c.page),
+                    attributed=c.attributed,
                 )
                 for c in result.citations
             ],
             moderation=result.moderation,
             conversation_id=result.conversation_id,
+            unsupported_claims=result.unsupported_claims,
         )

@@ -7,10 +7,11 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -139,10 +140,15 @@ def get_document(
 @router.get("/{document_id}/file", summary="Download the original file")
 def download_document(
     document_id: str, db: DatabaseDep, documents: DocumentServiceDep, principal: PrincipalDep
-) -> FileResponse:
+) -> Response:
     with db.session() as session:
-        path, name = documents.file_of(session=session, principal=principal, document_id=document_id)
-    return FileResponse(path, filename=name)
+        path, key, name = documents.file_of(session=session, principal=principal, document_id=document_id)
+    if path is not None:
+        return FileResponse(path, filename=name)
+    disposition = f"attachment; filename*=utf-8''{quote(name)}"
+    return StreamingResponse(
+        documents.stream_file(key), media_type="application/octet-stream", headers={"content-disposition": disposition}
+    )
 
 
 @router.get("/{document_id}/text", summary="Extracted text around a character range (for citations)")
@@ -150,7 +156,6 @@ def document_text(
     document_id: str,
     db: DatabaseDep,
     documents: DocumentServiceDep,
-    settings: SettingsDep,
     principal: PrincipalDep,
     start: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
     end: Annotated[int, Query(ge=0, le=MAX_TEXT_OFFSET)] = 0,
@@ -161,7 +166,6 @@ def document_text(
             session=session,
             principal=principal,
             document_id=document_id,
-            texts_dir=settings.data_dir / "texts",
             start=start,
             end=end,
             window=window,

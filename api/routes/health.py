@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import DatabaseDep, PrincipalDep, ReadinessDep
+from api.errors import error_response
 from core.metadata import accounts
 from core.types import UserPublic
 
@@ -23,8 +24,7 @@ def readyz(readiness: ReadinessDep) -> JSONResponse:
     ready = all(checks.values())
     if not ready:
         failed = ", ".join(name for name, ok in checks.items() if not ok)
-        body = {"error": {"code": "not_ready", "message": f"not ready: {failed} unreachable", "details": checks}}
-        return JSONResponse(body, status_code=503)
+        return error_response(503, "not_ready", f"not ready: {failed} unreachable", checks)
     return JSONResponse({"status": "ready", "checks": checks})
 
 

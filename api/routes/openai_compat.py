@@ -2,7 +2,10 @@
 
 The last user message is the question; earlier messages are the conversation. The answer's checked
 citations come in the extra top-level field ``citations`` (and ``knowbase`` with mode, moderation
-and the conversation id), also on the final chunk when streaming.
+and the conversation id), also on the final chunk when streaming. A citation with ``attributed``
+true was found by the server for a claim the model left uncited. Its ``[n]`` is inserted after the
+claim; text already streamed cannot change, so the final chunk's ``knowbase.answer`` holds the
+answer with those markers.
 """
 
 from __future__ import annotations
@@ -110,6 +113,7 @@ def _extension(final: dict[str, Any]) -> dict[str, Any]:
         "conversation_id": final["conversation_id"],
         "message_id": final["message_id"],
         "dropped_citations": final["dropped_citations"],
+        "unsupported_claims": final["unsupported_claims"],
     }
 
 
@@ -135,5 +139,6 @@ def _stream(events: Iterator[ChatEvent], completion_id: str, created: int, model
         elif event.type == "done":
             final = event.data
             usage = {k: final["usage"][k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
-            yield chunk({}, "stop", usage=usage, citations=final["citations"], knowbase=_extension(final))
+            extension = {**_extension(final), "answer": final["answer"]}
+            yield chunk({}, "stop", usage=usage, citations=final["citations"], knowbase=extension)
     yield "data: [DONE]\n\n"

@@ -19,6 +19,7 @@ class MessagePublic(BaseModel):
     content: str
     citations: list[Any] | None
     mode: str | None
+    unsupported_claims: list[str] = []  # claims of an answer with facts that no source states
     feedback: int | None
     created_at: datetime
 
@@ -48,6 +49,7 @@ def _message(row: Message) -> MessagePublic:
         content=row.content,
         citations=row.citations,
         mode=row.mode,
+        unsupported_claims=row.unsupported_claims or [],
         feedback=row.feedback,
         created_at=row.created_at,
     )
@@ -86,8 +88,16 @@ def add_message(
     content: str,
     citations: list[Any] | None = None,
     mode: str | None = None,
+    unsupported_claims: list[str] | None = None,
 ) -> Message:
-    row = Message(conversation_id=conversation_id, role=role, content=content, citations=citations, mode=mode)
+    row = Message(
+        conversation_id=conversation_id,
+        role=role,
+        content=content,
+        citations=citations,
+        mode=mode,
+        unsupported_claims=unsupported_claims or None,
+    )
     session.add(row)
     conversation = session.get(Conversation, conversation_id)
     if conversation is not None:

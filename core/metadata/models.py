@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -129,6 +130,10 @@ class Document(Base):
     token_count: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     uploader_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    # OpenAI file attributes (copied onto every chunk's payload) and a per-document chunking
+    # {"max_tokens", "overlap_tokens"}; None = the server's chunking.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    chunking: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -145,6 +150,13 @@ class IngestionJob(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # Claim order (ingest/jobs.py): enqueue time plus the document's size at a reference rate.
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The worker running the job ("host:pid:random") and until when its claim holds.
+    owner: Mapped[str | None] = mapped_column(String(120), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class EmbeddingCacheEntry(Base):
@@ -198,6 +210,7 @@ class Message(Base):
     content: Mapped[str] = mapped_column(Text)
     citations: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
     mode: Mapped[str | None] = mapped_column(String(16), default=None)  # llm | extractive | blocked
+    unsupported_claims: Mapped[list[Any] | None] = mapped_column(JSON, default=None)  # claims no source states
     feedback: Mapped[int | None] = mapped_column(Integer, default=None)  # +1 / -1
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -249,4 +262,57 @@ class StoredResponse(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     messages: Mapped[list[Any]] = mapped_column(JSON)
     input_items: Mapped[list[Any]] = mapped_column(JSON)  # the request's input, as OpenAI lists it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OpenAIFile(Base):
+    """A file of OpenAI's Files API: stored once (content-addressed, like uploads), owned by its
+    uploader, and added to any number of vector stores (each addition is a document)."""
+
+    __tablename__ = "openai_files"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)  # the id after "file-"
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    purpose: Mapped[str] = mapped_column(String(32), index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_path: Mapped[str] = mapped_column(String(1000), index=True)
+    content_type: Mapped[str] = mapped_column(String(100), default="")  # detected format, "unknown" if none
+    error: Mapped[str | None] = mapped_column(Text, default=None)  # why knowbase cannot read it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class VectorStoreSettings(Base):
+    """What OpenAI's vector store has beyond its collection: a free-form name, metadata, expiry."""
+
+    __tablename__ = "vector_store_settings"
+    collection_id: Mapped[str] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500), default="")
+    meta: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON, default=None)
+    expires_after_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_active_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    creator_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+
+
+class VectorStoreFile(Base):
+    """A file added to a vector store, and the document it became there (which holds the file's
+    attributes and chunking). A cancelled addition keeps its document, failed and empty."""
+
+    __tablename__ = "vector_store_files"
+    __table_args__ = (UniqueConstraint("collection_id", "file_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    collection_id: Mapped[str] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), index=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("openai_files.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VectorStoreFileBatch(Base):
+    __tablename__ = "vector_store_file_batches"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)  # the id after "vsfb_"
+    collection_id: Mapped[str] = mapped_column(ForeignKey("collections.id", ondelete="CASCADE"), index=True)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

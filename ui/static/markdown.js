@@ -56,7 +56,7 @@ const kbMarkdown = (() => {
         parts.push(value.slice(last, match.index));
         const citation = byN.get(Number(match[1]));
         parts.push(citation
-          ? el("button", { type: "button", class: "cite", "data-n": match[1], "aria-label": `${t("cite.title")} ${match[1]}: ${citation.title}`, onclick: (event) => onCite(citation, event.currentTarget) }, match[1])
+          ? el("button", { type: "button", class: citation.attributed ? "cite attributed" : "cite", "data-n": match[1], title: citation.attributed ? t("cite.attributed_hint") : null, "aria-label": `${t("cite.title")} ${match[1]}: ${citation.title}${citation.attributed ? " (" + t("cite.attributed") + ")" : ""}`, onclick: (event) => onCite(citation, event.currentTarget) }, match[1])
           : match[0]);
         last = match.index + match[0].length;
       }

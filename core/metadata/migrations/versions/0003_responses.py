@@ -1,6 +1,6 @@
 """Stored responses of OpenAI's Responses API (retrieve, delete, previous_response_id)
 
-Revision ID: 0005_responses
+Revision ID: 0003_responses
 Revises: 0002
 Create Date: 2026-11-28 09:30:00.000000
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_responses"
+revision = "0003_responses"
 down_revision = "0002"
 branch_labels = None
 depends_on = None

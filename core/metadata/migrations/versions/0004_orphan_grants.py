@@ -5,8 +5,8 @@ new group created later under the same name would have inherited them. Grants to
 group every user is in, without a row) stay. The chunks' reader lists may still name the old
 group: harmless, as search also requires the collection to be readable through a grant.
 
-Revision ID: 0007_orphan_grants
-Revises: 0005_responses
+Revision ID: 0004_orphan_grants
+Revises: 0003_responses
 Create Date: 2026-11-28 09:20:00
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_orphan_grants"
-down_revision = "0005_responses"
+revision = "0004_orphan_grants"
+down_revision = "0003_responses"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Per-key rate limits: requests and tokens per minute, counted in one-minute windows
 
-Revision ID: 0004_rate_limits
-Revises: 0007_orphan_grants
+Revision ID: 0005_rate_limits
+Revises: 0004_orphan_grants
 Create Date: 2026-11-28 09:55:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_rate_limits"
-down_revision = "0007_orphan_grants"
+revision = "0005_rate_limits"
+down_revision = "0004_orphan_grants"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,112 @@
+"""The semantic term: a sentence close in meaning answers even in other words or the other
+language; only the best lexical candidates are embedded; vectors are cached; without the encoder
+the answer falls back to the other evidence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from answer.extractive import ExtractiveAnswerer
+from answer.prompts import NO_ANSWER
+from answer.scoring import SEMANTIC_CANDIDATES
+from answer.semantic import SemanticSimilarity
+from answer.sentences import SentenceMatcher
+from core.errors import ProviderError
+from core.providers.lexical import LexicalEncoder
+from tests.answer.test_extractive import sentences
+
+pytestmark = pytest.mark.unit
+
+QUESTION = "How many days of paid leave do employees get?"
+ANSWER_ZH = "员工每年享有十五天带薪年假。"
+UNRELATED_ZH = "差旅费用须在三十天内提交报销申请。"
+
+
+class ScriptedEncoder:
+    """Unit vectors: the question, the texts listed as close to it (at a chosen similarity), and
+    every other text orthogonal to it."""
+
+    def __init__(self, close: dict[str, float]) -> None:
+        self.close = close
+        self.encoded: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded.extend(texts)
+        rows = []
+        for index, text in enumerate(texts):
+            vector = np.zeros(64, dtype=np.float32)
+            if text == QUESTION or text.startswith("Q:"):
+                vector[0] = 1.0
+            elif text in self.close:
+                vector[0], vector[1] = self.close[text], np.sqrt(1 - self.close[text] ** 2)
+            else:
+                vector[2 + (hash(text) + index) % 60] = 1.0
+            rows.append(vector)
+        return np.stack(rows)
+
+
+class BrokenEncoder:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        raise ProviderError("the sentence encoder model is missing")
+
+
+def _answerer(encoder: object) -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()), semantic=SemanticSimilarity(encoder))  # type: ignore[arg-type]
+
+
+def test_a_sentence_in_the_other_language_answers_on_meaning_alone() -> None:
+    handbook = sentences("# 员工手册\n\n" + ANSWER_ZH + UNRELATED_ZH)
+    lexical_only = ExtractiveAnswerer(SentenceMatcher(LexicalEncoder())).answer(QUESTION, handbook)
+    assert not lexical_only.answered  # no shared word: nothing to go on without the semantic term
+    answer = _answerer(ScriptedEncoder({ANSWER_ZH: 0.45})).answer(QUESTION, handbook)
+    assert answer.answered and [s.text for s in answer.quoted] == [ANSWER_ZH]
+
+
+def test_a_distant_sentence_in_the_other_language_is_no_answer() -> None:
+    handbook = sentences("# 员工手册\n\n" + ANSWER_ZH + UNRELATED_ZH)
+    answer = _answerer(ScriptedEncoder({ANSWER_ZH: 0.2})).answer(QUESTION, handbook)
+    assert not answer.answered and answer.text == NO_ANSWER["en"]
+
+
+def test_meaning_lifts_the_answering_sentence_above_a_lexically_similar_one() -> None:
+    text = (
+        "Employees can ask their manager about paid leave days at any time.\n"
+        "Each employee is entitled to fifteen days off with full salary every year.\n"
+    )
+    close = {"Each employee is entitled to fifteen days off with full salary every year.": 0.7}
+    lexical_best = ExtractiveAnswerer(SentenceMatcher(LexicalEncoder())).scorer.score(QUESTION, sentences(text))[0]
+    assert lexical_best.sentence.text.startswith("Employees can ask")
+    best = _answerer(ScriptedEncoder(close)).scorer.score(QUESTION, sentences(text))[0]
+    assert best.sentence.text.startswith("Each employee is entitled")
+
+
+def test_only_the_best_lexical_candidates_are_embedded_and_vectors_are_cached() -> None:
+    text = "\n".join(f"Paid leave rule number {i} applies to team {i}." for i in range(SEMANTIC_CANDIDATES + 10))
+    encoder = ScriptedEncoder({})
+    answerer = _answerer(encoder)
+    answerer.answer(QUESTION, sentences(text))
+    assert len(encoder.encoded) == SEMANTIC_CANDIDATES + 1  # the question and the bounded candidates
+    answerer.answer(QUESTION, sentences(text))
+    assert len(encoder.encoded) == SEMANTIC_CANDIDATES + 1  # all cached
+
+
+def test_the_cache_is_bounded() -> None:
+    similarity = SemanticSimilarity(ScriptedEncoder({}), cache_size=3)  # type: ignore[arg-type]
+    scores = similarity.similarities("Q: one", ["a", "b", "c", "d"])
+    assert scores is not None and scores.shape == (4,)
+    assert len(similarity._cache) == 3
+
+
+def test_without_the_encoder_the_answer_uses_the_other_evidence() -> None:
+    encoder = BrokenEncoder()
+    answerer = _answerer(encoder)
+    pricing = sentences("GPT-4o costs $2.50 per million input tokens.\nWhisper transcribes audio.\n")
+    for _ in range(2):
+        answer = answerer.answer("How much does GPT-4o cost?", pricing)
+        assert answer.answered and "$2.50" in answer.text
+    assert encoder.calls == 1  # not retried on every question
