@@ -18,7 +18,7 @@ from core.errors import KnowbaseError, NotFound
 from core.metadata import collections
 from core.metadata.models import Document
 from core.settings import Settings
-from retrieval.evaluation import MetricTotals, distinct, load_dataset, score_query
+from retrieval.evaluation import MetricTotals, cross_lingual, distinct, load_dataset, restrict_to, score_query
 
 
 def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +29,12 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument("--max-queries", type=int, default=None, help="evaluate the first N queries only")
     command.add_argument(
         "--max-documents", type=int, default=None, help="ingest only the first N passages (smoke runs)"
+    )
+    command.add_argument(
+        "--corpus", type=Path, default=None, help="passages from this parallel set (cross-lingual: questions of FOLDER)"
+    )
+    command.add_argument(
+        "--multilingual-weights", default=None, help="weights of the cross-lingual prefetch, comma-separated (0 = off)"
     )
     command.add_argument("--json", action="store_true")
     command.set_defaults(handler=run_eval)
@@ -92,6 +98,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from api.wiring import build_services
 
     dataset = load_dataset(args.folder)
+    if args.corpus is not None:
+        dataset = cross_lingual(dataset, load_dataset(args.corpus))
     collection = f"eval-{dataset.name}".replace("_", "-")
     services = build_services(settings)
     services.bootstrap()
@@ -100,6 +108,9 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         started = time.perf_counter()
         corpus_ids = _ingest(services, principal, dataset, collection, args.max_documents)
         ingest_s = time.perf_counter() - started
+        services.backfill_multilingual()  # a collection ingested before the cross-lingual vector
+        if args.max_documents is not None:
+            dataset = restrict_to(dataset, set(corpus_ids.values()))
         queries = dataset.queries[: args.max_queries]
         service = services.retrieval.get()
         report: dict[str, Any] = {
@@ -110,35 +121,46 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
             "runs": [],
         }
         fusions = (args.fusion or settings.search_fusion).split(",")
-        for mode in args.mode.split(","):
-            for fusion in fusions if mode == "hybrid" else [settings.search_fusion]:
-                totals = MetricTotals()
-                # The API's options; more results than 10 so that 10 distinct documents remain.
-                options = replace(service.options(mode=mode, fusion=fusion), top_k=30)
-                bar = ProgressBar(len(queries), f"{mode}/{fusion}"[:12].ljust(12))
-                began = time.perf_counter()
-                for number, query in enumerate(queries, 1):
-                    hits = service.search(principal, query["text"], collection=collection, options=options)
-                    ranked = distinct(corpus_ids.get(h.document_id, "") for h in hits)
-                    score_query(
-                        totals,
-                        ranked,
-                        [h.text for h in hits],
-                        dataset.qrels[query["id"]],
-                        dataset.answers.get(query["id"]),
-                    )
-                    if number % 20 == 0 or number == len(queries):
-                        bar.update(number)
-                bar.close()
-                elapsed = time.perf_counter() - began
-                report["runs"].append(
-                    {
-                        "mode": mode,
-                        "fusion": fusion if mode == "hybrid" else None,
-                        **totals.means(),
-                        "query_ms_mean": round(elapsed / max(len(queries), 1) * 1000, 1),
-                    }
+        multilingual_weights = [
+            float(w) for w in (args.multilingual_weights or str(settings.search_multilingual_weight)).split(",")
+        ]
+        runs = [
+            (mode, fusion, weight)
+            for mode in args.mode.split(",")
+            for fusion in (fusions if mode == "hybrid" else [settings.search_fusion])
+            for weight in (multilingual_weights if mode == "hybrid" else [0.0])
+        ]
+        for mode, fusion, multilingual_weight in runs:
+            totals = MetricTotals()
+            # The API's options; more results than 10 so that 10 distinct documents remain.
+            options = replace(
+                service.options(mode=mode, fusion=fusion), top_k=30, multilingual_weight=multilingual_weight
+            )
+            bar = ProgressBar(len(queries), f"{mode}/{fusion}/{multilingual_weight:g}"[:16].ljust(16))
+            began = time.perf_counter()
+            for number, query in enumerate(queries, 1):
+                hits = service.search(principal, query["text"], collection=collection, options=options)
+                ranked = distinct(corpus_ids.get(h.document_id, "") for h in hits)
+                score_query(
+                    totals,
+                    ranked,
+                    [h.text for h in hits],
+                    dataset.qrels[query["id"]],
+                    dataset.answers.get(query["id"]),
                 )
+                if number % 20 == 0 or number == len(queries):
+                    bar.update(number)
+            bar.close()
+            elapsed = time.perf_counter() - began
+            report["runs"].append(
+                {
+                    "mode": mode,
+                    "fusion": fusion if mode == "hybrid" else None,
+                    "multilingual_weight": multilingual_weight,
+                    **totals.means(),
+                    "query_ms_mean": round(elapsed / max(len(queries), 1) * 1000, 1),
+                }
+            )
     except KnowbaseError as error:
         print(f"knowbase: {error.message}")
         return 1
@@ -149,6 +171,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(f"\n{dataset.name}: {report['passages']} passages, {report['queries']} queries")
         for run in report["runs"]:
-            metrics = "  ".join(f"{k}={v}" for k, v in run.items() if k not in ("mode", "fusion"))
-            print(f"  {run['mode']:8} {run['fusion'] or '':5} {metrics}")
+            metrics = "  ".join(
+                f"{k}={v}" for k, v in run.items() if k not in ("mode", "fusion", "multilingual_weight")
+            )
+            print(f"  {run['mode']:8} {run['fusion'] or '':5} ml={run['multilingual_weight']:<4g} {metrics}")
     return 0

@@ -55,10 +55,10 @@ def run_worker(
     try:
         services.bootstrap()
         services.vector_store.get()  # the embedded store admits one process: fail here, clearly
-        services.worker.start()
+        services.start_ingestion()
         print(f"knowbase worker {services.worker.owner} ingesting (data in {settings.data_dir})", flush=True)
         while not stop.wait(1.0):  # a timed wait lets the signal handler run promptly
             pass
-        services.worker.stop()
+        services.stop_background()
     finally:
         services.close()

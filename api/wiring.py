@@ -27,11 +27,13 @@ from core.providers.llm_guard import GuardedChat
 from core.providers.moderation import Moderator, OpenAIModerator
 from core.providers.moderation_classifier import LocalModerator
 from core.providers.moderation_judge import LLMJudgedModerator
+from core.providers.sentence_encoder import SentenceEncoder, shared_encoder
 from core.settings import Settings
 from core.vectorstore import VectorStore, create_vector_store
 from ingest.chunker import Chunker
 from ingest.isolation import ParserPool
 from ingest.jobs import IngestionWorker
+from ingest.multilingual import backfill_multilingual
 from ingest.pipeline import IngestPipeline, remove_document_data
 from ingest.service import DocumentService
 from retrieval.rerank import HttpReranker
@@ -87,6 +89,8 @@ class Services:
         self._bootstrap_lock = threading.Lock()
         self._bootstrapped: BootstrapResult | None = None
         self._background = False
+        self._stop_backfill = threading.Event()
+        self._backfill: threading.Thread | None = None
 
     def bootstrap(self) -> BootstrapResult:
         """Migrate the schema and create first-start state (idempotent)."""
@@ -110,11 +114,38 @@ class Services:
         ``KNOWBASE_INGEST_IN_SERVER`` is off: then ``knowbase worker`` processes ingest)."""
         self.vector_store.get()  # fail fast at start-up if the store cannot be opened
         if self.settings.ingest_in_server:
-            self.worker.start()
-            self._background = True
+            self.start_ingestion()
+
+    def start_ingestion(self) -> None:
+        """The ingestion worker and, with it, the backfill of the cross-lingual vector (both belong
+        where ingestion runs: this server, or each ``knowbase worker`` process)."""
+        self.worker.start()
+        self._background = True
+        if self.settings.multilingual_search:
+            self._stop_backfill.clear()
+            self._backfill = threading.Thread(
+                target=self.backfill_multilingual, name="multilingual-backfill", daemon=True
+            )
+            self._backfill.start()
+
+    def backfill_multilingual(self) -> int:
+        """Adds the cross-lingual vector to chunks stored before it existed (searches meanwhile
+        simply do without it for those chunks). Returns how many chunks were filled."""
+        encoder = multilingual_encoder(self.settings)
+        if encoder is None:
+            return 0
+        try:
+            return backfill_multilingual(self.vector_store.get(), encoder, should_stop=self._stop_backfill.is_set)
+        except Exception:
+            log.exception("multilingual backfill stopped; it resumes at the next start")
+            return 0
 
     def stop_background(self) -> None:
         if self._background:
+            self._stop_backfill.set()
+            if self._backfill is not None:
+                self._backfill.join(timeout=30)
+                self._backfill = None
             self.worker.stop()
             self._background = False
 
@@ -174,6 +205,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
             texts=files,
             max_pages=settings.max_pages,
             max_chars=settings.max_extracted_chars,
+            multilingual=multilingual_encoder(settings),
         )
     )
     worker = IngestionWorker(
@@ -198,6 +230,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
                 store=vector_store.get(),
                 statistics=lexical_statistics.get(),
                 reranker=build_reranker(settings),
+                multilingual=multilingual_encoder(settings),
             ),
             settings=settings,
         )
@@ -246,6 +279,10 @@ def open_vector_store(settings: Settings, db: Database) -> VectorStore:
     db.migrate()
     ensure_lexical_statistics(db, store)
     return store
+
+
+def multilingual_encoder(settings: Settings) -> SentenceEncoder | None:
+    return shared_encoder() if settings.multilingual_search else None
 
 
 def build_llm(settings: Settings) -> ChatModel | None:

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     search_dense_weight: float = Field(1.0, ge=0)
     search_lexical_weight: float = Field(1.0, ge=0)
     search_max_per_document: int = Field(3, ge=1)
+    multilingual_search: bool = Field(
+        True,
+        description="Keep a second dense vector (multilingual sentence encoder) per chunk and search it too, "
+        "so a question in one language finds documents in another.",
+    )
+    search_multilingual_weight: float = Field(1.0, ge=0, description="RRF weight of the multilingual prefetch.")
     reranker_url: str = Field("", description="Base URL of a /rerank endpoint (TEI, Jina, Cohere); empty = off.")
     reranker_style: Literal["tei", "cohere"] = "tei"
     reranker_model: str = ""

@@ -27,6 +27,7 @@ from core.types import TITLE_MAX_CHARS
 from core.vectorstore.base import ChunkRecord, StoreFilter, VectorStore, point_id
 from ingest.chunker import Chunk, Chunker
 from ingest.isolation import ParserPool
+from ingest.multilingual import SentenceEncoding, multilingual_text
 from ingest.parsers import ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class IngestPipeline:
         max_pages: int = 5000,
         max_chars: int = 20_000_000,
         batch_size: int = 8,
+        multilingual: SentenceEncoding | None = None,
     ) -> None:
         self.embedder, self.lexical, self.store, self.cache = embedder, lexical, store, cache
         self.statistics = statistics
@@ -94,6 +96,8 @@ class IngestPipeline:
         self.max_pages, self.max_chars = max_pages, max_chars
         # Small batches keep the shared embedder responsive to search queries during ingestion.
         self.batch_size = batch_size
+        # The second dense vector, only when the store keeps one (``multilingual_search``).
+        self.multilingual = multilingual if store.multilingual_dim else None
 
     def run(
         self,
@@ -169,6 +173,11 @@ class IngestPipeline:
                 self.cache.put_many(new, model)
                 vectors.update(new)
                 embedded += len(missing)
+            multilingual = (
+                self.multilingual.encode([multilingual_text(title, " > ".join(c.heading_path), c.text) for c in batch])
+                if self.multilingual is not None
+                else None
+            )
             embed_s += time.perf_counter() - began
 
             began = time.perf_counter()
@@ -178,8 +187,9 @@ class IngestPipeline:
                     dense=np.asarray(vectors[key], dtype=np.float32),
                     sparse=self.lexical.encode_document(text),
                     payload=self._payload(target, title, chunk, staged=True),
+                    multilingual=multilingual[row] if multilingual is not None else None,
                 )
-                for chunk, key, text in zip(batch, keys, texts)
+                for row, (chunk, key, text) in enumerate(zip(batch, keys, texts))
             ]
             self.store.upsert(records)
             chunk_terms.extend(r.sparse.indices for r in records)

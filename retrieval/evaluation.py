@@ -42,6 +42,19 @@ def load_dataset(folder: Path) -> Dataset:
     return Dataset(folder.name, _jsonl(folder / "corpus.jsonl"), queries, qrels, answers)
 
 
+def cross_lingual(questions: Dataset, passages: Dataset) -> Dataset:
+    """The questions (and judgements) of one parallel set against the passages of the other (same
+    passage ids, e.g. XQuAD en/zh); gold answers come from the passages' side, in their language."""
+    answers = {q["id"]: passages.answers[q["id"]] for q in questions.queries if q["id"] in passages.answers}
+    return Dataset(passages.name, passages.corpus, questions.queries, questions.qrels, answers)
+
+
+def restrict_to(dataset: Dataset, passage_ids: set[str]) -> Dataset:
+    """Only the queries whose relevant passages are all among ``passage_ids`` (partial-corpus runs)."""
+    queries = [q for q in dataset.queries if set(dataset.qrels.get(q["id"], {})) <= passage_ids]
+    return Dataset(dataset.name, dataset.corpus, queries, dataset.qrels, dataset.answers)
+
+
 def ndcg_at(ranked: list[str], relevant: dict[str, int], k: int = 10) -> float:
     dcg = sum(relevant.get(doc, 0) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k]))
     ideal = sorted(relevant.values(), reverse=True)[:k]

@@ -16,6 +16,7 @@ from core.providers.embeddings import Embedder
 from core.providers.lexical import LexicalEncoder
 from core.settings import Settings
 from core.vectorstore import StoredHit, VectorStore
+from ingest.multilingual import SentenceEncoding
 from retrieval.access import AccessScope
 from retrieval.rerank import HttpReranker
 from retrieval.shaping import cap_per_document, drop_near_duplicates, mmr, select
@@ -31,6 +32,7 @@ class SearchOptions:
     fusion: Literal["rrf", "dbsf"] = "dbsf"
     candidates: int = 60
     weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
+    multilingual_weight: float = 1.0  # the cross-lingual prefetch in hybrid mode; 0 leaves it out
     max_per_document: int | None = 3
     dedupe: bool = True
     neighbors: int = 0  # add this many chunks before and after each hit (for context)
@@ -43,6 +45,7 @@ class SearchOptions:
             fusion=settings.search_fusion,
             candidates=settings.search_candidates,
             weights=(settings.search_dense_weight, settings.search_lexical_weight),
+            multilingual_weight=settings.search_multilingual_weight,
             max_per_document=settings.search_max_per_document,
             rerank=bool(settings.reranker_url),
         )
@@ -116,10 +119,13 @@ class Retriever:
         store: VectorStore,
         statistics: LexicalStatistics | None,
         reranker: HttpReranker | None = None,
+        multilingual: SentenceEncoding | None = None,
     ) -> None:
-        """``statistics`` None: lexical queries without IDF (every term weighs 1; for tests)."""
+        """``statistics`` None: lexical queries without IDF (every term weighs 1; for tests).
+        ``multilingual``: the sentence encoder for the store's cross-lingual vector, if it keeps one."""
         self.embedder, self.lexical, self.store, self.reranker = embedder, lexical, store, reranker
         self.statistics = statistics
+        self.multilingual = multilingual if store.multilingual_dim else None
 
     def search(
         self,
@@ -138,6 +144,11 @@ class Retriever:
         if sparse is not None and self.statistics is not None:
             # IDF over the caller's collections only: scores never depend on what they cannot read.
             sparse = self.statistics.weigh_query(sparse, sorted(scope.collection_names))
+        multilingual = (
+            self.multilingual.encode([query])[0]
+            if self.multilingual is not None and options.mode == "hybrid" and options.multilingual_weight > 0
+            else None
+        )
         timings.embed_ms = (time.perf_counter() - started) * 1000
 
         # Over-fetch so that de-duplication and the per-document cap still leave top_k results.
@@ -151,6 +162,8 @@ class Retriever:
             candidates=max(options.candidates, limit),
             fusion=options.fusion,
             weights=options.weights,
+            multilingual=multilingual,
+            multilingual_weight=options.multilingual_weight,
         )
         timings.store_ms = (time.perf_counter() - started) * 1000
 

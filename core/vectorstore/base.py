@@ -1,6 +1,9 @@
 """The vector-store protocol and the collection layout shared by both engines.
 
-Layout: named dense vector ``dense`` (cosine), named sparse vector ``lexical`` holding BM25 term
+Layout: named dense vector ``dense`` (cosine), optional named dense vector ``multilingual`` (the
+multilingual Universal Sentence Encoder, cosine, 512-d: it puts a question and its answer in another
+language close together; stores made before it get it added at start and filled in by
+``ingest.multilingual.backfill_multilingual``, points without it are simply absent from that prefetch), named sparse vector ``lexical`` holding BM25 term
 weights *without* Qdrant's IDF modifier (the query carries IDF computed over the caller's readable
 collections, see ``core.metadata.lexical_stats``; stores made with the modifier are migrated at start),
 keyword payload indexes on ``document_id``, ``collection_id`` and ``read_groups``, integer index on
@@ -20,7 +23,7 @@ import numpy as np
 from core.providers.lexical import SparseVector
 from core.vectorstore.attribute_filter import AttributeCondition, translate_attribute_filter
 
-DENSE, LEXICAL = "dense", "lexical"
+DENSE, LEXICAL, MULTILINGUAL = "dense", "lexical", "multilingual"
 LEXICAL_MIGRATION = "lexical_migration"  # temporary copy while ``lexical`` is recreated without IDF
 SCAN_FIELDS = ["document_id", "version", "collection_id"]
 KEYWORD_INDEXES = ("document_id", "collection_id", "read_groups")
@@ -39,6 +42,7 @@ class ChunkRecord:
     dense: np.ndarray
     sparse: SparseVector
     payload: dict[str, Any]
+    multilingual: np.ndarray | None = None  # absent when the store has no multilingual vector
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,14 @@ class StoredHit:
     id: str
     score: float
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+def prefetch_weights(
+    dense: bool, sparse: bool, multilingual: bool, weights: tuple[float, float], multilingual_weight: float
+) -> list[float]:
+    """The RRF weight of each prefetch that is present, in the order dense, lexical, multilingual."""
+    present = zip((dense, sparse, multilingual), (*weights, multilingual_weight))
+    return [weight for used, weight in present if used]
 
 
 def translate_filter(where: StoreFilter, models: Any) -> Any | None:
@@ -110,9 +122,24 @@ class VectorStore(Protocol):
         fusion: Fusion = "rrf",
         weights: tuple[float, float] = (1.0, 1.0),
         rrf_k: int = 60,
+        multilingual: np.ndarray | None = None,
+        multilingual_weight: float = 1.0,
     ) -> list[StoredHit]:
-        """Dense and/or sparse search. With both, one query with two prefetches fused by
-        ``fusion``; the filter applies inside every stage, never after."""
+        """Dense, sparse and/or multilingual search. With more than one, one query whose prefetches
+        are fused by ``fusion``; the filter applies inside every stage, never after."""
+        ...
+
+    @property
+    def multilingual_dim(self) -> int | None:
+        """Size of the ``multilingual`` vector, None when the store keeps none."""
+        ...
+
+    def missing_multilingual(self, batch: int = 256) -> list[StoredHit]:
+        """Up to ``batch`` points (with payload) that lack the ``multilingual`` vector."""
+        ...
+
+    def set_multilingual(self, vectors: dict[str, np.ndarray]) -> None:
+        """Adds the ``multilingual`` vector to existing points (point id -> vector)."""
         ...
 
     def fetch(self, where: StoreFilter, limit: int = 1000) -> list[StoredHit]:

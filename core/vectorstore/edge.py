@@ -22,11 +22,13 @@ from core.vectorstore.base import (
     KEYWORD_INDEXES,
     LEXICAL,
     LEXICAL_MIGRATION,
+    MULTILINGUAL,
     SCAN_FIELDS,
     ChunkRecord,
     Fusion,
     StoredHit,
     StoreFilter,
+    prefetch_weights,
     translate_filter,
 )
 
@@ -42,9 +44,10 @@ def _named(vector: Any, name: str) -> Any:
 
 
 class EdgeVectorStore:
-    def __init__(self, path: Path, dim: int) -> None:
+    def __init__(self, path: Path, dim: int, multilingual_dim: int | None = None) -> None:
         self._path = Path(path)
         self._dim = dim
+        self._multilingual_dim = multilingual_dim
         self._write_lock = threading.Lock()
         self._shard: qe.EdgeShard | None = None
         self._lock_file: int | None = None
@@ -78,14 +81,18 @@ class EdgeVectorStore:
             return
         if self._lock_file is None:
             self._take_process_lock()
+        vectors = {DENSE: qe.EdgeVectorParams(size=self._dim, distance=qe.Distance.Cosine)}
+        if self._multilingual_dim:
+            vectors[MULTILINGUAL] = qe.EdgeVectorParams(size=self._multilingual_dim, distance=qe.Distance.Cosine)
         config = qe.EdgeConfig(
-            vectors={DENSE: qe.EdgeVectorParams(size=self._dim, distance=qe.Distance.Cosine)},
+            vectors=vectors,
             sparse_vectors={LEXICAL: qe.EdgeSparseVectorParams()},
         )
         try:
             if (self._path / "edge_config.json").exists() or any(self._path.glob("segments*")):
                 self._shard = qe.EdgeShard.load(str(self._path))
                 self._drop_idf_modifier()
+                self._add_multilingual()
             else:
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._shard = qe.EdgeShard.create(str(self._path), config)
@@ -99,11 +106,47 @@ class EdgeVectorStore:
                 "Only one knowbase process may use a data dir at a time."
             ) from error
 
-    def _sparse_config(self) -> dict[str, Any]:
+    def _config(self, section: str) -> dict[str, Any]:
         config_file = self._path / "edge_config.json"
         if not config_file.exists():
             return {}
-        return dict(json.loads(config_file.read_text()).get("sparse_vectors") or {})
+        return dict(json.loads(config_file.read_text()).get(section) or {})
+
+    def _sparse_config(self) -> dict[str, Any]:
+        return self._config("sparse_vectors")
+
+    def _add_multilingual(self) -> None:
+        """Shards made before the multilingual vector get it as an empty named vector; the points
+        are filled in by the backfill, and until then search simply does without them."""
+        if not self._multilingual_dim or MULTILINGUAL in self._config("vectors"):
+            return
+        assert self._shard is not None
+        log.info("adding the multilingual vector to %s", self._path)
+        self._shard.update(
+            qe.UpdateOperation.create_dense_vector(MULTILINGUAL, self._multilingual_dim, qe.Distance.Cosine)
+        )
+        self._shard.flush()
+
+    @property
+    def multilingual_dim(self) -> int | None:
+        return self._multilingual_dim
+
+    def missing_multilingual(self, batch: int = 256) -> list[StoredHit]:
+        if not self._multilingual_dim:
+            return []
+        lacking = qe.Filter(must_not=[qe.HasVectorCondition(MULTILINGUAL)])
+        records, _ = self.shard.scroll(qe.ScrollRequest(limit=batch, filter=lacking, with_payload=True))
+        return [StoredHit(str(r.id), 0.0, dict(r.payload or {})) for r in records]
+
+    def set_multilingual(self, vectors: dict[str, np.ndarray]) -> None:
+        if not self._multilingual_dim or not vectors:
+            return
+        updates = [
+            qe.PointVectors(id=point, vector={MULTILINGUAL: np.asarray(vector, dtype=np.float32).tolist()})
+            for point, vector in vectors.items()
+        ]
+        with self._write_lock:
+            self.shard.update(qe.UpdateOperation.update_vectors(updates))
 
     def _drop_idf_modifier(self) -> None:
         """Stores made before scope-limited IDF kept ``lexical`` with Qdrant's IDF modifier (term
@@ -162,17 +205,15 @@ class EdgeVectorStore:
     def upsert(self, records: list[ChunkRecord]) -> None:
         if not records:
             return
-        points = [
-            qe.Point(
-                id=r.id,
-                vector={
-                    DENSE: np.asarray(r.dense, dtype=np.float32).tolist(),
-                    LEXICAL: qe.SparseVector(indices=r.sparse.indices, values=r.sparse.values),
-                },
-                payload=r.payload,
-            )
-            for r in records
-        ]
+        points = []
+        for r in records:
+            vector: dict[str, Any] = {
+                DENSE: np.asarray(r.dense, dtype=np.float32).tolist(),
+                LEXICAL: qe.SparseVector(indices=r.sparse.indices, values=r.sparse.values),
+            }
+            if self._multilingual_dim and r.multilingual is not None:
+                vector[MULTILINGUAL] = np.asarray(r.multilingual, dtype=np.float32).tolist()
+            points.append(qe.Point(id=r.id, vector=vector, payload=r.payload))
         with self._write_lock:
             self.shard.update(qe.UpdateOperation.upsert_points(points))
 
@@ -201,6 +242,8 @@ class EdgeVectorStore:
         fusion: Fusion = "rrf",
         weights: tuple[float, float] = (1.0, 1.0),
         rrf_k: int = 60,
+        multilingual: np.ndarray | None = None,
+        multilingual_weight: float = 1.0,
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
@@ -213,20 +256,30 @@ class EdgeVectorStore:
             if sparse is not None and sparse.indices
             else None
         )
-        if dense_query is not None and sparse_query is not None:
-            fused = qe.Fusion.Rrf(k=rrf_k, weights=list(weights)) if fusion == "rrf" else qe.Fusion.Dbsf()
+        multilingual_query = (
+            qe.Query.Nearest(np.asarray(multilingual, dtype=np.float32).tolist(), using=MULTILINGUAL)
+            if multilingual is not None and self._multilingual_dim
+            else None
+        )
+        queries = [q for q in (dense_query, sparse_query, multilingual_query) if q is not None]
+        if len(queries) > 1:
+            rrf_weights = prefetch_weights(
+                dense_query is not None,
+                sparse_query is not None,
+                multilingual_query is not None,
+                weights,
+                multilingual_weight,
+            )
+            fused = qe.Fusion.Rrf(k=rrf_k, weights=rrf_weights) if fusion == "rrf" else qe.Fusion.Dbsf()
             request = qe.QueryRequest(
                 limit=limit,
-                prefetches=[
-                    qe.Prefetch(limit=candidates, query=dense_query, filter=flt),
-                    qe.Prefetch(limit=candidates, query=sparse_query, filter=flt),
-                ],
+                prefetches=[qe.Prefetch(limit=candidates, query=q, filter=flt) for q in queries],
                 query=fused,  # type: ignore[arg-type]  # the stubs omit Rrf/Dbsf, which the engine accepts
                 filter=flt,
                 with_payload=True,
             )
-        elif dense_query is not None or sparse_query is not None:
-            request = qe.QueryRequest(limit=limit, query=dense_query or sparse_query, filter=flt, with_payload=True)
+        elif queries:
+            request = qe.QueryRequest(limit=limit, query=queries[0], filter=flt, with_payload=True)
         else:
             return []
         return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(request)]

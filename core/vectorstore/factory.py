@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from core.providers.sentence_encoder import DIMENSIONS as MULTILINGUAL_DIMENSIONS
 from core.settings import Settings
 from core.vectorstore.base import VectorStore
 
@@ -7,6 +8,7 @@ from core.vectorstore.base import VectorStore
 def create_vector_store(settings: Settings) -> VectorStore:
     """A Qdrant server when ``KNOWBASE_QDRANT_URL`` is set, else the embedded engine in the data dir.
     Callers never branch on which one they got."""
+    multilingual_dim = MULTILINGUAL_DIMENSIONS if settings.multilingual_search else None
     if settings.qdrant_url:
         from qdrant_client import QdrantClient
 
@@ -21,7 +23,7 @@ def create_vector_store(settings: Settings) -> VectorStore:
             on_disk_payload=settings.qdrant_on_disk_payload,
             on_disk_vectors=settings.qdrant_on_disk_vectors,
         )
-        return ServerVectorStore(client, settings.qdrant_collection, settings.embedding_dim, layout)
+        return ServerVectorStore(client, settings.qdrant_collection, settings.embedding_dim, multilingual_dim, layout)
     from core.vectorstore.edge import EdgeVectorStore
 
-    return EdgeVectorStore(settings.qdrant_path, settings.embedding_dim)
+    return EdgeVectorStore(settings.qdrant_path, settings.embedding_dim, multilingual_dim)

@@ -19,11 +19,13 @@ from core.vectorstore.base import (
     INTEGER_INDEXES,
     KEYWORD_INDEXES,
     LEXICAL,
+    MULTILINGUAL,
     SCAN_FIELDS,
     ChunkRecord,
     Fusion,
     StoredHit,
     StoreFilter,
+    prefetch_weights,
     translate_filter,
 )
 
@@ -48,10 +50,18 @@ class ClusterLayout:
 
 
 class ServerVectorStore:
-    def __init__(self, client: QdrantClient, collection: str, dim: int, layout: ClusterLayout | None = None) -> None:
+    def __init__(
+        self,
+        client: QdrantClient,
+        collection: str,
+        dim: int,
+        multilingual_dim: int | None = None,
+        layout: ClusterLayout | None = None,
+    ) -> None:
         self._client = client
         self._collection = collection
         self._dim = dim
+        self._multilingual_dim = multilingual_dim
         self._layout = layout or ClusterLayout()
         self._ready = False
 
@@ -69,11 +79,7 @@ class ServerVectorStore:
                 "collection creation",
                 self._client.create_collection,
                 self._collection,
-                vectors_config={
-                    DENSE: qm.VectorParams(
-                        size=self._dim, distance=qm.Distance.COSINE, on_disk=self._layout.on_disk_vectors
-                    )
-                },
+                vectors_config=self._vectors_config(),
                 sparse_vectors_config={LEXICAL: qm.SparseVectorParams()},
                 shard_number=self._layout.shard_number,
                 replication_factor=self._layout.replication_factor,
@@ -86,7 +92,56 @@ class ServerVectorStore:
                 self._client.create_payload_index(self._collection, name, qm.PayloadSchemaType.INTEGER)
         else:
             self._drop_idf_modifier()
+            self._add_multilingual()
         self._ready = True
+
+    def _vectors_config(self) -> dict[str, qm.VectorParams]:
+        on_disk = self._layout.on_disk_vectors
+        config = {DENSE: qm.VectorParams(size=self._dim, distance=qm.Distance.COSINE, on_disk=on_disk)}
+        if self._multilingual_dim:
+            config[MULTILINGUAL] = qm.VectorParams(
+                size=self._multilingual_dim, distance=qm.Distance.COSINE, on_disk=on_disk
+            )
+        return config
+
+    def _add_multilingual(self) -> None:
+        """Collections made before the multilingual vector get it added in place; the backfill fills
+        it in, and until then search does without the points that lack it."""
+        if not self._multilingual_dim:
+            return
+        info = self._call("collection info", self._client.get_collection, self._collection)
+        vectors = info.config.params.vectors
+        if isinstance(vectors, dict) and MULTILINGUAL in vectors:
+            return
+        log.info("adding the multilingual vector to %s", self._collection)
+        config = qm.DenseVectorNameConfig(
+            dense=qm.DenseVectorConfig(size=self._multilingual_dim, distance=qm.Distance.COSINE)
+        )
+        self._call("vector creation", self._client.create_vector_name, self._collection, MULTILINGUAL, config)
+
+    @property
+    def multilingual_dim(self) -> int | None:
+        return self._multilingual_dim
+
+    def missing_multilingual(self, batch: int = 256) -> list[StoredHit]:
+        if not self._multilingual_dim:
+            return []
+        self.ensure_collection()
+        lacking = qm.Filter(must_not=[qm.HasVectorCondition(has_vector=MULTILINGUAL)])
+        records, _ = self._call(
+            "scroll", self._client.scroll, self._collection, scroll_filter=lacking, limit=batch, with_payload=True
+        )
+        return [StoredHit(str(r.id), 0.0, dict(r.payload or {})) for r in records]
+
+    def set_multilingual(self, vectors: dict[str, np.ndarray]) -> None:
+        if not self._multilingual_dim or not vectors:
+            return
+        self.ensure_collection()
+        updates = [
+            qm.PointVectors(id=point, vector={MULTILINGUAL: np.asarray(vector, dtype=np.float32).tolist()})
+            for point, vector in vectors.items()
+        ]
+        self._call("vector update", self._client.update_vectors, self._collection, points=updates, wait=True)
 
     def _drop_idf_modifier(self) -> None:
         """Collections made before scope-limited IDF used Qdrant's IDF modifier (statistics of every
@@ -107,17 +162,15 @@ class ServerVectorStore:
         if not records:
             return
         self.ensure_collection()
-        points = [
-            qm.PointStruct(
-                id=r.id,
-                vector={
-                    DENSE: np.asarray(r.dense, dtype=np.float32).tolist(),
-                    LEXICAL: qm.SparseVector(indices=r.sparse.indices, values=r.sparse.values),
-                },
-                payload=r.payload,
-            )
-            for r in records
-        ]
+        points = []
+        for r in records:
+            vector: dict[str, Any] = {
+                DENSE: np.asarray(r.dense, dtype=np.float32).tolist(),
+                LEXICAL: qm.SparseVector(indices=r.sparse.indices, values=r.sparse.values),
+            }
+            if self._multilingual_dim and r.multilingual is not None:
+                vector[MULTILINGUAL] = np.asarray(r.multilingual, dtype=np.float32).tolist()
+            points.append(qm.PointStruct(id=r.id, vector=vector, payload=r.payload))
         self._call("upsert", self._client.upsert, self._collection, points=points, wait=True)
 
     def delete(self, where: StoreFilter) -> None:
@@ -147,6 +200,8 @@ class ServerVectorStore:
         fusion: Fusion = "rrf",
         weights: tuple[float, float] = (1.0, 1.0),
         rrf_k: int = 60,
+        multilingual: np.ndarray | None = None,
+        multilingual_weight: float = 1.0,
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
@@ -158,9 +213,22 @@ class ServerVectorStore:
             if sparse is not None and sparse.indices
             else None
         )
-        if dense_q is not None and sparse_q is not None:
+        multilingual_q = (
+            np.asarray(multilingual, dtype=np.float32).tolist()
+            if multilingual is not None and self._multilingual_dim
+            else None
+        )
+        stages: list[tuple[Any, str]] = [
+            (q, using)
+            for q, using in ((dense_q, DENSE), (sparse_q, LEXICAL), (multilingual_q, MULTILINGUAL))
+            if q is not None
+        ]
+        if len(stages) > 1:
+            rrf_weights = prefetch_weights(
+                dense_q is not None, sparse_q is not None, multilingual_q is not None, weights, multilingual_weight
+            )
             fused: Any = (
-                qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=list(weights)))
+                qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=rrf_weights))
                 if fusion == "rrf"
                 else qm.FusionQuery(fusion=qm.Fusion.DBSF)
             )
@@ -168,22 +236,19 @@ class ServerVectorStore:
                 "query",
                 self._client.query_points,
                 self._collection,
-                prefetch=[
-                    qm.Prefetch(query=dense_q, using=DENSE, limit=candidates, filter=flt),
-                    qm.Prefetch(query=sparse_q, using=LEXICAL, limit=candidates, filter=flt),
-                ],
+                prefetch=[qm.Prefetch(query=q, using=using, limit=candidates, filter=flt) for q, using in stages],
                 query=fused,
                 query_filter=flt,
                 limit=limit,
                 with_payload=True,
             )
-        elif dense_q is not None or sparse_q is not None:
+        elif stages:
             response = self._call(
                 "query",
                 self._client.query_points,
                 self._collection,
-                query=dense_q if dense_q is not None else sparse_q,
-                using=DENSE if dense_q is not None else LEXICAL,
+                query=stages[0][0],
+                using=stages[0][1],
                 query_filter=flt,
                 limit=limit,
                 with_payload=True,
