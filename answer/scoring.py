@@ -35,7 +35,7 @@ _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 _HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*\s*[:：]?\s*$)")
 _HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
 _CODE_START = re.compile(r"^\s*(import|from \S+ import|const|let|var|def|print\(|curl|[{}\]]|\w+\s*=\s*\S+\()")
-_CODE_CHARS = frozenset("{}()[];=<>`")
+_CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lublin)"
 # Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
 # mentions one answers about something else. Capitalised English function words are not names.
 _ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
@@ -334,19 +334,20 @@ def can_answer(text: str) -> bool:
     if _CODE_START.match(stripped):
         return False
     code = sum(ch in _CODE_CHARS for ch in stripped)
-    return code < 4 or code / len(stripped) < 0.05
+    return code < 3 or code / len(stripped) < 0.04
 
 
 def question_entities(question: str) -> list[str]:
     """The technical names a question is about: Latin-script words holding a digit (GPT-5, o1-mini),
-    a capital after the first letter (ChatGPT, OpenAI, DALL-E, API). Names like these stay as they
-    are in documents of either language; ordinary capitalised words ("Carolina", "Team") do not:
-    they are translated, or referred to by another word, so they are not required."""
+    mixed case (ChatGPT, OpenAI) or a hyphen after a capital (DALL-E). Names like these stay as they
+    are in documents of either language; ordinary capitalised words ("Carolina", "Team") and
+    acronyms ("NFL", "XLIX") do not: they are translated or referred to otherwise."""
     names = []
     for word in _ENTITY.findall(question):
         if word.lower() in _NOT_NAMES or len(word) < 3:
             continue
-        if any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:]):
+        camel = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
+        if any(ch.isdigit() for ch in word) or camel or ("-" in word and word[0].isupper()):
             names.append(word.lower())
     return names
 
