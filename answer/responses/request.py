@@ -81,8 +81,8 @@ class ContentPart(Strict):
     type: Literal["input_text", "output_text", "refusal"]
     text: Text | None = None
     refusal: Text | None = None
-    annotations: list[Any] | None = None  # an earlier output passed back as input
-    logprobs: list[Any] | None = None
+    annotations: list[Any] | None = Field(None, max_length=1000)  # an earlier output passed back as input
+    logprobs: list[Any] | None = Field(None, max_length=100_000)
     prompt_cache_breakpoint: dict[str, Any] | None = None
 
 
@@ -114,7 +114,7 @@ def _item_type(item: Any) -> str:
 
 
 class UnsupportedItem(BaseModel):
-    type: str
+    type: str = Field(max_length=64)
 
     @model_validator(mode="after")
     def _refuse(self) -> UnsupportedItem:

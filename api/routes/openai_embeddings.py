@@ -16,7 +16,7 @@ import numpy as np
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.deps import BackgroundEmbedderDep
+from api.deps import BackgroundEmbedderDep, PrincipalDep
 from api.openai_route import OpenAIRoute
 from core.errors import BadRequest
 from core.tokens import count_tokens
@@ -32,7 +32,12 @@ TokenArray = Annotated[list[int], Field(max_length=INPUT_MAX_TOKENS)]
 
 class EmbeddingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    input: Text | Annotated[list[Text], Field(min_length=1, max_length=INPUT_MAX_ITEMS)] | TokenArray | list[TokenArray]
+    input: (
+        Text
+        | Annotated[list[Text], Field(min_length=1, max_length=INPUT_MAX_ITEMS)]
+        | TokenArray
+        | Annotated[list[TokenArray], Field(max_length=INPUT_MAX_ITEMS)]
+    )
     model: str = Field(max_length=200)
     encoding_format: Literal["float", "base64"] = "float"
     dimensions: int | None = Field(None, ge=1)
@@ -66,7 +71,10 @@ class EmbeddingList(BaseModel):
 
 
 @router.post("/embeddings", summary="Embed texts with the configured embedder (OpenAI's shape)")
-def create_embeddings(body: EmbeddingRequest, embedder: BackgroundEmbedderDep) -> EmbeddingList:
+def create_embeddings(
+    body: EmbeddingRequest, embedder: BackgroundEmbedderDep, principal: PrincipalDep
+) -> EmbeddingList:
+    del principal  # any signed-in caller may embed: nothing here reads documents
     texts = [body.input] if isinstance(body.input, str) else [str(t) for t in body.input]
     if body.dimensions is not None and body.dimensions != embedder.dim:
         raise BadRequest(
