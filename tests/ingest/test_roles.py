@@ -22,7 +22,7 @@ from pathlib import Path
 from ingest.isolation import ParserPool
 pool = ParserPool()
 pool.parse(Path(sys.argv[1]), "note.txt", max_pages=10, max_chars=10_000)
-print(*pool._executor._processes, flush=True)
+print(*pool.pids(), flush=True)
 time.sleep(120)
 """
 
