@@ -29,7 +29,7 @@ _SUFFIX_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 # 1,000.5 / 272K / 3万 / 2.5 million — a suffix only counts when no letter follows (272K, not 272Kbps)
 NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(?:(k|m|b)(?![a-z])|(千|万|亿)|(thousand|million|billion)\b)?",
+    r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(?:(k|m|b)(?![a-z])|(千|万|亿)|(thousand|million|billion)\b)?",
     re.IGNORECASE,
 )
 CHINESE_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]{1,12}")

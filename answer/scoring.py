@@ -18,14 +18,35 @@ from core.text import is_chinese
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
-_QUANTITY_ZH = re.compile(r"多少|几|多大|多长|多久|多高|多少钱|价格|费用|何时|什么时候|哪一年|哪年|日期|时间")
+_DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
+# "when" asks for a date at the start of a question, not in "... when the Broncos scored?"
+_DATE_EN = re.compile(
+    r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b", re.I
+)
+_QUANTITY_ZH = re.compile(r"多少|(?<!哪)几|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之")
 _QUANTITY_EN = re.compile(
-    r"\b(how (many|much|long|old|big|large|often|far)|when|what (year|date|time|percentage)|price|cost)\b", re.I
+    r"\b(how (many|much|long|old|big|large|often|far|fast|high|tall|heavy|wide|deep)|what (percentage|percent|"
+    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee)\b",
+    re.I,
+)
+# counted things in Chinese: 一个, 两次, 数百名, 半年, 三成
+_COUNT_ZH = re.compile(
+    r"[一两二三四五六七八九十百千万亿数几半多]+[个次位名种项座家条只台件所张层倍成年月天周岁元人部本]"
 )
 _NAME_ZH = re.compile(r"谁|哪|什么名字|叫什么|哪个|哪家|什么模型")
 _NAME_EN = re.compile(r"\b(who|whom|whose|which|what (is the )?name)\b", re.I)
 _DATE = re.compile(
-    r"\d{4}\s*年|\d{1,2}\s*月|\d{4}-\d{2}|\b(19|20)\d{2}\b|\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+    r"\d{4}\s*年|\d{1,2}\s*[月日号]|[一二三四五六七八九十〇零]{1,4}\s*[年月]|\d{4}-\d{2}|\b(1[0-9]|20)\d{2}s?\b|"
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b(century|centuries|decades?|BC|AD|era|period|dynasty|reign|empire|ages?)\b|\d{1,2}:\d{2}|"
+    r"\d{1,2}\s*[时点]|世纪|年代|年间|时代|时期|朝|[春夏秋冬]季|[春秋]天|节",
+    re.I,
+)
+# numbers written as words ("seven", "a dozen"): SQuAD's how-many answers are often spelled out
+_NUMBER_WORD = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|"
+    r"millions?|billions?|dozens?|half|double|twice|once|several|single|none|zero|no)\b",
+    re.I,
 )
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
 _CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)")  # also between the rows of a flattened table
@@ -34,8 +55,12 @@ _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 # "Q4: …?"), a lead-in ending in a colon, HTML markup, a line of code.
 _HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*\s*[:：]?\s*$)")
 _HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
-_CODE_START = re.compile(r"^\s*(import|from \S+ import|const|let|var|def|print\(|curl|[{}\]]|\w+\s*=\s*\S+\()")
+_CODE_START = re.compile(
+    r"^\s*(import|from \S+ import|const|let|var|def|class \w+[:(]|async |await |function\b|return\b|raise\b|try:|"
+    r"except\b|print\(|curl|[{}\]]|\w+\s*=\s*\S+\(|[A-Za-z_][A-Za-z0-9_.]*\(.*\)\s*$)"
+)
 _CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lublin)"
+_CALL = re.compile(r"[A-Za-z0-9_]\(")  # f(x): prose puts a space or a CJK character before "("
 # Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
 # mentions one answers about something else. Capitalised English function words are not names.
 _ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
@@ -124,8 +149,14 @@ _NOT_NAMES = frozenset(
 )
 
 MAX_QUOTE_CHARS = 200
+# The question names a number (error 403, AIME 2025) the sentence lacks: it is about another one.
+NUMBER_PENALTY = 0.3
+# The sentence names only another variant of the question's name (gpt-5-nano for GPT-5).
+VARIANT_PENALTY = 0.5
 TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
-TYPE_PENALTY = 0.1  # it does not
+# it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
+# while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
+TYPE_PENALTY = 0.7
 RANK_BONUS = 0.08
 # The semantic term: its share of the evidence, and the similarities mapped to 0 (unrelated
 # sentences' median) and 1 (well above answering sentences' median), from SQuAD and CMRC dev.
@@ -148,8 +179,12 @@ class Scored:
 
 
 def question_type(question: str) -> str:
-    """``quantity`` (numbers, amounts, dates), ``name`` (who/which) or ``other``."""
-    if _QUANTITY_ZH.search(question) or _QUANTITY_EN.search(question):
+    """``date`` (when), ``quantity`` (numbers, amounts), ``name`` (who/which) or ``other``."""
+    if _QUANTITY_EN.search(question):  # "how old was he when ...": a quantity
+        return "quantity"
+    if _DATE_ZH.search(question) or _DATE_EN.search(question):
+        return "date"
+    if _QUANTITY_ZH.search(question):
         return "quantity"
     if _NAME_ZH.search(question) or _NAME_EN.search(question):
         return "name"
@@ -172,8 +207,11 @@ def bigrams(text: str, latin: bool = True) -> frozenset[str]:
 
 
 def carries(kind: str, text: str) -> bool:
+    """Whether ``text`` states what a question of ``kind`` asks for."""
+    if kind == "date":
+        return bool(_DATE.search(text))
     if kind == "quantity":
-        return bool(numbers_in(text) or _DATE.search(text))
+        return bool(numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "name":
         return bool(_NAME.search(text))
     return True
@@ -210,9 +248,10 @@ class SentenceScorer:
         idf_grams = _idf(wanted_grams, gram_sets, total)
         kind = question_type(question)
         entities = question_entities(question)
+        numbers = question_numbers(question)
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
-            if _TABLE_RULE.match(sentence.text) or not can_answer(sentence.text):
+            if _TABLE_RULE.match(sentence.text) or not can_answer(sentence.text) or is_heading(sentence):
                 continue
             if entities and not mentions_all(sentence, entities):
                 continue
@@ -226,10 +265,14 @@ class SentenceScorer:
             if wanted_grams:
                 lexical = max(lexical, _weighted(idf_grams, grams))
             bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text) else 0.0
-            penalty = TYPE_PENALTY if kind != "other" and not bonus else 0.0
-            candidates.append(
-                (lexical, 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1), Scored(0, quote, display))
-            )
+            # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
+            penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
+            factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
+            if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
+                factor *= 1 - NUMBER_PENALTY
+            if entities and names_only_variants(display, entities):
+                factor *= 1 - VARIANT_PENALTY
+            candidates.append((lexical, factor, Scored(0, quote, display)))
         evidence = self._evidence(question, candidates)
         # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
         scored = [replace(c[2], score=e * c[1]) for c, e in zip(candidates, evidence, strict=True)]
@@ -333,23 +376,81 @@ def can_answer(text: str) -> bool:
         return False
     if _CODE_START.match(stripped):
         return False
+    if len(_CALL.findall(stripped)) >= 2:
+        return False
     code = sum(ch in _CODE_CHARS for ch in stripped)
     return code < 3 or code / len(stripped) < 0.04
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\d{1,3}(?:\.\d{1,3})*[.)、]?|[一二三四五六七八九十]{1,3}、|[（(]\d{1,3}[)）])\s*"
+)
+
+
+def _bare(text: str) -> str:
+    return _NUMBERING.sub("", text).strip(" *#:：").lower()
+
+
+_SENTENCE_MARKS = re.compile(r"[。！？.!?；;，,：:、]")
+HEADING_CHARS = 40
+
+
+def is_heading(sentence: Sentence) -> bool:
+    """Whether the sentence is a heading: one of its chunk's headings, or a short line of its own that
+    states no number and has no sentence punctuation ("五、模型选择与配置", "4.1 语音转文字(Whisper)",
+    "🧭 API vs 微调模型"): plain text files keep their headings as text."""
+    bare = _bare(sentence.text)
+    if not bare or any(bare == _bare(part) for part in sentence.source.heading.split(" > ")):
+        return True
+    return (
+        sentence.alone
+        and len(bare) <= HEADING_CHARS
+        and not _SENTENCE_MARKS.search(bare)
+        and not _PLAIN_NUMBER.search(bare)
+        and not numbers_in(re.sub(r"[A-Za-z]+-?\d[\w.-]*", "", bare))
+    )
 
 
 def question_entities(question: str) -> list[str]:
     """The technical names a question is about: Latin-script words holding a digit (GPT-5, o1-mini),
     mixed case (ChatGPT, OpenAI) or a hyphen after a capital (DALL-E). Names like these stay as they
     are in documents of either language; ordinary capitalised words ("Carolina", "Team") and
-    acronyms ("NFL", "XLIX") do not: they are translated or referred to otherwise."""
+    acronyms ("NFL", "XLIX") do not: they are translated or referred to otherwise. In a Chinese
+    question every Latin word is such a name ("ChatGPT Team 套餐", "Usage Limits 页面"): the asker
+    kept it in its original form, as the documents do."""
+    chinese = has_chinese(question)
     names = []
     for word in _ENTITY.findall(question):
-        if word.lower() in _NOT_NAMES or len(word) < 3:
+        if word.lower() in _NOT_NAMES or len(word) < (2 if chinese else 3):
             continue
         camel = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
-        if any(ch.isdigit() for ch in word) or camel or ("-" in word and word[0].isupper()):
-            names.append(word.lower())
+        if chinese or any(ch.isdigit() for ch in word) or camel or ("-" in word and word[0].isupper()):
+            names.append(word.lower().removesuffix("s") if chinese and len(word) > 3 else word.lower())
     return names
+
+
+_PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
+
+
+def question_numbers(question: str) -> set[str]:
+    """The numbers a question names on their own (403, 2025), not inside names (GPT-4o, o1)."""
+    return set(_PLAIN_NUMBER.findall(question))
+
+
+def names_only_variants(text: str, entities: list[str]) -> bool:
+    """Whether ``text`` names a longer variant of a question's name (gpt-5-nano, gpt-4o for gpt-4)
+    and never the name itself."""
+    lowered = text.lower()
+    variant = False
+    for entity in entities:
+        for match in re.finditer(re.escape(entity), lowered):
+            following = lowered[match.end() : match.end() + 2]
+            glued = entity[-1].isdigit() and following[:1].isascii() and following[:1].isalnum()
+            if glued or re.match(r"-[a-z0-9]", following):
+                variant = True
+            else:
+                return False
+    return variant
 
 
 def mentions_all(sentence: Sentence, entities: list[str]) -> bool:

@@ -29,6 +29,7 @@ class Sentence:
     chunk_id: str
     page: int | None
     rank: int  # the position of its source in the context (0 = best)
+    alone: bool = False  # the sentence is a whole line of its own, not a list item ("- …", "• …")
 
 
 def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:
@@ -46,6 +47,9 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
             if limit <= 0:
                 break
             for a, b in sentence_spans(text, 0, limit):
+                alone = _line_start(text, a) and (b == len(text) or text[b:].lstrip(" \t")[:1] in ("\n", ""))
+                bullet = _BULLET.match(text[a:b].lstrip())
+                alone = alone and not (bullet and not bullet.group(0)[0].isdigit())  # "3. Pricing" may be a heading
                 a += _prefix_length(text[a:b])
                 if b - a < MIN_SENTENCE_CHARS:
                     continue
@@ -61,6 +65,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         chunk_id=chunk.chunk_id,
                         page=chunk.page_at(start),
                         rank=rank,
+                        alone=alone,
                     )
                 )
     return found
@@ -84,6 +89,11 @@ def _segments(chunks: list[SearchHit]) -> Iterator[tuple[int, str, int]]:
             start, text = hit.char_start, hit.text
         end = hit.char_end
     yield start, text, body_offset
+
+
+def _line_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t")
+    return not before or before.endswith("\n")
 
 
 def _prefix_length(sentence: str) -> int:

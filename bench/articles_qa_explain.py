@@ -28,9 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("ids", nargs="?", help="comma-separated question ids (default: all)")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="a JSONL question set")
     args = parser.parse_args(argv)
     wanted = set(args.ids.split(",")) if args.ids else None
-    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     services = build_services(Settings(data_dir=args.data_dir, log_level="warning"))
     principal, chat = local_principal(services), services.chat.get()
     try:

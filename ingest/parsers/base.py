@@ -17,6 +17,14 @@ _CJK_LINE_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
 _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+# A line that starts a list item (•, -, 1., (2), 三、, Q1:) or a table row (|), or follows a lead-in
+# ending in a colon or a table row, is not a wrapped continuation: it keeps its own line, so each
+# item and row stays a sentence of its own.
+_ITEM_START = re.compile(
+    r"^\s*(?:\||[•·▪◦●○■□►▶✓✔*+\-–—]\s|\d{1,3}[.)]\s|\d{1,3}、|[（(]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、|"
+    r"[QA]\d{0,3}\s*[:：])"
+)
+_LEAD_IN_END = re.compile(r"[:：]\s*$")
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,20 @@ class TextBuilder:
 
 def join_wrapped_lines(text: str) -> str:
     """Undo hard line wrapping inside a paragraph: CJK lines join without a space, hyphenated
-    words are rejoined, other lines join with one space."""
+    words are rejoined, other lines join with one space. List items and the line after a lead-in
+    ("…as follows:") keep their own lines."""
+    lines: list[list[str]] = []
+    for line in text.split("\n"):
+        previous = lines[-1][-1] if lines else ""
+        if not lines or _ITEM_START.match(line) or _LEAD_IN_END.search(previous) or previous.lstrip().startswith("|"):
+            lines.append([line])
+        else:
+            lines[-1].append(line)
+    joined = (_join_lines("\n".join(group)) for group in lines)
+    return "\n".join(line for line in joined if line)
+
+
+def _join_lines(text: str) -> str:
     text = _CJK_LINE_BREAK.sub("", text)
     text = _HYPHEN_BREAK.sub("", text)
     text = _LINE_BREAK.sub(" ", text)

@@ -65,9 +65,9 @@ def answerer() -> ExtractiveAnswerer:
     ("question", "kind"),
     [
         ("年假有多少天？", "quantity"),
-        ("什么时候提交报销？", "quantity"),
+        ("什么时候提交报销？", "date"),
         ("How much does GPT-4o cost?", "quantity"),
-        ("When was it released?", "quantity"),
+        ("When was it released?", "date"),
         ("谁负责审批？", "name"),
         ("Which model transcribes audio?", "name"),
         ("Whisper 模型是做什么用的？", "other"),
