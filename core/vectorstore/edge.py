@@ -26,9 +26,10 @@ from core.vectorstore.base import (
     SCAN_FIELDS,
     ChunkRecord,
     Fusion,
+    PlannedPrefetch,
     StoredHit,
     StoreFilter,
-    prefetch_weights,
+    plan_prefetches,
     translate_filter,
 )
 
@@ -37,6 +38,13 @@ log = logging.getLogger(__name__)
 
 def _filter(where: StoreFilter) -> qe.Filter | None:
     return translate_filter(where, qe)
+
+
+def _nearest(plan: PlannedPrefetch) -> Any:
+    vector = plan.vector
+    if isinstance(vector, SparseVector):
+        return qe.Query.Nearest(qe.SparseVector(indices=vector.indices, values=vector.values), using=plan.using)
+    return qe.Query.Nearest(np.asarray(vector, dtype=np.float32).tolist(), using=plan.using)
 
 
 def _named(vector: Any, name: str) -> Any:
@@ -244,42 +252,33 @@ class EdgeVectorStore:
         rrf_k: int = 60,
         multilingual: np.ndarray | None = None,
         multilingual_weight: float = 1.0,
+        query_script: str | None = None,
+        cross_lingual_weight: float = 1.0,
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
+        plans = plan_prefetches(
+            dense=dense,
+            sparse=sparse,
+            multilingual=multilingual if self._multilingual_dim else None,
+            where=where,
+            weights=weights,
+            multilingual_weight=multilingual_weight,
+            query_script=query_script,
+            cross_lingual_weight=cross_lingual_weight,
+        )
         flt = _filter(where)
-        dense_query = (
-            qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE) if dense is not None else None
-        )
-        sparse_query = (
-            qe.Query.Nearest(qe.SparseVector(indices=sparse.indices, values=sparse.values), using=LEXICAL)
-            if sparse is not None and sparse.indices
-            else None
-        )
-        multilingual_query = (
-            qe.Query.Nearest(np.asarray(multilingual, dtype=np.float32).tolist(), using=MULTILINGUAL)
-            if multilingual is not None and self._multilingual_dim
-            else None
-        )
-        queries = [q for q in (dense_query, sparse_query, multilingual_query) if q is not None]
-        if len(queries) > 1:
-            rrf_weights = prefetch_weights(
-                dense_query is not None,
-                sparse_query is not None,
-                multilingual_query is not None,
-                weights,
-                multilingual_weight,
-            )
-            fused = qe.Fusion.Rrf(k=rrf_k, weights=rrf_weights) if fusion == "rrf" else qe.Fusion.Dbsf()
+        if len(plans) > 1:
+            fused = qe.Fusion.Rrf(k=rrf_k, weights=[p.weight for p in plans]) if fusion == "rrf" else qe.Fusion.Dbsf()
             request = qe.QueryRequest(
                 limit=limit,
-                prefetches=[qe.Prefetch(limit=candidates, query=q, filter=flt) for q in queries],
+                prefetches=[qe.Prefetch(limit=candidates, query=_nearest(p), filter=_filter(p.where)) for p in plans],
                 query=fused,  # type: ignore[arg-type]  # the stubs omit Rrf/Dbsf, which the engine accepts
                 filter=flt,
                 with_payload=True,
             )
-        elif queries:
-            request = qe.QueryRequest(limit=limit, query=queries[0], filter=flt, with_payload=True)
+        elif plans:
+            request = qe.QueryRequest(limit=limit, query=_nearest(plans[0]), filter=flt, with_payload=True)
         else:
             return []
         return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(request)]

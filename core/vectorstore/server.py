@@ -23,9 +23,10 @@ from core.vectorstore.base import (
     SCAN_FIELDS,
     ChunkRecord,
     Fusion,
+    PlannedPrefetch,
     StoredHit,
     StoreFilter,
-    prefetch_weights,
+    plan_prefetches,
     translate_filter,
 )
 
@@ -35,6 +36,13 @@ T = TypeVar("T")
 
 def _filter(where: StoreFilter) -> qm.Filter | None:
     return translate_filter(where, qm)
+
+
+def _vector(plan: PlannedPrefetch) -> Any:
+    vector = plan.vector
+    if isinstance(vector, SparseVector):
+        return qm.SparseVector(indices=vector.indices, values=vector.values)
+    return np.asarray(vector, dtype=np.float32).tolist()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,33 +210,26 @@ class ServerVectorStore:
         rrf_k: int = 60,
         multilingual: np.ndarray | None = None,
         multilingual_weight: float = 1.0,
+        query_script: str | None = None,
+        cross_lingual_weight: float = 1.0,
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
         self.ensure_collection()
+        plans = plan_prefetches(
+            dense=dense,
+            sparse=sparse,
+            multilingual=multilingual if self._multilingual_dim else None,
+            where=where,
+            weights=weights,
+            multilingual_weight=multilingual_weight,
+            query_script=query_script,
+            cross_lingual_weight=cross_lingual_weight,
+        )
         flt = _filter(where)
-        dense_q = np.asarray(dense, dtype=np.float32).tolist() if dense is not None else None
-        sparse_q = (
-            qm.SparseVector(indices=sparse.indices, values=sparse.values)
-            if sparse is not None and sparse.indices
-            else None
-        )
-        multilingual_q = (
-            np.asarray(multilingual, dtype=np.float32).tolist()
-            if multilingual is not None and self._multilingual_dim
-            else None
-        )
-        stages: list[tuple[Any, str]] = [
-            (q, using)
-            for q, using in ((dense_q, DENSE), (sparse_q, LEXICAL), (multilingual_q, MULTILINGUAL))
-            if q is not None
-        ]
-        if len(stages) > 1:
-            rrf_weights = prefetch_weights(
-                dense_q is not None, sparse_q is not None, multilingual_q is not None, weights, multilingual_weight
-            )
+        if len(plans) > 1:
             fused: Any = (
-                qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=rrf_weights))
+                qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=[p.weight for p in plans]))
                 if fusion == "rrf"
                 else qm.FusionQuery(fusion=qm.Fusion.DBSF)
             )
@@ -236,19 +237,22 @@ class ServerVectorStore:
                 "query",
                 self._client.query_points,
                 self._collection,
-                prefetch=[qm.Prefetch(query=q, using=using, limit=candidates, filter=flt) for q, using in stages],
+                prefetch=[
+                    qm.Prefetch(query=_vector(p), using=p.using, limit=candidates, filter=_filter(p.where))
+                    for p in plans
+                ],
                 query=fused,
                 query_filter=flt,
                 limit=limit,
                 with_payload=True,
             )
-        elif stages:
+        elif plans:
             response = self._call(
                 "query",
                 self._client.query_points,
                 self._collection,
-                query=stages[0][0],
-                using=stages[0][1],
+                query=_vector(plans[0]),
+                using=plans[0].using,
                 query_filter=flt,
                 limit=limit,
                 with_payload=True,
