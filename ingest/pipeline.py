@@ -23,12 +23,11 @@ from core.metadata.embedding_cache import EmbeddingCache
 from core.metadata.lexical_stats import LexicalStatistics
 from core.providers.embeddings import Embedder
 from core.providers.lexical import LexicalEncoder
-from core.text import dominant_script
 from core.types import TITLE_MAX_CHARS
 from core.vectorstore.base import ChunkRecord, StoreFilter, VectorStore, point_id
 from ingest.chunker import Chunk, Chunker
 from ingest.isolation import ParserPool
-from ingest.multilingual import SentenceEncoding, multilingual_text
+from ingest.multilingual import SentenceEncoding, chunk_script, multilingual_text
 from ingest.parsers import ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -216,7 +215,7 @@ class IngestPipeline:
             "char_end": chunk.char_end,
             "token_count": chunk.token_count,
             "content_hash": chunk.content_hash,
-            "script": dominant_script(chunk.text),  # for the cross-lingual prefetch (see plan_prefetches)
+            "script": chunk_script(title, chunk.text),  # for the cross-lingual prefetch (see plan_prefetches)
             "attributes": dict(target.attributes or {}),
         }
 

@@ -24,6 +24,7 @@ from core.vectorstore.base import (
     LEXICAL_MIGRATION,
     MULTILINGUAL,
     SCAN_FIELDS,
+    SCRIPT,
     ChunkRecord,
     Fusion,
     PlannedPrefetch,
@@ -101,6 +102,7 @@ class EdgeVectorStore:
                 self._shard = qe.EdgeShard.load(str(self._path))
                 self._drop_idf_modifier()
                 self._add_multilingual()
+                self._add_script_index()
             else:
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._shard = qe.EdgeShard.create(str(self._path), config)
@@ -134,6 +136,12 @@ class EdgeVectorStore:
             qe.UpdateOperation.create_dense_vector(MULTILINGUAL, self._multilingual_dim, qe.Distance.Cosine)
         )
         self._shard.flush()
+
+    def _add_script_index(self) -> None:
+        """Shards made before the ``script`` payload get its index (the cross-lingual prefetch filters on it)."""
+        assert self._shard is not None
+        if SCRIPT not in self._shard.info().payload_schema:
+            self._shard.update(qe.UpdateOperation.create_field_index(SCRIPT, qe.PayloadSchemaType.Keyword))
 
     @property
     def multilingual_dim(self) -> int | None:

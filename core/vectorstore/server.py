@@ -21,6 +21,7 @@ from core.vectorstore.base import (
     LEXICAL,
     MULTILINGUAL,
     SCAN_FIELDS,
+    SCRIPT,
     ChunkRecord,
     Fusion,
     PlannedPrefetch,
@@ -101,6 +102,7 @@ class ServerVectorStore:
         else:
             self._drop_idf_modifier()
             self._add_multilingual()
+            self._add_script_index()
         self._ready = True
 
     def _vectors_config(self) -> dict[str, qm.VectorParams]:
@@ -126,6 +128,18 @@ class ServerVectorStore:
             dense=qm.DenseVectorConfig(size=self._multilingual_dim, distance=qm.Distance.COSINE)
         )
         self._call("vector creation", self._client.create_vector_name, self._collection, MULTILINGUAL, config)
+
+    def _add_script_index(self) -> None:
+        """Collections made before the ``script`` payload get its index (the cross-lingual prefetch filters on it)."""
+        info = self._call("collection info", self._client.get_collection, self._collection)
+        if SCRIPT not in (info.payload_schema or {}):
+            self._call(
+                "index creation",
+                self._client.create_payload_index,
+                self._collection,
+                SCRIPT,
+                qm.PayloadSchemaType.KEYWORD,
+            )
 
     @property
     def multilingual_dim(self) -> int | None:
