@@ -64,7 +64,7 @@ def backfill_multilingual(
 def backfill_scripts(store: VectorStore, *, batch: int = 256, should_stop: Callable[[], bool] = lambda: False) -> int:
     """Gives every chunk stored before the ``script`` payload its script, detected from its text;
     returns how many chunks were updated. Until then a chunk is only absent from the cross-lingual
-    prefetch (``plan_prefetches``), which is how it was searched before."""
+    prefetch (``plan_query``), which is how it was searched before."""
     updated = 0
     tried: set[str] = set()
     while not should_stop():

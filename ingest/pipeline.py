@@ -215,7 +215,7 @@ class IngestPipeline:
             "char_end": chunk.char_end,
             "token_count": chunk.token_count,
             "content_hash": chunk.content_hash,
-            "script": chunk_script(title, chunk.text),  # for the cross-lingual prefetch (see plan_prefetches)
+            "script": chunk_script(title, chunk.text),  # for the cross-lingual prefetch (see plan_query)
             "attributes": dict(target.attributes or {}),
         }
 

@@ -88,7 +88,17 @@ class PlannedPrefetch:
     weight: float
 
 
-def plan_prefetches(
+@dataclass(frozen=True)
+class QueryPlan:
+    """``stages`` are fused as always; ``cross_lingual``, when there, is normalised by the same fusion
+    on its own and added times ``cross_lingual_weight`` (a Qdrant formula over the two lists)."""
+
+    stages: list[PlannedPrefetch]
+    cross_lingual: PlannedPrefetch | None = None
+    cross_lingual_weight: float = 0.0
+
+
+def plan_query(
     *,
     dense: np.ndarray | None,
     sparse: SparseVector | None,
@@ -98,27 +108,26 @@ def plan_prefetches(
     multilingual_weight: float = 1.0,
     query_script: str | None = None,
     cross_lingual_weight: float = 1.0,
-) -> list[PlannedPrefetch]:
-    """The prefetches of one query, the same for both engines. With the multilingual vector and the
-    question's script known, a fourth: the multilingual vector again, over only the chunks written in
-    another script. In a mixed collection e5 and BM25 rank passages in the question's own script first
-    and outvote the multilingual prefetch; this one puts the best other-script passages at the top of
-    a list of their own. Where no chunk is in another script (or none has a ``script`` yet) it is
-    empty, and the fused result is exactly what it is without it."""
-    plans = []
+) -> QueryPlan:
+    """The query both engines run. With the multilingual vector and the question's script known, the
+    cross-lingual list: the multilingual vector again, over only the chunks written in another script.
+    In a mixed collection e5 and BM25 rank passages in the question's own script first and outvote the
+    multilingual stage; this list puts the best other-script passages at the top of a list of their
+    own. A chunk in the question's script never gains from it, and where no chunk is in another script
+    (or none has a ``script`` yet) it is empty: every score is exactly what it is without it."""
+    stages = []
     if dense is not None:
-        plans.append(PlannedPrefetch(DENSE, dense, where, weights[0]))
+        stages.append(PlannedPrefetch(DENSE, dense, where, weights[0]))
     if sparse is not None and sparse.indices:
-        plans.append(PlannedPrefetch(LEXICAL, sparse, where, weights[1]))
-    if multilingual is not None:
-        plans.append(PlannedPrefetch(MULTILINGUAL, multilingual, where, multilingual_weight))
-        if query_script in SCRIPTS and cross_lingual_weight > 0:
-            others = [script for script in (where.scripts or SCRIPTS) if script != query_script]
-            if others:
-                plans.append(
-                    PlannedPrefetch(MULTILINGUAL, multilingual, replace(where, scripts=others), cross_lingual_weight)
-                )
-    return plans
+        stages.append(PlannedPrefetch(LEXICAL, sparse, where, weights[1]))
+    if multilingual is None:
+        return QueryPlan(stages)
+    stages.append(PlannedPrefetch(MULTILINGUAL, multilingual, where, multilingual_weight))
+    others = [script for script in (where.scripts or SCRIPTS) if script != query_script]
+    if query_script not in SCRIPTS or cross_lingual_weight <= 0 or not others:
+        return QueryPlan(stages)
+    cross = PlannedPrefetch(MULTILINGUAL, multilingual, replace(where, scripts=others), 1.0)
+    return QueryPlan(stages, cross, cross_lingual_weight)
 
 
 def translate_filter(where: StoreFilter, models: Any) -> Any | None:
@@ -174,7 +183,7 @@ class VectorStore(Protocol):
         cross_lingual_weight: float = 1.0,
     ) -> list[StoredHit]:
         """Dense, sparse and/or multilingual search. With more than one, one query whose prefetches
-        (``plan_prefetches``) are fused by ``fusion``; the filter applies inside every stage, never after.
+        (``plan_query``) are fused by ``fusion``; the filter applies inside every stage, never after.
         ``query_script``: the question's writing system, for the cross-lingual prefetch."""
         ...
 

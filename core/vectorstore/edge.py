@@ -30,7 +30,7 @@ from core.vectorstore.base import (
     PlannedPrefetch,
     StoredHit,
     StoreFilter,
-    plan_prefetches,
+    plan_query,
     translate_filter,
 )
 
@@ -39,6 +39,18 @@ log = logging.getLogger(__name__)
 
 def _filter(where: StoreFilter) -> qe.Filter | None:
     return translate_filter(where, qe)
+
+
+def _fusion(plans: list[PlannedPrefetch], fusion: Fusion, rrf_k: int) -> Any:
+    return qe.Fusion.Rrf(k=rrf_k, weights=[p.weight for p in plans]) if fusion == "rrf" else qe.Fusion.Dbsf()
+
+
+def _plus_weighted(weight: float) -> qe.Formula:
+    """The first list's score plus ``weight`` times the second's (0 where a point is absent)."""
+    second = qe.Expression.Mult([qe.Expression.Constant(weight), qe.Expression.Variable("$score[1]")])
+    return qe.Formula(
+        qe.Expression.Sum([qe.Expression.Variable("$score[0]"), second]), defaults={"$score[0]": 0.0, "$score[1]": 0.0}
+    )
 
 
 def _nearest(plan: PlannedPrefetch) -> Any:
@@ -265,7 +277,7 @@ class EdgeVectorStore:
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
-        plans = plan_prefetches(
+        plan = plan_query(
             dense=dense,
             sparse=sparse,
             multilingual=multilingual if self._multilingual_dim else None,
@@ -276,17 +288,33 @@ class EdgeVectorStore:
             cross_lingual_weight=cross_lingual_weight,
         )
         flt = _filter(where)
-        if len(plans) > 1:
-            fused = qe.Fusion.Rrf(k=rrf_k, weights=[p.weight for p in plans]) if fusion == "rrf" else qe.Fusion.Dbsf()
+
+        def prefetch(stage: PlannedPrefetch) -> qe.Prefetch:
+            return qe.Prefetch(limit=candidates, query=_nearest(stage), filter=_filter(stage.where))
+
+        stages = [prefetch(stage) for stage in plan.stages]
+        if plan.cross_lingual is not None:
+            lists = [
+                qe.Prefetch(limit=candidates, prefetches=stages, query=_fusion(plan.stages, fusion, rrf_k)),
+                qe.Prefetch(
+                    limit=candidates,
+                    prefetches=[prefetch(plan.cross_lingual)],
+                    query=_fusion([plan.cross_lingual], fusion, rrf_k),
+                ),
+            ]
             request = qe.QueryRequest(
                 limit=limit,
-                prefetches=[qe.Prefetch(limit=candidates, query=_nearest(p), filter=_filter(p.where)) for p in plans],
-                query=fused,  # type: ignore[arg-type]  # the stubs omit Rrf/Dbsf, which the engine accepts
+                prefetches=lists,
+                query=_plus_weighted(plan.cross_lingual_weight),
                 filter=flt,
                 with_payload=True,
             )
-        elif plans:
-            request = qe.QueryRequest(limit=limit, query=_nearest(plans[0]), filter=flt, with_payload=True)
+        elif len(stages) > 1:
+            request = qe.QueryRequest(
+                limit=limit, prefetches=stages, query=_fusion(plan.stages, fusion, rrf_k), filter=flt, with_payload=True
+            )
+        elif stages:
+            request = qe.QueryRequest(limit=limit, query=_nearest(plan.stages[0]), filter=flt, with_payload=True)
         else:
             return []
         return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(request)]

@@ -27,7 +27,7 @@ from core.vectorstore.base import (
     PlannedPrefetch,
     StoredHit,
     StoreFilter,
-    plan_prefetches,
+    plan_query,
     translate_filter,
 )
 
@@ -44,6 +44,14 @@ def _vector(plan: PlannedPrefetch) -> Any:
     if isinstance(vector, SparseVector):
         return qm.SparseVector(indices=vector.indices, values=vector.values)
     return np.asarray(vector, dtype=np.float32).tolist()
+
+
+def _plus_weighted(weight: float) -> qm.FormulaQuery:
+    """The first list's score plus ``weight`` times the second's (0 where a point is absent)."""
+    second = qm.MultExpression(mult=[weight, "$score[1]"])
+    return qm.FormulaQuery(
+        formula=qm.SumExpression(sum=["$score[0]", second]), defaults={"$score[0]": 0.0, "$score[1]": 0.0}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +238,7 @@ class ServerVectorStore:
         if where.matches_nothing or limit <= 0:
             return []
         self.ensure_collection()
-        plans = plan_prefetches(
+        plan = plan_query(
             dense=dense,
             sparse=sparse,
             multilingual=multilingual if self._multilingual_dim else None,
@@ -241,38 +249,39 @@ class ServerVectorStore:
             cross_lingual_weight=cross_lingual_weight,
         )
         flt = _filter(where)
-        if len(plans) > 1:
-            fused: Any = (
-                qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=[p.weight for p in plans]))
-                if fusion == "rrf"
-                else qm.FusionQuery(fusion=qm.Fusion.DBSF)
-            )
-            response = self._call(
-                "query",
-                self._client.query_points,
-                self._collection,
-                prefetch=[
-                    qm.Prefetch(query=_vector(p), using=p.using, limit=candidates, filter=_filter(p.where))
-                    for p in plans
-                ],
-                query=fused,
-                query_filter=flt,
-                limit=limit,
-                with_payload=True,
-            )
-        elif plans:
-            response = self._call(
-                "query",
-                self._client.query_points,
-                self._collection,
-                query=_vector(plans[0]),
-                using=plans[0].using,
-                query_filter=flt,
-                limit=limit,
-                with_payload=True,
-            )
+
+        def fused(stages: list[PlannedPrefetch]) -> Any:
+            if fusion == "rrf":
+                return qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=[p.weight for p in stages]))
+            return qm.FusionQuery(fusion=qm.Fusion.DBSF)
+
+        def prefetch(stage: PlannedPrefetch) -> qm.Prefetch:
+            return qm.Prefetch(query=_vector(stage), using=stage.using, limit=candidates, filter=_filter(stage.where))
+
+        stages = [prefetch(stage) for stage in plan.stages]
+        arguments: dict[str, Any]
+        if plan.cross_lingual is not None:
+            cross = [plan.cross_lingual]
+            lists = [
+                qm.Prefetch(prefetch=stages, query=fused(plan.stages), limit=candidates),
+                qm.Prefetch(prefetch=[prefetch(plan.cross_lingual)], query=fused(cross), limit=candidates),
+            ]
+            arguments = {"prefetch": lists, "query": _plus_weighted(plan.cross_lingual_weight)}
+        elif len(stages) > 1:
+            arguments = {"prefetch": stages, "query": fused(plan.stages)}
+        elif stages:
+            arguments = {"query": _vector(plan.stages[0]), "using": plan.stages[0].using}
         else:
             return []
+        response = self._call(
+            "query",
+            self._client.query_points,
+            self._collection,
+            **arguments,
+            query_filter=flt,
+            limit=limit,
+            with_payload=True,
+        )
         return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in response.points]
 
     def fetch(self, where: StoreFilter, limit: int = 1000) -> list[StoredHit]:

@@ -21,7 +21,7 @@ from core.vectorstore.base import (
     StoredHit,
     StoreFilter,
     VectorStore,
-    plan_prefetches,
+    plan_query,
     point_id,
 )
 from ingest.multilingual import backfill_scripts, chunk_script
@@ -55,7 +55,8 @@ def test_chunk_script_falls_back_to_the_title() -> None:
     assert chunk_script("Annual report", "员工每年享有带薪年假") == "hani"
 
 
-def _plan(**overrides: Any) -> list[tuple[str, list[str] | None, float]]:
+def _plan(**overrides: Any) -> tuple[list[str], tuple[list[str] | None, float] | None]:
+    """(the fused stages' vectors, the cross-lingual list's scripts and weight)."""
     arguments: dict[str, Any] = {
         "dense": np.ones(4),
         "sparse": LexicalEncoder().encode_query("annual leave"),
@@ -63,20 +64,22 @@ def _plan(**overrides: Any) -> list[tuple[str, list[str] | None, float]]:
         "where": EVERYTHING,
         "query_script": "hani",
     }
-    plans = plan_prefetches(**(arguments | overrides))
-    return [(p.using, p.where.scripts, p.weight) for p in plans]
+    plan = plan_query(**(arguments | overrides))
+    assert all(stage.where == (arguments | overrides)["where"] for stage in plan.stages)
+    cross = plan.cross_lingual
+    return [s.using for s in plan.stages], (cross.where.scripts, plan.cross_lingual_weight) if cross else None
 
 
-def test_plan_adds_the_other_scripts_prefetch_only_with_the_multilingual_vector_and_a_known_script() -> None:
+def test_plan_adds_the_cross_lingual_list_only_with_the_multilingual_vector_and_a_known_script() -> None:
     others = [s for s in SCRIPTS if s != "hani"]
-    assert _plan() == [(DENSE, None, 1.0), (LEXICAL, None, 1.0), (MULTILINGUAL, None, 1.0), (MULTILINGUAL, others, 1.0)]
-    assert _plan(cross_lingual_weight=2.5)[-1] == (MULTILINGUAL, others, 2.5)
-    assert _plan(multilingual=None) == [(DENSE, None, 1.0), (LEXICAL, None, 1.0)]
+    assert _plan() == ([DENSE, LEXICAL, MULTILINGUAL], (others, 1.0))
+    assert _plan(cross_lingual_weight=2.5)[1] == (others, 2.5)
+    assert _plan(multilingual=None) == ([DENSE, LEXICAL], None)
     for off in ({"query_script": None}, {"query_script": "zyyy"}, {"cross_lingual_weight": 0.0}):
-        assert _plan(**off)[-1] == (MULTILINGUAL, None, 1.0), off
-    # A caller's own script condition narrows it; nothing left means no prefetch at all.
-    assert _plan(where=StoreFilter(collection_ids=["col"], scripts=["hani", "latn"]))[-1][1] == ["latn"]
-    assert len(_plan(where=StoreFilter(collection_ids=["col"], scripts=["hani"]))) == 3
+        assert _plan(**off) == ([DENSE, LEXICAL, MULTILINGUAL], None), off
+    # A caller's own script condition narrows it; nothing left means no cross-lingual list at all.
+    assert _plan(where=StoreFilter(collection_ids=["col"], scripts=["hani", "latn"]))[1] == (["latn"], 1.0)
+    assert _plan(where=StoreFilter(collection_ids=["col"], scripts=["hani"]))[1] is None
 
 
 @pytest.fixture(params=["edge", "server"])
@@ -149,13 +152,38 @@ def test_only_chunks_in_another_script_gain(store: VectorStore, fusion: str) -> 
         {k: v for k, v in before.items() if k != "leave-zh"}
     )
     assert list(before)[-1] == "leave-zh" and list(after).index("leave-zh") < len(CHUNKS) - 1  # moved up
+    assert next(iter(_scores(_search(store, fusion, "latn", weight=3.0)))) == "leave-zh"  # weighted: first
 
 
 @pytest.mark.parametrize("fusion", ["dbsf", "rrf"])
 def test_single_script_collection_is_unchanged(store: VectorStore, fusion: str) -> None:
     _fill(store, only_latin=True)
     before, after = _search(store, fusion, None), _search(store, fusion, "latn")
-    assert [(h.id, h.score) for h in after] == [(h.id, h.score) for h in before]
+    assert [h.id for h in after] == [h.id for h in before]
+    # Exactly equal on Edge; the local qdrant-client passes the nested scores through float32.
+    assert [h.score for h in after] == pytest.approx([h.score for h in before], rel=1e-6)
+
+
+def test_both_engines_score_alike(tmp_path: Path) -> None:
+    from qdrant_client import QdrantClient
+
+    from core.vectorstore.edge import EdgeVectorStore
+    from core.vectorstore.server import ServerVectorStore
+
+    edge, server = EdgeVectorStore(tmp_path / "qdrant", 4, 3), ServerVectorStore(QdrantClient(":memory:"), "c", 4, 3)
+    for store in (edge, server):
+        store.ensure_collection()
+        _fill(store)
+    for fusion, script, weight in (
+        ("dbsf", "latn", 1.0),
+        ("dbsf", "latn", 2.0),
+        ("rrf", "latn", 1.5),
+        ("dbsf", None, 1),
+    ):
+        assert _scores(_search(server, fusion, script, weight)) == pytest.approx(
+            _scores(_search(edge, fusion, script, weight)), rel=1e-4
+        )
+    edge.close()
 
 
 def test_chunks_without_script_are_left_out_until_the_backfill(store: VectorStore) -> None:
