@@ -34,7 +34,7 @@ class SearchOptions:
     candidates: int = 60
     weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
     multilingual_weight: float = 1.0  # the cross-lingual prefetch in hybrid mode; 0 leaves it out
-    cross_lingual_weight: float = 1.0  # the same over chunks in another script than the question; 0 = off
+    cross_lingual_weight: float = 1.5  # the same over chunks in another script than the question; 0 = off
     max_per_document: int | None = 3
     dedupe: bool = True
     neighbors: int = 0  # add this many chunks before and after each hit (for context)

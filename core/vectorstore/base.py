@@ -107,7 +107,7 @@ def plan_query(
     weights: tuple[float, float] = (1.0, 1.0),
     multilingual_weight: float = 1.0,
     query_script: str | None = None,
-    cross_lingual_weight: float = 1.0,
+    cross_lingual_weight: float = 1.5,
 ) -> QueryPlan:
     """The query both engines run. With the multilingual vector and the question's script known, the
     cross-lingual list: the multilingual vector again, over only the chunks written in another script.
@@ -180,7 +180,7 @@ class VectorStore(Protocol):
         multilingual: np.ndarray | None = None,
         multilingual_weight: float = 1.0,
         query_script: str | None = None,
-        cross_lingual_weight: float = 1.0,
+        cross_lingual_weight: float = 1.5,
     ) -> list[StoredHit]:
         """Dense, sparse and/or multilingual search. With more than one, one query whose prefetches
         (``plan_query``) are fused by ``fusion``; the filter applies inside every stage, never after.

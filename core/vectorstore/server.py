@@ -233,7 +233,7 @@ class ServerVectorStore:
         multilingual: np.ndarray | None = None,
         multilingual_weight: float = 1.0,
         query_script: str | None = None,
-        cross_lingual_weight: float = 1.0,
+        cross_lingual_weight: float = 1.5,
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
