@@ -72,13 +72,13 @@ def _plan(**overrides: Any) -> tuple[list[str], tuple[list[str] | None, float] |
 
 def test_plan_adds_the_cross_lingual_list_only_with_the_multilingual_vector_and_a_known_script() -> None:
     others = [s for s in SCRIPTS if s != "hani"]
-    assert _plan() == ([DENSE, LEXICAL, MULTILINGUAL], (others, 1.0))
+    assert _plan() == ([DENSE, LEXICAL, MULTILINGUAL], (others, 1.5))
     assert _plan(cross_lingual_weight=2.5)[1] == (others, 2.5)
     assert _plan(multilingual=None) == ([DENSE, LEXICAL], None)
     for off in ({"query_script": None}, {"query_script": "zyyy"}, {"cross_lingual_weight": 0.0}):
         assert _plan(**off) == ([DENSE, LEXICAL, MULTILINGUAL], None), off
     # A caller's own script condition narrows it; nothing left means no cross-lingual list at all.
-    assert _plan(where=StoreFilter(collection_ids=["col"], scripts=["hani", "latn"]))[1] == (["latn"], 1.0)
+    assert _plan(where=StoreFilter(collection_ids=["col"], scripts=["hani", "latn"]))[1] == (["latn"], 1.5)
     assert _plan(where=StoreFilter(collection_ids=["col"], scripts=["hani"]))[1] is None
 
 
