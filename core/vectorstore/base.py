@@ -6,8 +6,8 @@ language close together; stores made before it get it added at start and filled 
 ``ingest.multilingual.backfill_multilingual``, points without it are simply absent from that prefetch), named sparse vector ``lexical`` holding BM25 term
 weights *without* Qdrant's IDF modifier (the query carries IDF computed over the caller's readable
 collections, see ``core.metadata.lexical_stats``; stores made with the modifier are migrated at start),
-keyword payload indexes on ``document_id``, ``collection_id`` and ``read_groups``, integer index on
-``version``. One point per chunk; its id is derived from (document, version, chunk index), so
+keyword payload indexes on ``document_id``, ``collection_id``, ``read_groups`` and ``script`` (the
+chunk's writing system, for the cross-lingual list of ``plan_query``), integer index on ``version``. One point per chunk; its id is derived from (document, version, chunk index), so
 re-running an interrupted job overwrites instead of duplicating.
 """
 
@@ -184,7 +184,7 @@ class VectorStore(Protocol):
     ) -> list[StoredHit]:
         """Dense, sparse and/or multilingual search. With more than one, one query whose prefetches
         (``plan_query``) are fused by ``fusion``; the filter applies inside every stage, never after.
-        ``query_script``: the question's writing system, for the cross-lingual prefetch."""
+        ``query_script``: the question's writing system, for the cross-lingual list."""
         ...
 
     @property
