@@ -7,8 +7,9 @@ language close together; stores made before it get it added at start and filled 
 weights *without* Qdrant's IDF modifier (the query carries IDF computed over the caller's readable
 collections, see ``core.metadata.lexical_stats``; stores made with the modifier are migrated at start),
 keyword payload indexes on ``document_id``, ``collection_id``, ``read_groups`` and ``script`` (the
-chunk's writing system, for the cross-lingual list of ``plan_query``), integer index on ``version``. One point per chunk; its id is derived from (document, version, chunk index), so
-re-running an interrupted job overwrites instead of duplicating.
+chunk's writing system, for the cross-lingual list of ``plan_query``), integer index on ``version``.
+One point per chunk; its id is derived from (document, version, chunk index), so re-running an
+interrupted job overwrites instead of duplicating.
 """
 
 from __future__ import annotations
