@@ -36,6 +36,11 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     command.add_argument(
         "--multilingual-weights", default=None, help="weights of the cross-lingual prefetch, comma-separated (0 = off)"
     )
+    command.add_argument(
+        "--cross-lingual-weights",
+        default=None,
+        help="weights of the prefetch over passages in another script than the question, comma-separated (0 = off)",
+    )
     command.add_argument("--json", action="store_true")
     command.set_defaults(handler=run_eval)
 
@@ -124,19 +129,27 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         multilingual_weights = [
             float(w) for w in (args.multilingual_weights or str(settings.search_multilingual_weight)).split(",")
         ]
+        cross_weights = [
+            float(w) for w in (args.cross_lingual_weights or str(settings.search_cross_lingual_weight)).split(",")
+        ]
         runs = [
-            (mode, fusion, weight)
+            (mode, fusion, weight, cross)
             for mode in args.mode.split(",")
             for fusion in (fusions if mode == "hybrid" else [settings.search_fusion])
             for weight in (multilingual_weights if mode == "hybrid" else [0.0])
+            for cross in (cross_weights if weight > 0 else [0.0])
         ]
-        for mode, fusion, multilingual_weight in runs:
+        for mode, fusion, multilingual_weight, cross_weight in runs:
             totals = MetricTotals()
             # The API's options; more results than 10 so that 10 distinct documents remain.
             options = replace(
-                service.options(mode=mode, fusion=fusion), top_k=30, multilingual_weight=multilingual_weight
+                service.options(mode=mode, fusion=fusion),
+                top_k=30,
+                multilingual_weight=multilingual_weight,
+                cross_lingual_weight=cross_weight,
             )
-            bar = ProgressBar(len(queries), f"{mode}/{fusion}/{multilingual_weight:g}"[:16].ljust(16))
+            label = f"{mode}/{fusion}/{multilingual_weight:g}/{cross_weight:g}"
+            bar = ProgressBar(len(queries), label[:18].ljust(18))
             began = time.perf_counter()
             for number, query in enumerate(queries, 1):
                 hits = service.search(principal, query["text"], collection=collection, options=options)
@@ -157,6 +170,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
                     "mode": mode,
                     "fusion": fusion if mode == "hybrid" else None,
                     "multilingual_weight": multilingual_weight,
+                    "cross_lingual_weight": cross_weight,
                     **totals.means(),
                     "query_ms_mean": round(elapsed / max(len(queries), 1) * 1000, 1),
                 }
@@ -172,7 +186,10 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"\n{dataset.name}: {report['passages']} passages, {report['queries']} queries")
         for run in report["runs"]:
             metrics = "  ".join(
-                f"{k}={v}" for k, v in run.items() if k not in ("mode", "fusion", "multilingual_weight")
+                f"{k}={v}"
+                for k, v in run.items()
+                if k not in ("mode", "fusion", "multilingual_weight", "cross_lingual_weight")
             )
-            print(f"  {run['mode']:8} {run['fusion'] or '':5} ml={run['multilingual_weight']:<4g} {metrics}")
+            weights = f"ml={run['multilingual_weight']:<4g} cross={run['cross_lingual_weight']:<4g}"
+            print(f"  {run['mode']:8} {run['fusion'] or '':5} {weights} {metrics}")
     return 0

@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         "so a question in one language finds documents in another.",
     )
     search_multilingual_weight: float = Field(1.0, ge=0, description="RRF weight of the multilingual prefetch.")
+    search_cross_lingual_weight: float = Field(
+        1.5,
+        ge=0,
+        le=10,
+        description="Weight of the cross-lingual list (the multilingual vector over chunks in another script "
+        "than the question), added to the fused score; 0 = off.",
+    )
     reranker_url: str = Field("", description="Base URL of a /rerank endpoint (TEI, Jina, Cohere); empty = off.")
     reranker_style: Literal["tei", "cohere"] = "tei"
     reranker_model: str = ""

@@ -31,3 +31,43 @@ def is_chinese(text: str) -> bool:
     cjk = len(_CJK_CHAR.findall(text))
     letters = sum(ch.isalpha() for ch in text)
     return cjk > 0 and cjk >= 0.3 * max(letters, 1)
+
+
+# Writing systems by ISO 15924 code. What separates languages for retrieval is the script: BM25 has
+# no term in common across scripts and e5-small ranks same-script passages first, while languages
+# sharing a script (English, French) still meet on names, numbers and cognates.
+_SCRIPTS = {
+    "hani": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"),
+    "kana": re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]"),
+    "hang": re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"),
+    "latn": re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]"),
+    "cyrl": re.compile(r"[\u0400-\u052f]"),
+    "grek": re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]"),
+    "arab": re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]"),
+    "hebr": re.compile(r"[\u0590-\u05ff]"),
+    "thai": re.compile(r"[\u0e00-\u0e7f]"),
+    "deva": re.compile(r"[\u0900-\u097f]"),
+}
+# A Han character, kana or Hangul syllable carries about as much as three Latin letters (a Chinese
+# word averages ~1.6 characters, an English one ~4.7 letters), so "什么是 photosynthesis" is Chinese.
+_SYLLABIC_WEIGHT = 3.0
+UNDETERMINED_SCRIPT = "zyyy"  # ISO 15924 "common": digits, punctuation, symbols only
+SCRIPTS = ("hani", "jpan", "kore", "latn", "cyrl", "grek", "arab", "hebr", "thai", "deva")
+
+
+def dominant_script(text: str, sample: int = 4000) -> str:
+    """The writing system most of ``text`` is in, by ISO 15924 code: ``hani`` (Chinese), ``jpan``
+    (Japanese: Han with kana), ``kore`` (Hangul), ``latn``, ``cyrl``, ``grek``, ``arab``, ``hebr``,
+    ``thai``, ``deva``; ``zyyy`` when it has no letters. Only the first ``sample`` characters count."""
+    text = text[:sample]
+    counts = {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
+    han, kana, hangul = counts.pop("hani"), counts.pop("kana"), counts.pop("hang")
+    if kana and kana >= 0.1 * (han + kana):
+        counts["jpan"] = han + kana
+    elif hangul and hangul >= han:
+        counts["kore"] = hangul + han
+    else:
+        counts["hani"] = han + kana + hangul
+    weighted = {name: n * (_SYLLABIC_WEIGHT if name in ("hani", "jpan", "kore") else 1.0) for name, n in counts.items()}
+    best = max(weighted, key=lambda name: weighted[name])
+    return best if weighted[best] > 0 else UNDETERMINED_SCRIPT

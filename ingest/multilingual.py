@@ -5,12 +5,14 @@ by ``backfill_multilingual`` (at start, in the background), reading the text bac
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
 
-from core.vectorstore.base import VectorStore
+from core.text import UNDETERMINED_SCRIPT, dominant_script
+from core.vectorstore.base import SCRIPT, StoreFilter, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +41,12 @@ def backfill_multilingual(
     batch: int = 64,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Adds the multilingual vector to every point that lacks it; returns how many were filled.
-    Safe to interrupt and to run while ingestion goes on (new points arrive with the vector)."""
+    """Adds the multilingual vector to every point that lacks it (and the ``script`` the
+    cross-lingual prefetch filters on, ``backfill_scripts``); returns how many vectors were filled.
+    Safe to interrupt and to run while ingestion goes on (new points arrive with both)."""
     if not store.multilingual_dim:
         return 0
+    backfill_scripts(store, batch=batch * 4, should_stop=should_stop)
     filled = 0
     done: set[str] = set()
     while not should_stop():
@@ -55,6 +59,41 @@ def backfill_multilingual(
     if filled:
         log.info("multilingual vectors added to %d existing chunks", filled)
     return filled
+
+
+def backfill_scripts(store: VectorStore, *, batch: int = 256, should_stop: Callable[[], bool] = lambda: False) -> int:
+    """Gives every chunk stored before the ``script`` payload its script, detected from its text;
+    returns how many chunks were updated. Until then a chunk is only absent from the cross-lingual
+    prefetch (``plan_query``), which is how it was searched before."""
+    updated = 0
+    tried: set[str] = set()
+    while not should_stop():
+        lacking = [hit for hit in store.fetch(StoreFilter(without_script=True), limit=batch) if hit.id not in tried]
+        if not lacking:  # done (or only chunks whose update did not take: never loop on them)
+            break
+        tried.update(hit.id for hit in lacking)
+        chunks: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+        for hit in lacking:
+            payload = hit.payload
+            key = (str(payload.get("document_id", "")), int(payload.get("version", 1)), payload_script(payload))
+            chunks[key].append(int(payload.get("chunk_index", 0)))
+        for (document_id, version, script), indexes in chunks.items():
+            where = StoreFilter(document_ids=[document_id], version=version, chunk_indexes=indexes, without_script=True)
+            store.set_payload(where, {SCRIPT: script})
+        updated += len(lacking)
+    if updated:
+        log.info("script detected for %d existing chunks", updated)
+    return updated
+
+
+def chunk_script(title: str, text: str) -> str:
+    """The writing system a chunk is in: its text's (its title's when the text has no letters)."""
+    script = dominant_script(text)
+    return dominant_script(title) if script == UNDETERMINED_SCRIPT else script
+
+
+def payload_script(payload: dict[str, Any]) -> str:
+    return chunk_script(str(payload.get("title", "")), str(payload.get("text", "")))
 
 
 def _store_vectors(store: VectorStore, vectors: dict[str, np.ndarray]) -> int:

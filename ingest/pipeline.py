@@ -27,7 +27,7 @@ from core.types import TITLE_MAX_CHARS
 from core.vectorstore.base import ChunkRecord, StoreFilter, VectorStore, point_id
 from ingest.chunker import Chunk, Chunker
 from ingest.isolation import ParserPool
-from ingest.multilingual import SentenceEncoding, multilingual_text
+from ingest.multilingual import SentenceEncoding, chunk_script, multilingual_text
 from ingest.parsers import ParsedDocument
 
 log = logging.getLogger(__name__)
@@ -215,6 +215,7 @@ class IngestPipeline:
             "char_end": chunk.char_end,
             "token_count": chunk.token_count,
             "content_hash": chunk.content_hash,
+            "script": chunk_script(title, chunk.text),  # for the cross-lingual prefetch (see plan_query)
             "attributes": dict(target.attributes or {}),
         }
 

@@ -15,6 +15,7 @@ from core.metadata.lexical_stats import LexicalStatistics
 from core.providers.embeddings import Embedder
 from core.providers.lexical import LexicalEncoder
 from core.settings import Settings
+from core.text import dominant_script
 from core.vectorstore import StoredHit, VectorStore
 from ingest.multilingual import SentenceEncoding
 from retrieval.access import AccessScope
@@ -33,6 +34,7 @@ class SearchOptions:
     candidates: int = 60
     weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
     multilingual_weight: float = 1.0  # the cross-lingual prefetch in hybrid mode; 0 leaves it out
+    cross_lingual_weight: float = 1.5  # the same over chunks in another script than the question; 0 = off
     max_per_document: int | None = 3
     dedupe: bool = True
     neighbors: int = 0  # add this many chunks before and after each hit (for context)
@@ -46,6 +48,7 @@ class SearchOptions:
             candidates=settings.search_candidates,
             weights=(settings.search_dense_weight, settings.search_lexical_weight),
             multilingual_weight=settings.search_multilingual_weight,
+            cross_lingual_weight=settings.search_cross_lingual_weight,
             max_per_document=settings.search_max_per_document,
             rerank=bool(settings.reranker_url),
         )
@@ -164,6 +167,9 @@ class Retriever:
             weights=options.weights,
             multilingual=multilingual,
             multilingual_weight=options.multilingual_weight,
+            # The question's script, for the prefetch over passages in other scripts.
+            query_script=dominant_script(query) if multilingual is not None else None,
+            cross_lingual_weight=options.cross_lingual_weight,
         )
         timings.store_ms = (time.perf_counter() - started) * 1000
 

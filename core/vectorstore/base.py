@@ -6,27 +6,30 @@ language close together; stores made before it get it added at start and filled 
 ``ingest.multilingual.backfill_multilingual``, points without it are simply absent from that prefetch), named sparse vector ``lexical`` holding BM25 term
 weights *without* Qdrant's IDF modifier (the query carries IDF computed over the caller's readable
 collections, see ``core.metadata.lexical_stats``; stores made with the modifier are migrated at start),
-keyword payload indexes on ``document_id``, ``collection_id`` and ``read_groups``, integer index on
-``version``. One point per chunk; its id is derived from (document, version, chunk index), so
-re-running an interrupted job overwrites instead of duplicating.
+keyword payload indexes on ``document_id``, ``collection_id``, ``read_groups`` and ``script`` (the
+chunk's writing system, for the cross-lingual list of ``plan_query``), integer index on ``version``.
+One point per chunk; its id is derived from (document, version, chunk index), so re-running an
+interrupted job overwrites instead of duplicating.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from core.providers.lexical import SparseVector
+from core.text import SCRIPTS
 from core.vectorstore.attribute_filter import AttributeCondition, translate_attribute_filter
 
 DENSE, LEXICAL, MULTILINGUAL = "dense", "lexical", "multilingual"
 LEXICAL_MIGRATION = "lexical_migration"  # temporary copy while ``lexical`` is recreated without IDF
 SCAN_FIELDS = ["document_id", "version", "collection_id"]
-KEYWORD_INDEXES = ("document_id", "collection_id", "read_groups")
+SCRIPT = "script"  # payload: the chunk's dominant writing system (core.text.dominant_script); absent in old stores
+KEYWORD_INDEXES = ("document_id", "collection_id", "read_groups", SCRIPT)
 INTEGER_INDEXES = ("version", "chunk_index")
 Fusion = Literal["rrf", "dbsf"]
 _POINT_NAMESPACE = uuid.UUID("6f1c3f0e-6a49-4f55-9d1a-4b1d5c3b7e21")
@@ -57,10 +60,15 @@ class StoreFilter:
     version: int | None = None
     exclude_version_of: tuple[str, int] | None = None  # (document_id, version): points of other versions
     attributes: AttributeCondition | None = None  # OpenAI's attribute filter, AND-ed with the rest
+    scripts: list[str] | None = None  # the chunk's ``script`` is one of these (chunks without one never match)
+    without_script: bool = False  # only chunks that have no ``script`` yet (the backfill)
 
     @property
     def matches_nothing(self) -> bool:
-        return any(v is not None and len(v) == 0 for v in (self.collection_ids, self.read_groups, self.document_ids))
+        return any(
+            v is not None and len(v) == 0
+            for v in (self.collection_ids, self.read_groups, self.document_ids, self.scripts)
+        )
 
 
 @dataclass
@@ -70,12 +78,57 @@ class StoredHit:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def prefetch_weights(
-    dense: bool, sparse: bool, multilingual: bool, weights: tuple[float, float], multilingual_weight: float
-) -> list[float]:
-    """The RRF weight of each prefetch that is present, in the order dense, lexical, multilingual."""
-    present = zip((dense, sparse, multilingual), (*weights, multilingual_weight))
-    return [weight for used, weight in present if used]
+@dataclass(frozen=True)
+class PlannedPrefetch:
+    """One stage of a fused query: which vector, the query vector, the points it may return, and its
+    RRF weight (DBSF has none)."""
+
+    using: str
+    vector: np.ndarray | SparseVector
+    where: StoreFilter
+    weight: float
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """``stages`` are fused as always; ``cross_lingual``, when there, is normalised by the same fusion
+    on its own and added times ``cross_lingual_weight`` (a Qdrant formula over the two lists)."""
+
+    stages: list[PlannedPrefetch]
+    cross_lingual: PlannedPrefetch | None = None
+    cross_lingual_weight: float = 0.0
+
+
+def plan_query(
+    *,
+    dense: np.ndarray | None,
+    sparse: SparseVector | None,
+    multilingual: np.ndarray | None,
+    where: StoreFilter,
+    weights: tuple[float, float] = (1.0, 1.0),
+    multilingual_weight: float = 1.0,
+    query_script: str | None = None,
+    cross_lingual_weight: float = 1.5,
+) -> QueryPlan:
+    """The query both engines run. With the multilingual vector and the question's script known, the
+    cross-lingual list: the multilingual vector again, over only the chunks written in another script.
+    In a mixed collection e5 and BM25 rank passages in the question's own script first and outvote the
+    multilingual stage; this list puts the best other-script passages at the top of a list of their
+    own. A chunk in the question's script never gains from it, and where no chunk is in another script
+    (or none has a ``script`` yet) it is empty: every score is exactly what it is without it."""
+    stages = []
+    if dense is not None:
+        stages.append(PlannedPrefetch(DENSE, dense, where, weights[0]))
+    if sparse is not None and sparse.indices:
+        stages.append(PlannedPrefetch(LEXICAL, sparse, where, weights[1]))
+    if multilingual is None:
+        return QueryPlan(stages)
+    stages.append(PlannedPrefetch(MULTILINGUAL, multilingual, where, multilingual_weight))
+    others = [script for script in (where.scripts or SCRIPTS) if script != query_script]
+    if query_script not in SCRIPTS or cross_lingual_weight <= 0 or not others:
+        return QueryPlan(stages)
+    cross = PlannedPrefetch(MULTILINGUAL, multilingual, replace(where, scripts=others), 1.0)
+    return QueryPlan(stages, cross, cross_lingual_weight)
 
 
 def translate_filter(where: StoreFilter, models: Any) -> Any | None:
@@ -88,6 +141,7 @@ def translate_filter(where: StoreFilter, models: Any) -> Any | None:
         ("read_groups", where.read_groups),
         ("document_id", where.document_ids),
         ("chunk_index", where.chunk_indexes),
+        (SCRIPT, where.scripts),
     ):
         if values is not None:
             must.append(models.FieldCondition(key=key, match=models.MatchAny(any=list(values))))
@@ -97,6 +151,8 @@ def translate_filter(where: StoreFilter, models: Any) -> Any | None:
         document_id, version = where.exclude_version_of
         must.append(models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id)))
         must_not.append(models.FieldCondition(key="version", match=models.MatchValue(value=version)))
+    if where.without_script:
+        must.append(models.FieldCondition(key=SCRIPT, is_empty=True))
     if where.attributes is not None:
         must.append(translate_attribute_filter(where.attributes, models))
     if not must and not must_not:
@@ -124,9 +180,12 @@ class VectorStore(Protocol):
         rrf_k: int = 60,
         multilingual: np.ndarray | None = None,
         multilingual_weight: float = 1.0,
+        query_script: str | None = None,
+        cross_lingual_weight: float = 1.5,
     ) -> list[StoredHit]:
         """Dense, sparse and/or multilingual search. With more than one, one query whose prefetches
-        are fused by ``fusion``; the filter applies inside every stage, never after."""
+        (``plan_query``) are fused by ``fusion``; the filter applies inside every stage, never after.
+        ``query_script``: the question's writing system, for the cross-lingual list."""
         ...
 
     @property

@@ -24,11 +24,13 @@ from core.vectorstore.base import (
     LEXICAL_MIGRATION,
     MULTILINGUAL,
     SCAN_FIELDS,
+    SCRIPT,
     ChunkRecord,
     Fusion,
+    PlannedPrefetch,
     StoredHit,
     StoreFilter,
-    prefetch_weights,
+    plan_query,
     translate_filter,
 )
 
@@ -37,6 +39,25 @@ log = logging.getLogger(__name__)
 
 def _filter(where: StoreFilter) -> qe.Filter | None:
     return translate_filter(where, qe)
+
+
+def _fusion(plans: list[PlannedPrefetch], fusion: Fusion, rrf_k: int) -> Any:
+    return qe.Fusion.Rrf(k=rrf_k, weights=[p.weight for p in plans]) if fusion == "rrf" else qe.Fusion.Dbsf()
+
+
+def _plus_weighted(weight: float) -> qe.Formula:
+    """The first list's score plus ``weight`` times the second's (0 where a point is absent)."""
+    second = qe.Expression.Mult([qe.Expression.Constant(weight), qe.Expression.Variable("$score[1]")])
+    return qe.Formula(
+        qe.Expression.Sum([qe.Expression.Variable("$score[0]"), second]), defaults={"$score[0]": 0.0, "$score[1]": 0.0}
+    )
+
+
+def _nearest(plan: PlannedPrefetch) -> Any:
+    vector = plan.vector
+    if isinstance(vector, SparseVector):
+        return qe.Query.Nearest(qe.SparseVector(indices=vector.indices, values=vector.values), using=plan.using)
+    return qe.Query.Nearest(np.asarray(vector, dtype=np.float32).tolist(), using=plan.using)
 
 
 def _named(vector: Any, name: str) -> Any:
@@ -93,6 +114,7 @@ class EdgeVectorStore:
                 self._shard = qe.EdgeShard.load(str(self._path))
                 self._drop_idf_modifier()
                 self._add_multilingual()
+                self._add_script_index()
             else:
                 self._path.mkdir(parents=True, exist_ok=True)
                 self._shard = qe.EdgeShard.create(str(self._path), config)
@@ -126,6 +148,12 @@ class EdgeVectorStore:
             qe.UpdateOperation.create_dense_vector(MULTILINGUAL, self._multilingual_dim, qe.Distance.Cosine)
         )
         self._shard.flush()
+
+    def _add_script_index(self) -> None:
+        """Shards made before the ``script`` payload get its index (the cross-lingual prefetch filters on it)."""
+        assert self._shard is not None
+        if SCRIPT not in self._shard.info().payload_schema:
+            self._shard.update(qe.UpdateOperation.create_field_index(SCRIPT, qe.PayloadSchemaType.Keyword))
 
     @property
     def multilingual_dim(self) -> int | None:
@@ -244,42 +272,49 @@ class EdgeVectorStore:
         rrf_k: int = 60,
         multilingual: np.ndarray | None = None,
         multilingual_weight: float = 1.0,
+        query_script: str | None = None,
+        cross_lingual_weight: float = 1.5,
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
+        plan = plan_query(
+            dense=dense,
+            sparse=sparse,
+            multilingual=multilingual if self._multilingual_dim else None,
+            where=where,
+            weights=weights,
+            multilingual_weight=multilingual_weight,
+            query_script=query_script,
+            cross_lingual_weight=cross_lingual_weight,
+        )
         flt = _filter(where)
-        dense_query = (
-            qe.Query.Nearest(np.asarray(dense, dtype=np.float32).tolist(), using=DENSE) if dense is not None else None
-        )
-        sparse_query = (
-            qe.Query.Nearest(qe.SparseVector(indices=sparse.indices, values=sparse.values), using=LEXICAL)
-            if sparse is not None and sparse.indices
-            else None
-        )
-        multilingual_query = (
-            qe.Query.Nearest(np.asarray(multilingual, dtype=np.float32).tolist(), using=MULTILINGUAL)
-            if multilingual is not None and self._multilingual_dim
-            else None
-        )
-        queries = [q for q in (dense_query, sparse_query, multilingual_query) if q is not None]
-        if len(queries) > 1:
-            rrf_weights = prefetch_weights(
-                dense_query is not None,
-                sparse_query is not None,
-                multilingual_query is not None,
-                weights,
-                multilingual_weight,
-            )
-            fused = qe.Fusion.Rrf(k=rrf_k, weights=rrf_weights) if fusion == "rrf" else qe.Fusion.Dbsf()
+
+        def prefetch(stage: PlannedPrefetch) -> qe.Prefetch:
+            return qe.Prefetch(limit=candidates, query=_nearest(stage), filter=_filter(stage.where))
+
+        stages = [prefetch(stage) for stage in plan.stages]
+        if plan.cross_lingual is not None:
+            lists = [
+                qe.Prefetch(limit=candidates, prefetches=stages, query=_fusion(plan.stages, fusion, rrf_k)),
+                qe.Prefetch(
+                    limit=candidates,
+                    prefetches=[prefetch(plan.cross_lingual)],
+                    query=_fusion([plan.cross_lingual], fusion, rrf_k),
+                ),
+            ]
             request = qe.QueryRequest(
                 limit=limit,
-                prefetches=[qe.Prefetch(limit=candidates, query=q, filter=flt) for q in queries],
-                query=fused,  # type: ignore[arg-type]  # the stubs omit Rrf/Dbsf, which the engine accepts
+                prefetches=lists,
+                query=_plus_weighted(plan.cross_lingual_weight),
                 filter=flt,
                 with_payload=True,
             )
-        elif queries:
-            request = qe.QueryRequest(limit=limit, query=queries[0], filter=flt, with_payload=True)
+        elif len(stages) > 1:
+            request = qe.QueryRequest(
+                limit=limit, prefetches=stages, query=_fusion(plan.stages, fusion, rrf_k), filter=flt, with_payload=True
+            )
+        elif stages:
+            request = qe.QueryRequest(limit=limit, query=_nearest(plan.stages[0]), filter=flt, with_payload=True)
         else:
             return []
         return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(request)]

@@ -21,11 +21,13 @@ from core.vectorstore.base import (
     LEXICAL,
     MULTILINGUAL,
     SCAN_FIELDS,
+    SCRIPT,
     ChunkRecord,
     Fusion,
+    PlannedPrefetch,
     StoredHit,
     StoreFilter,
-    prefetch_weights,
+    plan_query,
     translate_filter,
 )
 
@@ -35,6 +37,21 @@ T = TypeVar("T")
 
 def _filter(where: StoreFilter) -> qm.Filter | None:
     return translate_filter(where, qm)
+
+
+def _vector(plan: PlannedPrefetch) -> Any:
+    vector = plan.vector
+    if isinstance(vector, SparseVector):
+        return qm.SparseVector(indices=vector.indices, values=vector.values)
+    return np.asarray(vector, dtype=np.float32).tolist()
+
+
+def _plus_weighted(weight: float) -> qm.FormulaQuery:
+    """The first list's score plus ``weight`` times the second's (0 where a point is absent)."""
+    second = qm.MultExpression(mult=[weight, "$score[1]"])
+    return qm.FormulaQuery(
+        formula=qm.SumExpression(sum=["$score[0]", second]), defaults={"$score[0]": 0.0, "$score[1]": 0.0}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +110,7 @@ class ServerVectorStore:
         else:
             self._drop_idf_modifier()
             self._add_multilingual()
+            self._add_script_index()
         self._ready = True
 
     def _vectors_config(self) -> dict[str, qm.VectorParams]:
@@ -118,6 +136,18 @@ class ServerVectorStore:
             dense=qm.DenseVectorConfig(size=self._multilingual_dim, distance=qm.Distance.COSINE)
         )
         self._call("vector creation", self._client.create_vector_name, self._collection, MULTILINGUAL, config)
+
+    def _add_script_index(self) -> None:
+        """Collections made before the ``script`` payload get its index (the cross-lingual prefetch filters on it)."""
+        info = self._call("collection info", self._client.get_collection, self._collection)
+        if SCRIPT not in (info.payload_schema or {}):
+            self._call(
+                "index creation",
+                self._client.create_payload_index,
+                self._collection,
+                SCRIPT,
+                qm.PayloadSchemaType.KEYWORD,
+            )
 
     @property
     def multilingual_dim(self) -> int | None:
@@ -202,59 +232,56 @@ class ServerVectorStore:
         rrf_k: int = 60,
         multilingual: np.ndarray | None = None,
         multilingual_weight: float = 1.0,
+        query_script: str | None = None,
+        cross_lingual_weight: float = 1.5,
     ) -> list[StoredHit]:
         if where.matches_nothing or limit <= 0:
             return []
         self.ensure_collection()
+        plan = plan_query(
+            dense=dense,
+            sparse=sparse,
+            multilingual=multilingual if self._multilingual_dim else None,
+            where=where,
+            weights=weights,
+            multilingual_weight=multilingual_weight,
+            query_script=query_script,
+            cross_lingual_weight=cross_lingual_weight,
+        )
         flt = _filter(where)
-        dense_q = np.asarray(dense, dtype=np.float32).tolist() if dense is not None else None
-        sparse_q = (
-            qm.SparseVector(indices=sparse.indices, values=sparse.values)
-            if sparse is not None and sparse.indices
-            else None
-        )
-        multilingual_q = (
-            np.asarray(multilingual, dtype=np.float32).tolist()
-            if multilingual is not None and self._multilingual_dim
-            else None
-        )
-        stages: list[tuple[Any, str]] = [
-            (q, using)
-            for q, using in ((dense_q, DENSE), (sparse_q, LEXICAL), (multilingual_q, MULTILINGUAL))
-            if q is not None
-        ]
-        if len(stages) > 1:
-            rrf_weights = prefetch_weights(
-                dense_q is not None, sparse_q is not None, multilingual_q is not None, weights, multilingual_weight
-            )
-            fused: Any = (
-                qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=rrf_weights))
-                if fusion == "rrf"
-                else qm.FusionQuery(fusion=qm.Fusion.DBSF)
-            )
-            response = self._call(
-                "query",
-                self._client.query_points,
-                self._collection,
-                prefetch=[qm.Prefetch(query=q, using=using, limit=candidates, filter=flt) for q, using in stages],
-                query=fused,
-                query_filter=flt,
-                limit=limit,
-                with_payload=True,
-            )
+
+        def fused(stages: list[PlannedPrefetch]) -> Any:
+            if fusion == "rrf":
+                return qm.RrfQuery(rrf=qm.Rrf(k=rrf_k, weights=[p.weight for p in stages]))
+            return qm.FusionQuery(fusion=qm.Fusion.DBSF)
+
+        def prefetch(stage: PlannedPrefetch) -> qm.Prefetch:
+            return qm.Prefetch(query=_vector(stage), using=stage.using, limit=candidates, filter=_filter(stage.where))
+
+        stages = [prefetch(stage) for stage in plan.stages]
+        arguments: dict[str, Any]
+        if plan.cross_lingual is not None:
+            cross = [plan.cross_lingual]
+            lists = [
+                qm.Prefetch(prefetch=stages, query=fused(plan.stages), limit=candidates),
+                qm.Prefetch(prefetch=[prefetch(plan.cross_lingual)], query=fused(cross), limit=candidates),
+            ]
+            arguments = {"prefetch": lists, "query": _plus_weighted(plan.cross_lingual_weight)}
+        elif len(stages) > 1:
+            arguments = {"prefetch": stages, "query": fused(plan.stages)}
         elif stages:
-            response = self._call(
-                "query",
-                self._client.query_points,
-                self._collection,
-                query=stages[0][0],
-                using=stages[0][1],
-                query_filter=flt,
-                limit=limit,
-                with_payload=True,
-            )
+            arguments = {"query": _vector(plan.stages[0]), "using": plan.stages[0].using}
         else:
             return []
+        response = self._call(
+            "query",
+            self._client.query_points,
+            self._collection,
+            **arguments,
+            query_filter=flt,
+            limit=limit,
+            with_payload=True,
+        )
         return [StoredHit(str(p.id), float(p.score), dict(p.payload or {})) for p in response.points]
 
     def fetch(self, where: StoreFilter, limit: int = 1000) -> list[StoredHit]:

@@ -59,6 +59,7 @@ def test_upload_returns_at_once_and_document_becomes_ready(client: TestClient, a
     assert {"document_id", "title", "source", "page", "char_start", "char_end", "token_count", "content_hash"} <= set(
         payload
     )
+    assert payload["script"] == "latn"  # the cross-lingual list filters on it
 
 
 def test_pdf_pages_reach_the_chunks(client: TestClient, admin_key: str) -> None:
