@@ -14,7 +14,7 @@ from retrieval.scope import SearchScope
 from retrieval.search import SearchHit
 from retrieval.service import RetrievalService
 
-EXTRACTIVE_CONTEXT_TOKENS = 2000
+EXTRACTIVE_CONTEXT_TOKENS = int(__import__("os").environ.get("KB_CTX", "3000"))
 HISTORY_SHARE = 4  # the history may use a quarter of the context window
 
 

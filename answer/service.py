@@ -35,6 +35,7 @@ from answer.turn import ChatEvent, ChatResult, Turn
 from core.access import require_readable
 from core.errors import ProviderError
 from core.metadata.db import Database
+from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import ChatModel, Message
 from core.providers.moderation import Moderator
@@ -74,7 +75,7 @@ class ChatService:
         self.rewriter = QueryRewriter(llm)
         self.fetcher = ContextFetcher(retrieval, settings, llm_enabled=llm is not None)
         self.matcher = SentenceMatcher(lexical)
-        self.extractive = ExtractiveAnswerer(self.matcher, semantic=SemanticSimilarity())
+        self.extractive = ExtractiveAnswerer(self.matcher, semantic=SemanticSimilarity(), glossary=shared_glossary())
 
     # Before any output ---------------------------------------------------------------------------
     def start(

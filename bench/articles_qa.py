@@ -38,7 +38,7 @@ READY_TIMEOUT_S = 600
 
 
 @contextmanager
-def running_server(data_dir: Path) -> Iterator[httpx.Client]:
+def running_server(data_dir: Path, settings: dict[str, str] | None = None) -> Iterator[httpx.Client]:
     """A knowbase server on a free local port with no LLM (every KNOWBASE_ variable of the caller is
     dropped) and a client authenticated as its admin; the server stops on exit."""
     with socket.socket() as sock:
@@ -53,6 +53,7 @@ def running_server(data_dir: Path) -> Iterator[httpx.Client]:
         KNOWBASE_PORT=str(port),
         KNOWBASE_LOG_LEVEL="warning",
     )
+    env.update(settings or {})
     # cwd is the data dir so that no .env file of the checkout configures an LLM
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve"], cwd=data_dir, env=env, stdout=subprocess.DEVNULL
@@ -162,10 +163,10 @@ def totals(items: list[dict[str, Any]], scores: list[QuestionScore], rows: list[
     }
 
 
-def run(questions: Path, data_dir: Path) -> dict[str, Any]:
+def run(questions: Path, data_dir: Path, settings: dict[str, str] | None = None) -> dict[str, Any]:
     items = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
     files = sorted(CORPUS.glob("*.txt"))
-    with running_server(data_dir) as client:
+    with running_server(data_dir, settings) as client:
         started = time.perf_counter()
         ids = upload_articles(client, files)
         ingest_s = time.perf_counter() - started
@@ -181,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--data-dir", type=Path, help="server data directory (default: a fresh temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    parser.add_argument(
+        "--setting", action="append", default=[], metavar="KNOWBASE_X=VALUE", help="a server setting (repeatable)"
+    )
     args = parser.parse_args(argv)
     if not CORPUS.exists():
         print(json.dumps({"skipped": f"{CORPUS} not found (../shared is beside the project only on dev machines)"}))
@@ -188,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kb-articles-qa-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        report = run(args.questions, data_dir)
+        settings = dict(pair.split("=", 1) for pair in args.setting)
+        report = run(args.questions, data_dir, settings)
     finally:
         if args.data_dir is None and not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)

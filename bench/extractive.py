@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from answer.evaluation import contains_gold
 from answer.extractive import ExtractiveAnswerer
 from answer.semantic import SemanticSimilarity
 from answer.sentences import SentenceMatcher, source_sentences
+from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder
 from retrieval.context import ContextAssembler
 from retrieval.search import SearchHit
@@ -69,7 +71,10 @@ def run(
     rng.shuffle(ids)
     paragraph_ids = sorted(corpus)
     matcher = SentenceMatcher(LexicalEncoder())
-    answerers = {w: ExtractiveAnswerer(matcher, semantic=semantic, semantic_weight=w) for w in weights}
+    glossary = shared_glossary() if os.environ.get("KB_GLOSS", "1") == "1" else None
+    answerers = {
+        w: ExtractiveAnswerer(matcher, semantic=semantic, semantic_weight=w, glossary=glossary) for w in weights
+    }
     keys = [(w, t) for w in weights for t in thresholds]
     contains = dict.fromkeys(keys, 0)
     silent_answerable = dict.fromkeys(keys, 0)

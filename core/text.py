@@ -55,6 +55,15 @@ UNDETERMINED_SCRIPT = "zyyy"  # ISO 15924 "common": digits, punctuation, symbols
 SCRIPTS = ("hani", "jpan", "kore", "latn", "cyrl", "grek", "arab", "hebr", "thai", "deva")
 
 
+def han_share(text: str, sample: int = 4000) -> float:
+    """The share of ``text``'s letters that are Chinese characters, each weighing as much as
+    ``_SYLLABIC_WEIGHT`` Latin letters."""
+    text = text[:sample]
+    han = len(_CJK_CHAR.findall(text)) * _SYLLABIC_WEIGHT
+    other = sum(ch.isalpha() for ch in text) - han / _SYLLABIC_WEIGHT
+    return han / (han + other) if han + other > 0 else 0.0
+
+
 def dominant_script(text: str, sample: int = 4000) -> str:
     """The writing system most of ``text`` is in, by ISO 15924 code: ``hani`` (Chinese), ``jpan``
     (Japanese: Han with kana), ``kore`` (Hangul), ``latn``, ``cyrl``, ``grek``, ``arab``, ``hebr``,

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from core.text import UNDETERMINED_SCRIPT, dominant_script
+from core.text import UNDETERMINED_SCRIPT, dominant_script, han_share
 from core.vectorstore.base import SCRIPT, StoreFilter, VectorStore
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,19 @@ def backfill_scripts(store: VectorStore, *, batch: int = 256, should_stop: Calla
     return updated
 
 
+CHINESE_SHARE = 0.2
+
+
 def chunk_script(title: str, text: str) -> str:
-    """The writing system a chunk is in: its text's (its title's when the text has no letters)."""
+    """The writing system a chunk is in: its text's (its title's when the text has no letters). A
+    chunk that is a fifth Chinese counts as Chinese: Chinese articles carry code and English terms,
+    and a Chinese question finds such a chunk by its words, without the cross-lingual boost."""
     script = dominant_script(text)
-    return dominant_script(title) if script == UNDETERMINED_SCRIPT else script
+    if script == UNDETERMINED_SCRIPT:
+        return dominant_script(title)
+    if script == "latn" and han_share(text) >= CHINESE_SHARE:
+        return "hani"
+    return script
 
 
 def payload_script(payload: dict[str, Any]) -> str:
