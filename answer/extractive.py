@@ -16,7 +16,7 @@ EXTRACTIVE_LEAD = {"en": "From the documents:", "zh": "以下内容摘自相关�
 # others, 300 questions; 150 for XQuAD): at 0.4, with the semantic term, the answer contains a gold
 # answer for 73% (en) / 73% (zh) / 73% (en questions, zh paragraphs) / 51% (zh over en), and it is
 # no_answer for 99.7% / 99% / 92% / 95% of unanswerable questions.
-ANSWER_THRESHOLD = float(__import__("os").environ.get("KB_T", "0.4"))
+ANSWER_THRESHOLD = 0.4
 FOLLOW_SHARE = 0.85  # a second or third quote must score at least this share of the best one
 MAX_SENTENCES = 3
 MAX_PER_SOURCE = 2

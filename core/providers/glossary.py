@@ -74,7 +74,8 @@ class Glossary:
         entries = self._loaded()
         found: list[str] = []
         for run in _CJK_RUN.findall(text):
-            found.extend(min(_backward(run, entries), _forward(run, entries), key=_coverage_then_fewer))
+            segmentations = [_backward(run, entries), _forward(run, entries)]
+            found.extend(min(segmentations, key=_coverage_then_fewer))
         return found
 
     def english(self, text: str) -> str:
@@ -88,7 +89,8 @@ def _coverage_then_fewer(words: list[str]) -> tuple[int, int]:
 
 
 def _forward(run: str, entries: dict[str, str]) -> list[str]:
-    words, i = [], 0
+    words: list[str] = []
+    i = 0
     while i < len(run):
         size = next((n for n in range(min(MAX_WORD_CHARS, len(run) - i), 1, -1) if run[i : i + n] in entries), 1)
         if size > 1:
@@ -98,7 +100,8 @@ def _forward(run: str, entries: dict[str, str]) -> list[str]:
 
 
 def _backward(run: str, entries: dict[str, str]) -> list[str]:
-    words, j = [], len(run)
+    words: list[str] = []
+    j = len(run)
     while j > 0:
         size = next((n for n in range(min(MAX_WORD_CHARS, j), 1, -1) if run[j - n : j] in entries), 1)
         if size > 1:
