@@ -75,7 +75,8 @@ class Glossary:
         found: list[str] = []
         for run in _CJK_RUN.findall(text):
             segmentations = [_backward(run, entries), _forward(run, entries)]
-            found.extend(min(segmentations, key=_coverage_then_fewer))
+            best: list[str] = min(segmentations, key=_coverage_then_fewer)
+            found.extend(best)
         return found
 
     def english(self, text: str) -> str:
