@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from answer.facts import missing_facts
-from answer.sentences import Sentence, SentenceMatcher
+from answer.sentences import BULLET, Sentence, SentenceMatcher
 from core.text import sentence_spans
 
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]|【(\d{1,3})】")
@@ -106,8 +106,8 @@ def check_citations(answer: str, sentences: list[Sentence], matcher: SentenceMat
 
 
 def claims_of(answer: str) -> list[tuple[int, int, str]]:
-    """Each sentence of the answer (its span) with its markers removed."""
-    return [(a, b, MARKER.sub("", answer[a:b]).strip()) for a, b in sentence_spans(answer)]
+    """Each sentence of the answer (its span) with its markers and list bullet ("- ", "2. ") removed."""
+    return [(a, b, BULLET.sub("", MARKER.sub("", answer[a:b]).strip(), count=1)) for a, b in sentence_spans(answer)]
 
 
 def claim_index(claims: list[tuple[int, int, str]], position: int) -> int | None:

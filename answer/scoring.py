@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from answer.facts import numbers_in
@@ -50,7 +51,8 @@ _NUMBER_WORD = re.compile(
     re.I,
 )
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
-_CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)")  # also between the rows of a flattened table
+# also between the rows of a flattened table and the items of a list run into one line ("a - b - c")
+_CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)|\s[-•]\s")
 _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 # What never answers a question, however close it is: a heading, a bold label, a question (an FAQ's
 # "Q4: …?"), a lead-in ending in a colon, HTML markup, a line of code.
@@ -227,7 +229,8 @@ def carries(kind: str, text: str) -> bool:
 # what a question asks with, not about: the tokenizer keeps these Chinese words
 _QUESTION_WORDS = (
     "是 做 什么 用 的 了 吗 呢 吧 哪里 哪儿 哪个 哪些 哪 谁 多少 几 怎么 怎样 如何 为什么 有 在 能 可以 会 要 请问 一下 "
-    "我 我们 你 你们 它 这个 那个 些"
+    "我 我们 你 你们 它 这个 那个 些 想 把 该 能不能 能否 是否 可不可以 咱们 自己 一般 比较 最好 好 意思 指 "
+    "当初 到底 究竟 大概 大约 应该 需要 得 啥 吗 多 请 告诉"
 )
 
 
@@ -294,6 +297,8 @@ class SentenceScorer:
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
+            if entities and not all(entity in display.lower() for entity in entities):
+                factor *= 1 - NUMBER_PENALTY  # the source names it, this sentence is about something else
             if entities and names_only_variants(display, entities):
                 factor *= 1 - VARIANT_PENALTY
             candidates.append((lexical, factor, Scored(0, quote, display)))
@@ -319,12 +324,17 @@ class SentenceScorer:
         if similarities is None:
             return lexical
         chinese = is_chinese(question)
+        same = [is_chinese(candidates[i][2].display) == chinese for i in best]
+        # in a knowledge base on one topic every candidate is close to the question; what answers is
+        # closer than the others: similarities count above the candidates' median when it is high
+        lift_same = _lift([float(x) for x, s in zip(similarities, same, strict=True) if s], SEMANTIC_FLOOR)
+        lift_cross = _lift([float(x) for x, s in zip(similarities, same, strict=True) if not s], CROSS_LINGUAL_FLOOR)
         evidence = [(1 - weight) * value for value in lexical]
-        for i, similarity in zip(best, similarities, strict=True):
-            if is_chinese(candidates[i][2].display) == chinese:
-                evidence[i] += weight * _closeness(float(similarity), SEMANTIC_FLOOR, SEMANTIC_CEILING)
+        for i, similarity, in_language in zip(best, similarities, same, strict=True):
+            if in_language:
+                evidence[i] += weight * _closeness(float(similarity) - lift_same, SEMANTIC_FLOOR, SEMANTIC_CEILING)
             else:
-                meaning = _closeness(float(similarity), CROSS_LINGUAL_FLOOR, CROSS_LINGUAL_CEILING)
+                meaning = _closeness(float(similarity) - lift_cross, CROSS_LINGUAL_FLOOR, CROSS_LINGUAL_CEILING)
                 blend = (1 - CROSS_LINGUAL_WEIGHT) * lexical[i] + CROSS_LINGUAL_WEIGHT * meaning
                 evidence[i] = CROSS_LINGUAL_SCALE * blend
         return evidence
@@ -352,6 +362,13 @@ class SentenceScorer:
         piece = sentence.text[a:b].rstrip(" ，,；;：:、")
         narrowed = replace(sentence, text=piece, start=sentence.start + a, end=sentence.start + a + len(piece))
         return narrowed, piece
+
+
+def _lift(similarities: list[float], floor: float) -> float:
+    """How far the candidates' median similarity stands above an unrelated sentence's (``floor``)."""
+    if len(similarities) < 5:
+        return 0.0
+    return max(0.0, sorted(similarities)[len(similarities) // 2] - floor)
 
 
 def _closeness(similarity: float, floor: float, ceiling: float) -> float:
@@ -401,7 +418,7 @@ def can_answer(text: str) -> bool:
     stripped = text.strip()
     if _HEADING.match(stripped) or stripped.endswith(("?", "？")) or _HTML_TAG.search(stripped):
         return False
-    if stripped.endswith((":", "：")) and len(stripped) < 60:
+    if stripped.endswith((":", "：")) and len(stripped) < 60 and not _DATE.search(stripped):
         return False
     if _CODE_START.match(stripped):
         return False
@@ -431,8 +448,9 @@ def is_heading(sentence: Sentence) -> bool:
     bare = _bare(sentence.text)
     if not bare or any(bare == _bare(part) for part in sentence.source.heading.split(" > ")):
         return True
+    # an emoji opens a heading in chat-style articles, even when a line break before it was lost
     return (
-        sentence.alone
+        (sentence.alone or unicodedata.category(sentence.text.lstrip()[:1] or " ") == "So")
         and len(bare) <= HEADING_CHARS
         and not _SENTENCE_MARKS.search(bare)
         and not _PLAIN_NUMBER.search(bare)

@@ -15,7 +15,7 @@ from core.text import sentence_spans
 from retrieval.context import ContextPublic, SourcePublic
 from retrieval.search import SearchHit
 
-_BULLET = re.compile(r"(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
+BULLET = re.compile(r"^(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
 MIN_SENTENCE_CHARS = 6
 
 
@@ -48,7 +48,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                 break
             for a, b in sentence_spans(text, 0, limit):
                 alone = _line_start(text, a) and (b == len(text) or text[b:].lstrip(" \t")[:1] in ("\n", ""))
-                bullet = _BULLET.match(text[a:b].lstrip())
+                bullet = BULLET.match(text[a:b].lstrip())
                 alone = alone and not (bullet and not bullet.group(0)[0].isdigit())  # "3. Pricing" may be a heading
                 a += _prefix_length(text[a:b])
                 if b - a < MIN_SENTENCE_CHARS:
@@ -99,7 +99,7 @@ def _line_start(text: str, position: int) -> bool:
 def _prefix_length(sentence: str) -> int:
     """Leading spaces and a list bullet ("- ", "2. ") are not part of the quote."""
     stripped = sentence.lstrip()
-    bullet = _BULLET.match(stripped)
+    bullet = BULLET.match(stripped)
     return len(sentence) - len(stripped) + (bullet.end() if bullet else 0)
 
 

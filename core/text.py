@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+|(?<=[。！？；…])[”’」』）]*\s*|\n+")
+_NUMBERING_DOT = re.compile(r"[ \t]*(?:#{1,6}[ \t]*)?\d{1,3}(?:\.\d{1,3})*\.")
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -15,6 +16,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans = []
     position = start
     for match in _SENTENCE_END.finditer(text, start, end):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if _NUMBERING_DOT.fullmatch(text, line_start, match.start()):
+            continue  # "3. Pricing", "### 2.1. Limits": the dot of a list or heading number ends nothing
         if match.end() > position:
             stop = match.start() if text[match.start() : match.end()].isspace() else match.end()
             stop = len(text[position:stop].rstrip()) + position
