@@ -7,12 +7,14 @@ blocks can always be checked against the stored text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from core.errors import ParseError
 
 BLOCK_SEPARATOR = "\n\n"
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _CJK_LINE_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
 _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
@@ -25,6 +27,8 @@ _ITEM_START = re.compile(
     r"[QA]\d{0,3}\s*[:：])"
 )
 _LEAD_IN_END = re.compile(r"[:：]\s*$")
+_SENTENCE_PUNCTUATION = re.compile(r"[。！？.!?；;，,]")
+HEADING_COLUMNS = 30  # a line this short (a CJK character is two columns) that ends early is no wrap
 
 
 @dataclass(frozen=True)
@@ -85,12 +89,37 @@ def join_wrapped_lines(text: str) -> str:
     lines: list[list[str]] = []
     for line in text.split("\n"):
         previous = lines[-1][-1] if lines else ""
-        if not lines or _ITEM_START.match(line) or _LEAD_IN_END.search(previous) or previous.lstrip().startswith("|"):
+        if (
+            not lines
+            or _ITEM_START.match(line)
+            or _starts_with_symbol(line)
+            or _LEAD_IN_END.search(previous)
+            or previous.lstrip().startswith("|")
+            or (len(lines[-1]) == 1 and _is_heading_line(previous))
+        ):
             lines.append([line])
         else:
             lines[-1].append(line)
     joined = (_join_lines("\n".join(group)) for group in lines)
     return "\n".join(line for line in joined if line)
+
+
+def _starts_with_symbol(line: str) -> bool:
+    """An emoji or pictograph opens a heading or an item in chat-style articles ("📋 错误码速查表")."""
+    first = line.lstrip()[:1]
+    return bool(first) and unicodedata.category(first) == "So"
+
+
+def _is_heading_line(line: str) -> bool:
+    """A short numbered or emoji-led line without sentence punctuation: "一、概述", "3. Pricing"."""
+    stripped = line.strip()
+    columns = sum(2 if _CJK_CHAR.match(ch) else 1 for ch in stripped)
+    numbered = _ITEM_START.match(stripped) and not stripped.startswith(("|", "-", "*", "+", "•"))
+    return (
+        (bool(numbered) or _starts_with_symbol(stripped))
+        and columns <= HEADING_COLUMNS
+        and not _SENTENCE_PUNCTUATION.search(_ITEM_START.sub("", stripped, count=1))
+    )
 
 
 def _join_lines(text: str) -> str:

@@ -148,3 +148,23 @@ def test_shared_corpus_encrypted_and_scanned_pdfs() -> None:
         parse_bytes((corpus / "pypdf/r6-user-password.pdf").read_bytes(), "r6.pdf")
     with pytest.raises(ParseError, match="no text layer"):
         parse_bytes((corpus / "unstructured/table-multi-row-column-cells.pdf").read_bytes(), "scan.pdf")
+
+
+def test_list_items_table_rows_and_lead_ins_keep_their_own_lines() -> None:
+    from ingest.parsers.base import join_wrapped_lines
+
+    text = (
+        "A: 根据场景选择模型:\n  • gpt-5:完整版本\n  • gpt-5-mini:小型版本\n"
+        "| 错误码 | 描述 |\n|---|---|\n| 429 | 请求过多 |\n📉 性能问题\n"
+        "这是一段被\n折行的文字。 Hard wrapped\nEnglish line."
+    )
+    assert join_wrapped_lines(text).split("\n") == [
+        "A: 根据场景选择模型:",
+        "• gpt-5:完整版本",
+        "• gpt-5-mini:小型版本",
+        "| 错误码 | 描述 |",
+        "|---|---|",
+        "| 429 | 请求过多 |",
+        "📉 性能问题",
+        "这是一段被折行的文字。 Hard wrapped English line.",
+    ]

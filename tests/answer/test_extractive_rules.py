@@ -1,0 +1,107 @@
+"""What the extractive answerer will not quote, and what it prefers: a date or number for when/how-many
+questions, the question's own number and exact name over a neighbour's, no headings, no code; the
+Latin names of a Chinese question must be in the source; across languages the dictionary lets the
+question's words count."""
+
+from __future__ import annotations
+
+import pytest
+
+from answer.extractive import ExtractiveAnswerer
+from answer.prompts import NO_ANSWER
+from answer.scoring import can_answer, names_only_variants, question_entities, question_numbers
+from answer.sentences import SentenceMatcher
+from core.providers.glossary import Glossary
+from core.providers.lexical import LexicalEncoder
+from tests.answer.test_extractive import sentences
+
+pytestmark = pytest.mark.unit
+
+ERRORS = (
+    "常见错误码如下：\n- 401: API Key无效或格式错误\n- 403: 权限不足，请检查组织权限\n- 429: 请求频率超限，需要重试\n"
+)
+MODELS = (
+    "GPT-5 新特性\n\n"
+    "- gpt-5-nano:最快最便宜版本,100万token上下文\n"
+    "- 超大上下文:GPT-5 支持272K输入tokens,128K输出tokens\n"
+)
+
+
+@pytest.fixture(scope="module")
+def answerer() -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()))
+
+
+def test_the_number_the_question_names_picks_the_row(answerer: ExtractiveAnswerer) -> None:
+    ranked = answerer.scorer.score("接口返回 403 是什么意思？", sentences(ERRORS))
+    assert "403" in ranked[0].sentence.text and ranked[0].score > ranked[1].score
+
+
+def test_an_exact_name_beats_a_longer_variant_of_it(answerer: ExtractiveAnswerer) -> None:
+    extract = answerer.answer("GPT-5 的上下文有多大？", sentences(MODELS))
+    assert extract.answered and "272K" in extract.quoted[0].text
+    assert names_only_variants("gpt-5-nano:最快", ["gpt-5"]) and not names_only_variants("GPT-5 支持", ["gpt-5"])
+
+
+def test_a_when_question_wants_a_date(answerer: ExtractiveAnswerer) -> None:
+    text = "OpenAI 是一家人工智能公司，总部位于旧金山。\nOpenAI 成立于2015年12月。\n"
+    extract = answerer.answer("OpenAI 是什么时候成立的？", sentences(text))
+    assert extract.answered and "2015" in extract.quoted[0].text
+
+
+def test_a_how_many_question_does_not_quote_a_sentence_without_a_number(answerer: ExtractiveAnswerer) -> None:
+    text = "使用限额可以在 Usage Limits 页面设置。\n"
+    extract = answerer.answer("Usage Limits 每月最多能设置多少钱？", sentences(text))
+    assert not extract.answered and extract.text == NO_ANSWER["zh"]
+
+
+def test_a_latin_name_in_a_chinese_question_must_be_in_the_source(answerer: ExtractiveAnswerer) -> None:
+    text = "ChatGPT Plus 是 OpenAI 提供的付费服务，每月费用为 20 美元。\n"
+    assert question_entities("ChatGPT Team 套餐每月多少钱？") == ["chatgpt", "team"]
+    assert not answerer.answer("ChatGPT Team 套餐每月多少钱？", sentences(text)).answered
+    assert answerer.answer("ChatGPT Plus 每月多少钱？", sentences(text)).answered
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["五、模型选择与配置", "4.1 语音转文字(Whisper)", "### 3. ChatGPT API的充值", "🔁 API变更适配策略"],
+)
+def test_headings_are_not_quoted(answerer: ExtractiveAnswerer, heading: str) -> None:
+    text = f"{heading}\n这一节介绍费用：每次调用按 token 计费。\n"
+    extract = answerer.answer(heading.split()[-1] + "是什么？", sentences(text))
+    assert all(heading not in sentence.text or sentence.text != heading for sentence in extract.quoted)
+    assert heading not in extract.text
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "async function streamCompletion() { const stream = await openai.chat.completions.create({",
+        "raise delay = (2 ** attempt) + random.uniform(0, 1) time.sleep(delay) return None",
+        'client.chat.completions.create(model="gpt-4o")',
+    ],
+)
+def test_code_never_answers(code: str) -> None:
+    assert not can_answer(code)
+
+
+def test_prose_with_brackets_still_answers() -> None:
+    assert can_answer("图像理解和分析(GPT-4V)") and can_answer("Return the form by Friday (15 May).")
+
+
+def test_question_numbers_are_the_ones_standing_alone() -> None:
+    assert question_numbers("What accuracy did GPT-5 reach on AIME 2025?") == {"2025"}
+    assert question_numbers("调用接口返回 429 错误") == {"429"}
+
+
+GLOSSES = {"首席财务官": "chief financial officer", "创立": "to establish; to found", "企业家": "entrepreneur"}
+
+
+def test_across_languages_the_dictionary_finds_the_question_words() -> None:
+    text = "OpenAI 于2015年由多位企业家创立。\n公司的首席财务官负责财务报告。\n"
+    plain = ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()))
+    glossed = ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()), glossary=Glossary(GLOSSES))
+    question = "What is the chief financial officer responsible for?"
+    ranked = glossed.scorer.score(question, sentences(text))
+    assert "首席财务官" in ranked[0].sentence.text
+    assert ranked[0].score > plain.scorer.score(question, sentences(text))[0].score
