@@ -39,6 +39,12 @@ EVERYTHING = StoreFilter(collection_ids=["col"])
         ("什么是光合作用 photosynthesis", "hani"),  # a Chinese question naming an English term
         ("The 年假 policy of Acme Corporation", "latn"),
         ("東京は日本の首都です", "jpan"),
+        ("岸田首相、訪米へ", "jpan"),
+        ("コンピュータ・アーキテクチャ", "jpan"),  # katakana alone
+        (
+            "《超昂闪忍遥》是ALICESOFT发售的日本游戏，收录《超昂天使エスカレイヤー・リブート》",
+            "hani",
+        ),  # quotes katakana
         ("서울은 한국의 수도입니다", "kore"),
         ("Привет, мир", "cyrl"),
         ("Le président a signé l'accord", "latn"),
