@@ -23,7 +23,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from core.providers.lexical import SparseVector
-from core.text import SCRIPTS, UNDETERMINED_SCRIPT
+from core.text import SCRIPTS
 from core.vectorstore.attribute_filter import AttributeCondition, translate_attribute_filter
 
 DENSE, LEXICAL, MULTILINGUAL = "dense", "lexical", "multilingual"
@@ -62,7 +62,7 @@ class StoreFilter:
     exclude_version_of: tuple[str, int] | None = None  # (document_id, version): points of other versions
     attributes: AttributeCondition | None = None  # OpenAI's attribute filter, AND-ed with the rest
     scripts: list[str] | None = None  # the chunk's ``script`` is one of these (chunks without one never match)
-    exclude_scripts: list[str] | None = None  # the chunk's ``script`` is none of these (chunks without one match)
+    or_unknown_script: bool = False  # with ``scripts``: chunks without a ``script`` match too
     without_script: bool = False  # only chunks that have no ``script`` yet (the backfill)
 
     @property
@@ -140,12 +140,13 @@ def plan_query(
     return QueryPlan(stages, cross, cross_lingual_weight)
 
 
-def other_script_filter(where: StoreFilter, query_script: str | None) -> StoreFilter:
-    """The chunks within ``where`` that may be in another script than ``query_script``: every other
-    script, and chunks whose script is not known yet (stored before the ``script`` payload). Chunks
-    without letters (``zyyy``: numbers, symbols) read alike in every language and do not count."""
-    excluded = [script for script in (query_script, UNDETERMINED_SCRIPT) if script]
-    return replace(where, exclude_scripts=excluded + list(where.exclude_scripts or []))
+def other_script_filter(where: StoreFilter, query_script: str) -> StoreFilter:
+    """The chunks within ``where`` that may be in another script than ``query_script``: those in any
+    other script, and those whose script is not known yet (stored before the ``script`` payload).
+    Chunks without letters (``zyyy``: numbers, symbols) read alike in every language and do not count.
+    Asked positively, so Qdrant walks the index entries of the other scripts, not the whole collection."""
+    others = [script for script in (where.scripts or SCRIPTS) if script != query_script]
+    return replace(where, scripts=others, or_unknown_script=where.scripts is None)
 
 
 def translate_filter(where: StoreFilter, models: Any) -> Any | None:
@@ -158,18 +159,22 @@ def translate_filter(where: StoreFilter, models: Any) -> Any | None:
         ("read_groups", where.read_groups),
         ("document_id", where.document_ids),
         ("chunk_index", where.chunk_indexes),
-        (SCRIPT, where.scripts),
     ):
         if values is not None:
             must.append(models.FieldCondition(key=key, match=models.MatchAny(any=list(values))))
+    if where.scripts is not None:
+        in_scripts = models.FieldCondition(key=SCRIPT, match=models.MatchAny(any=list(where.scripts)))
+        if where.or_unknown_script:
+            unknown = models.FieldCondition(key=SCRIPT, is_empty=True)
+            must.append(models.Filter(should=[in_scripts, unknown]))
+        else:
+            must.append(in_scripts)
     if where.version is not None:
         must.append(models.FieldCondition(key="version", match=models.MatchValue(value=where.version)))
     if where.exclude_version_of is not None:
         document_id, version = where.exclude_version_of
         must.append(models.FieldCondition(key="document_id", match=models.MatchValue(value=document_id)))
         must_not.append(models.FieldCondition(key="version", match=models.MatchValue(value=version)))
-    if where.exclude_scripts:
-        must_not.append(models.FieldCondition(key=SCRIPT, match=models.MatchAny(any=list(where.exclude_scripts))))
     if where.without_script:
         must.append(models.FieldCondition(key=SCRIPT, is_empty=True))
     if where.attributes is not None:

@@ -163,7 +163,8 @@ def test_plan_asks_about_other_and_unknown_scripts_within_the_callers_filter() -
         return [s.using for s in planned.stages] + (["cross"] if planned.cross_lingual else [])
 
     assert plan(found=False) == [DENSE, LEXICAL]
-    assert asked == [StoreFilter(collection_ids=["col"], read_groups=["staff"], exclude_scripts=["latn", "zyyy"])]
+    others = ["hani", "jpan", "kore", "cyrl", "grek", "arab", "hebr", "thai", "deva"]
+    assert asked == [StoreFilter(collection_ids=["col"], read_groups=["staff"], scripts=others, or_unknown_script=True)]
     assert plan(found=True) == [DENSE, LEXICAL, MULTILINGUAL, "cross"]
     asked.clear()
     assert plan(found=False, script=None) == [DENSE, LEXICAL, MULTILINGUAL]  # no script known: not asked
