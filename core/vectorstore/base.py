@@ -7,7 +7,8 @@ language close together; stores made before it get it added at start and filled 
 weights *without* Qdrant's IDF modifier (the query carries IDF computed over the caller's readable
 collections, see ``core.metadata.lexical_stats``; stores made with the modifier are migrated at start),
 keyword payload indexes on ``document_id``, ``collection_id``, ``read_groups`` and ``script`` (the
-chunk's writing system, for the cross-lingual list of ``plan_query``), integer index on ``version``.
+chunk's writing system, for the cross-lingual list of ``plan_query`` and for telling whether the
+searched chunks mix scripts at all), integer index on ``version``.
 One point per chunk; its id is derived from (document, version, chunk index), so re-running an
 interrupted job overwrites instead of duplicating.
 """
@@ -15,7 +16,7 @@ interrupted job overwrites instead of duplicating.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -61,6 +62,7 @@ class StoreFilter:
     exclude_version_of: tuple[str, int] | None = None  # (document_id, version): points of other versions
     attributes: AttributeCondition | None = None  # OpenAI's attribute filter, AND-ed with the rest
     scripts: list[str] | None = None  # the chunk's ``script`` is one of these (chunks without one never match)
+    or_unknown_script: bool = False  # with ``scripts``: chunks without a ``script`` match too
     without_script: bool = False  # only chunks that have no ``script`` yet (the backfill)
 
     @property
@@ -109,19 +111,26 @@ def plan_query(
     multilingual_weight: float = 1.0,
     query_script: str | None = None,
     cross_lingual_weight: float = 1.5,
+    any_chunk: Callable[[StoreFilter], bool] | None = None,
 ) -> QueryPlan:
     """The query both engines run. With the multilingual vector and the question's script known, the
     cross-lingual list: the multilingual vector again, over only the chunks written in another script.
     In a mixed collection e5 and BM25 rank passages in the question's own script first and outvote the
     multilingual stage; this list puts the best other-script passages at the top of a list of their
-    own. A chunk in the question's script never gains from it, and where no chunk is in another script
-    (or none has a ``script`` yet) it is empty: every score is exactly what it is without it."""
+    own. A chunk in the question's script never gains from it.
+
+    ``any_chunk`` (the engine's existence check) tells whether any chunk within ``where`` may be in
+    another script; when none is, the multilingual vector stays out altogether and the plan is exactly
+    the one without it: it only helps across scripts and costs same-language ranking a little.
+    Without ``any_chunk`` or a known script the multilingual stage stays (the safe side)."""
     stages = []
     if dense is not None:
         stages.append(PlannedPrefetch(DENSE, dense, where, weights[0]))
     if sparse is not None and sparse.indices:
         stages.append(PlannedPrefetch(LEXICAL, sparse, where, weights[1]))
-    if multilingual is None:
+    if multilingual is None or (
+        query_script in SCRIPTS and any_chunk is not None and not any_chunk(other_script_filter(where, query_script))
+    ):
         return QueryPlan(stages)
     stages.append(PlannedPrefetch(MULTILINGUAL, multilingual, where, multilingual_weight))
     others = [script for script in (where.scripts or SCRIPTS) if script != query_script]
@@ -129,6 +138,15 @@ def plan_query(
         return QueryPlan(stages)
     cross = PlannedPrefetch(MULTILINGUAL, multilingual, replace(where, scripts=others), 1.0)
     return QueryPlan(stages, cross, cross_lingual_weight)
+
+
+def other_script_filter(where: StoreFilter, query_script: str) -> StoreFilter:
+    """The chunks within ``where`` that may be in another script than ``query_script``: those in any
+    other script, and those whose script is not known yet (stored before the ``script`` payload).
+    Chunks without letters (``zyyy``: numbers, symbols) read alike in every language and do not count.
+    Asked positively, so Qdrant walks the index entries of the other scripts, not the whole collection."""
+    others = [script for script in (where.scripts or SCRIPTS) if script != query_script]
+    return replace(where, scripts=others, or_unknown_script=where.scripts is None)
 
 
 def translate_filter(where: StoreFilter, models: Any) -> Any | None:
@@ -141,10 +159,16 @@ def translate_filter(where: StoreFilter, models: Any) -> Any | None:
         ("read_groups", where.read_groups),
         ("document_id", where.document_ids),
         ("chunk_index", where.chunk_indexes),
-        (SCRIPT, where.scripts),
     ):
         if values is not None:
             must.append(models.FieldCondition(key=key, match=models.MatchAny(any=list(values))))
+    if where.scripts is not None:
+        in_scripts = models.FieldCondition(key=SCRIPT, match=models.MatchAny(any=list(where.scripts)))
+        if where.or_unknown_script:
+            unknown = models.FieldCondition(key=SCRIPT, is_empty=True)
+            must.append(models.Filter(should=[in_scripts, unknown]))
+        else:
+            must.append(in_scripts)
     if where.version is not None:
         must.append(models.FieldCondition(key="version", match=models.MatchValue(value=where.version)))
     if where.exclude_version_of is not None:
@@ -185,7 +209,8 @@ class VectorStore(Protocol):
     ) -> list[StoredHit]:
         """Dense, sparse and/or multilingual search. With more than one, one query whose prefetches
         (``plan_query``) are fused by ``fusion``; the filter applies inside every stage, never after.
-        ``query_script``: the question's writing system, for the cross-lingual list."""
+        ``query_script``: the question's writing system, for the cross-lingual list; where every chunk
+        within ``where`` is in it, the multilingual vector is left out (a cached existence check)."""
         ...
 
     @property

@@ -33,6 +33,7 @@ from core.vectorstore.base import (
     plan_query,
     translate_filter,
 )
+from core.vectorstore.presence import PresenceCache
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ class EdgeVectorStore:
         self._write_lock = threading.Lock()
         self._shard: qe.EdgeShard | None = None
         self._lock_file: int | None = None
+        # This process owns the shard, so forgetting after each write keeps the answers exact.
+        self._any_chunk = PresenceCache(self._exists)
 
     def _take_process_lock(self) -> None:
         """The engine admits one process per shard; say so clearly instead of corrupting it."""
@@ -244,6 +247,7 @@ class EdgeVectorStore:
             points.append(qe.Point(id=r.id, vector=vector, payload=r.payload))
         with self._write_lock:
             self.shard.update(qe.UpdateOperation.upsert_points(points))
+        self._any_chunk.forget()
 
     def delete(self, where: StoreFilter) -> None:
         flt = _filter(where)
@@ -251,6 +255,7 @@ class EdgeVectorStore:
             raise ValueError("refusing to delete every point: give a filter")
         with self._write_lock:
             self.shard.update(qe.UpdateOperation.delete_points_by_filter(flt))
+        self._any_chunk.forget()
 
     def set_payload(self, where: StoreFilter, payload: dict[str, Any]) -> None:
         flt = _filter(where)
@@ -258,6 +263,7 @@ class EdgeVectorStore:
             raise ValueError("refusing to update every point: give a filter")
         with self._write_lock:
             self.shard.update(qe.UpdateOperation.set_payload_by_filter(flt, payload))
+        self._any_chunk.forget()
 
     def query(
         self,
@@ -286,6 +292,7 @@ class EdgeVectorStore:
             multilingual_weight=multilingual_weight,
             query_script=query_script,
             cross_lingual_weight=cross_lingual_weight,
+            any_chunk=self._any_chunk,
         )
         flt = _filter(where)
 
@@ -330,6 +337,12 @@ class EdgeVectorStore:
             return 0
         return int(self.shard.count(qe.CountRequest(exact=True, filter=_filter(where))))
 
+    def _exists(self, where: StoreFilter) -> bool:
+        if where.matches_nothing:
+            return False
+        records, _ = self.shard.scroll(qe.ScrollRequest(limit=1, filter=_filter(where), with_payload=False))
+        return bool(records)
+
     def ping(self) -> bool:
         try:
             self.shard.info()
@@ -349,6 +362,7 @@ class EdgeVectorStore:
                 self._shard.flush()
                 self._shard.close()
                 self._shard = None
+                self._any_chunk.forget()
             if self._lock_file is not None:
                 os.close(self._lock_file)  # closing releases the flock
                 self._lock_file = None

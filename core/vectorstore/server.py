@@ -30,6 +30,7 @@ from core.vectorstore.base import (
     plan_query,
     translate_filter,
 )
+from core.vectorstore.presence import PresenceCache
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -81,6 +82,8 @@ class ServerVectorStore:
         self._multilingual_dim = multilingual_dim
         self._layout = layout or ClusterLayout()
         self._ready = False
+        # Forgotten after this process's writes; other processes' writes show within the cache's TTL.
+        self._any_chunk = PresenceCache(self._exists)
 
     def _call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
@@ -202,6 +205,7 @@ class ServerVectorStore:
                 vector[MULTILINGUAL] = np.asarray(r.multilingual, dtype=np.float32).tolist()
             points.append(qm.PointStruct(id=r.id, vector=vector, payload=r.payload))
         self._call("upsert", self._client.upsert, self._collection, points=points, wait=True)
+        self._any_chunk.forget()
 
     def delete(self, where: StoreFilter) -> None:
         flt = _filter(where)
@@ -211,6 +215,7 @@ class ServerVectorStore:
         self._call(
             "delete", self._client.delete, self._collection, points_selector=qm.FilterSelector(filter=flt), wait=True
         )
+        self._any_chunk.forget()
 
     def set_payload(self, where: StoreFilter, payload: dict[str, Any]) -> None:
         flt = _filter(where)
@@ -218,6 +223,7 @@ class ServerVectorStore:
             raise ValueError("refusing to update every point: give a filter")
         self.ensure_collection()
         self._call("set payload", self._client.set_payload, self._collection, payload=payload, points=flt, wait=True)
+        self._any_chunk.forget()
 
     def query(
         self,
@@ -247,6 +253,7 @@ class ServerVectorStore:
             multilingual_weight=multilingual_weight,
             query_script=query_script,
             cross_lingual_weight=cross_lingual_weight,
+            any_chunk=self._any_chunk,
         )
         flt = _filter(where)
 
@@ -305,6 +312,14 @@ class ServerVectorStore:
         return int(
             self._call("count", self._client.count, self._collection, count_filter=_filter(where), exact=True).count
         )
+
+    def _exists(self, where: StoreFilter) -> bool:
+        if where.matches_nothing:
+            return False
+        records, _ = self._call(
+            "scroll", self._client.scroll, self._collection, scroll_filter=_filter(where), limit=1, with_payload=False
+        )
+        return bool(records)
 
     def scan_sparse(self, batch: int = 512) -> Iterator[tuple[dict[str, Any], list[int]]]:
         self.ensure_collection()
