@@ -259,7 +259,8 @@ class SentenceScorer:
         # across languages the words meet through the dictionary: an English question's words in a
         # Chinese sentence's glosses, a Chinese question's glosses in an English sentence's words
         chinese_question = is_chinese(question)
-        crossing = [is_chinese(s.text) != chinese_question for s in sentences]
+        # (an English question meets any sentence with Chinese words in it, "使用Grafana可视化指标" too)
+        crossing = [has_chinese(s.text) if not chinese_question else not is_chinese(s.text) for s in sentences]
         glossed: frozenset[int] = frozenset()
         if self.glossary is not None and any(crossing):
             if chinese_question:
@@ -284,7 +285,7 @@ class SentenceScorer:
             quote, display = shortened
             if display != quote.text:  # a table row also matches by its column headers
                 terms, grams = self.matcher.terms(display), bigrams(display)
-                if self.glossary is not None and not chinese_question and is_chinese(display):
+                if self.glossary is not None and not chinese_question and has_chinese(display):
                     terms |= self._glosses(display)
             lexical = _weighted(idf_terms, terms)
             if glossed and not is_chinese(display):
