@@ -25,12 +25,15 @@ _DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|�
 _DATE_EN = re.compile(
     r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b", re.I
 )
-_QUANTITY_ZH = re.compile(r"多少|(?<!哪)几|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之")
+_QUANTITY_ZH = re.compile(
+    r"多少|(?<!哪)几|至少|最多|最少|上限|下限|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之"
+)
 _QUANTITY_EN = re.compile(
     r"\b(how (many|much|long|old|big|large|often|far|fast|high|tall|heavy|wide|deep)|what (percentage|percent|"
-    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee)\b",
+    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee|maximum|minimum|at (least|most))\b",
     re.I,
 )
+_NAME_NUMBER = re.compile(r"[A-Za-z]+[-_]?\d[\w.-]*")
 # counted things in Chinese: 一个, 两次, 数百名, 半年, 三成
 _COUNT_ZH = re.compile(
     r"[一两二三四五六七八九十百千万亿数几半多]+[个次位名种项座家条只台件所张层倍成年月天周岁元人部本]"
@@ -220,6 +223,7 @@ def carries(kind: str, text: str) -> bool:
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "quantity":
+        text = _NAME_NUMBER.sub("", text)  # whisper-1, GPT-4o: a name, not a quantity
         return bool(numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "name":
         return bool(_NAME.search(text))

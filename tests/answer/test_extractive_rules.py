@@ -105,3 +105,11 @@ def test_across_languages_the_dictionary_finds_the_question_words() -> None:
     ranked = glossed.scorer.score(question, sentences(text))
     assert "首席财务官" in ranked[0].sentence.text
     assert ranked[0].score > plain.scorer.score(question, sentences(text))[0].score
+
+
+def test_a_number_inside_a_name_is_no_quantity() -> None:
+    from answer.scoring import carries, question_type
+
+    assert not carries("quantity", "whisper-1:语音转文字(多语言)")
+    assert carries("quantity", "tts-1:文字转语音(6 种音色)")
+    assert question_type("What is the maximum file size for an upload?") == "quantity"
