@@ -25,6 +25,7 @@ from core.vectorstore.base import (
     point_id,
 )
 from ingest.multilingual import backfill_scripts, chunk_script
+from tests.core.stores import open_store
 
 pytestmark = pytest.mark.unit
 
@@ -90,18 +91,7 @@ def test_plan_adds_the_cross_lingual_list_only_with_the_multilingual_vector_and_
 
 @pytest.fixture(params=["edge", "server"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorStore]:
-    made: Any
-    if request.param == "edge":
-        from core.vectorstore.edge import EdgeVectorStore
-
-        made = EdgeVectorStore(tmp_path / "qdrant", 4, 3)
-    else:
-        from qdrant_client import QdrantClient
-
-        from core.vectorstore.server import ServerVectorStore
-
-        made = ServerVectorStore(QdrantClient(":memory:"), "chunks", 4, 3)
-    made.ensure_collection()
+    made = open_store(request.param, tmp_path, 4, 3)
     yield made
     made.close()
 

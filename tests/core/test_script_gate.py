@@ -26,6 +26,7 @@ from core.vectorstore.base import (
 )
 from core.vectorstore.presence import PresenceCache
 from ingest.multilingual import chunk_script
+from tests.core.stores import open_store
 
 pytestmark = pytest.mark.unit
 
@@ -42,18 +43,7 @@ CHINESE = ("员工每年享有十五天带薪年假", [0.1, 0.2, 0.9, 0.3], [1.0
 
 @pytest.fixture(params=["edge", "server"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[VectorStore]:
-    made: Any
-    if request.param == "edge":
-        from core.vectorstore.edge import EdgeVectorStore
-
-        made = EdgeVectorStore(tmp_path / "qdrant", 4, 3)
-    else:
-        from qdrant_client import QdrantClient
-
-        from core.vectorstore.server import ServerVectorStore
-
-        made = ServerVectorStore(QdrantClient(":memory:"), "chunks", 4, 3)
-    made.ensure_collection()
+    made = open_store(request.param, tmp_path, 4, 3)
     yield made
     made.close()
 
