@@ -15,6 +15,7 @@ from answer.facts import numbers_in
 from answer.semantic import SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from core.providers.glossary import Glossary
+from core.providers.pii_mask import MASK
 from core.text import is_chinese
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -157,6 +158,9 @@ _NOT_NAMES = frozenset(
 MAX_QUOTE_CHARS = 200
 # The question names a number (error 403, AIME 2025) the sentence lacks: it is about another one.
 NUMBER_PENALTY = 0.3
+# A heading names a subject and rarely states its answer ("4.1 语音转文字(Whisper)" does; "五、模型选择
+# 与配置" does not): only a strong match of the question makes it the answer.
+HEADING_PENALTY = 0.5
 # The sentence names only another variant of the question's name (gpt-5-nano for GPT-5).
 VARIANT_PENALTY = 0.5
 TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
@@ -224,7 +228,8 @@ def carries(kind: str, text: str) -> bool:
         return bool(_DATE.search(text))
     if kind == "quantity":
         text = _NAME_NUMBER.sub("", text)  # whisper-1, GPT-4o: a name, not a quantity
-        return bool(numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
+        masked = MASK * 3 in text  # a phone or ID number masked as PII is still the number asked for
+        return bool(masked or numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "name":
         return bool(_NAME.search(text))
     return True
@@ -279,7 +284,7 @@ class SentenceScorer:
         numbers = question_numbers(question)
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
-            if _TABLE_RULE.match(sentence.text) or not can_answer(sentence.text) or is_heading(sentence):
+            if _TABLE_RULE.match(sentence.text) or not can_answer(sentence.text):
                 continue
             if entities and not mentions_all(sentence, entities):
                 continue
@@ -300,6 +305,8 @@ class SentenceScorer:
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
             penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
+            if is_heading(sentence) and not _names_subject(display, entities):
+                factor *= 1 - HEADING_PENALTY
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
             if entities and not all(entity in display.lower() for entity in entities):
@@ -470,7 +477,7 @@ def question_entities(question: str) -> list[str]:
     acronyms ("NFL", "XLIX") do not: they are translated or referred to otherwise. In a Chinese
     question every Latin word is such a name ("ChatGPT Team 套餐", "Usage Limits 页面"): the asker
     kept it in its original form, as the documents do."""
-    chinese = has_chinese(question)
+    chinese = is_chinese(question)  # mostly Chinese: an English question quoting 年假 keeps the English rule
     names = []
     for word in _ENTITY.findall(question):
         if word.lower() in _NOT_NAMES or len(word) < (2 if chinese else 3):
@@ -489,6 +496,13 @@ def question_numbers(question: str) -> set[str]:
     return set(_PLAIN_NUMBER.findall(question))
 
 
+def _names_subject(text: str, entities: list[str]) -> bool:
+    """Whether ``text`` names one of the question's names that is more than a short acronym
+    ("4.1 语音转文字(Whisper)" for a Whisper question; API, SDK name nothing in particular)."""
+    lowered = text.lower()
+    return any(len(entity) > 3 and entity in lowered for entity in entities)
+
+
 def names_only_variants(text: str, entities: list[str]) -> bool:
     """Whether ``text`` names a longer variant of a question's name (gpt-5-nano, gpt-4o for gpt-4)
     and never the name itself."""
@@ -497,8 +511,8 @@ def names_only_variants(text: str, entities: list[str]) -> bool:
     for entity in entities:
         for match in re.finditer(re.escape(entity), lowered):
             following = lowered[match.end() : match.end() + 2]
-            glued = entity[-1].isdigit() and following[:1].isascii() and following[:1].isalnum()
-            if glued or re.match(r"-[a-z0-9]", following):
+            # only a versioned name has variants: gpt-5 → gpt-5-nano, gpt-4 → gpt-4o (whisper-1 is Whisper)
+            if entity[-1].isdigit() and (following[:1].isascii() and following[:1].isalnum() or following[:1] == "-"):
                 variant = True
             else:
                 return False

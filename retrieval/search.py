@@ -169,7 +169,9 @@ class Retriever:
             multilingual_weight=options.multilingual_weight,
             # The question's script, for the prefetch over passages in other scripts.
             query_script=dominant_script(query) if multilingual is not None else None,
-            cross_lingual_weight=options.cross_lingual_weight,
+            # tuned for DBSF, where each list is normalised; under RRF a chunk of the cross-lingual list
+            # would count its rank twice and outrank a same-language exact match (weighted hybrid search)
+            cross_lingual_weight=options.cross_lingual_weight if options.fusion == "dbsf" else 0.0,
         )
         timings.store_ms = (time.perf_counter() - started) * 1000
 
