@@ -158,6 +158,7 @@ _NOT_NAMES = frozenset(
 MAX_QUOTE_CHARS = 200
 # The question names a number (error 403, AIME 2025) the sentence lacks: it is about another one.
 NUMBER_PENALTY = 0.3
+MISSING_NAME_PENALTY = NUMBER_PENALTY  # the same for a name the question asks about (its source has it)
 # A heading names a subject and rarely states its answer ("4.1 语音转文字(Whisper)" does; "五、模型选择
 # 与配置" does not): only a strong match of the question makes it the answer.
 HEADING_PENALTY = 0.5
@@ -283,10 +284,12 @@ class SentenceScorer:
         entities = question_entities(question)
         numbers = question_numbers(question)
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
+        one_per_source = {s.n: s for s in reversed(sentences)}
+        named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
             if _TABLE_RULE.match(sentence.text) or not can_answer(sentence.text):
                 continue
-            if entities and not mentions_all(sentence, entities):
+            if entities and not named_in[sentence.n]:
                 continue
             shortened = self._shorten(sentence, wanted, wanted_grams, sentences)
             if shortened is None:
@@ -310,7 +313,7 @@ class SentenceScorer:
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
             if entities and not all(entity in display.lower() for entity in entities):
-                factor *= 1 - NUMBER_PENALTY  # the source names it, this sentence is about something else
+                factor *= 1 - MISSING_NAME_PENALTY  # the source names it, this sentence is about something else
             if entities and names_only_variants(display, entities):
                 factor *= 1 - VARIANT_PENALTY
             candidates.append((lexical, factor, Scored(0, quote, display)))
@@ -520,7 +523,8 @@ def names_only_variants(text: str, entities: list[str]) -> bool:
 
 
 def mentions_all(sentence: Sentence, entities: list[str]) -> bool:
-    """Whether the sentence's source (its text, title or file name) names every one of ``entities``."""
+    """Whether the sentence's source (its text, title or file name) names every one of ``entities``
+    (the same for every sentence of a source: ask once per source)."""
     source = sentence.source
     where = f"{source.title} {source.source} {source.heading} {source.text}".lower()
     return all(entity in where for entity in entities)
