@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -51,6 +52,12 @@ def fake_llm():  # type: ignore[no-untyped-def]
     with serve(llm.app()) as url:
         llm.url = url + "/v1"
         yield llm
+
+
+def with_fake_llm(settings: Settings, fake_llm: Any, timeout_s: float, **extra: Any) -> Settings:
+    """``settings`` answering through the fake LLM server, with a deadline chosen by the test."""
+    update = {"llm_base_url": fake_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": timeout_s}
+    return settings.model_copy(update=update | extra)
 
 
 def bearer(key: str) -> dict[str, str]:

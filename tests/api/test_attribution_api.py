@@ -17,7 +17,7 @@ from answer.facts import missing_facts
 from answer.prompts import SYSTEM_PROMPT
 from api.app import create_app
 from tests.api.test_chat import assert_quotes_verbatim, ingest, sse_events
-from tests.conftest import bearer
+from tests.conftest import bearer, with_fake_llm
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM
 
@@ -33,14 +33,7 @@ WRONG = "员工每年享有二十天带薪年假。"
 @pytest.fixture
 def llm_client(settings, fake_llm: FakeLLM) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     """The fake LLM, with a timeout that survives a busy test machine (these tests are not about timeouts)."""
-    configured = settings.model_copy(
-        update={
-            "llm_base_url": fake_llm.url,  # type: ignore[attr-defined]
-            "llm_model": "fake-model",
-            "llm_api_keys": [],
-            "llm_timeout_s": 30.0,
-        }
-    )
+    configured = with_fake_llm(settings, fake_llm, 30.0)
     with TestClient(create_app(configured)) as client:
         client.settings = configured  # type: ignore[attr-defined]
         yield client

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from core.providers.moderation import OPENAI_CATEGORIES
-from tests.conftest import assert_error_shape, bearer
+from tests.conftest import assert_error_shape, bearer, with_fake_llm
 from tests.factories import make_pdf
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM, serve
@@ -124,15 +124,7 @@ def test_conversations_follow_ups_and_feedback(client: TestClient, admin_key: st
 
 @pytest.fixture
 def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
-    configured = settings.model_copy(
-        update={
-            "llm_base_url": fake_llm.url,
-            "llm_model": "fake-model",
-            "llm_api_keys": [],
-            "llm_timeout_s": 2.0,
-            "prices": {"fake-model": {"prompt": 1.0, "completion": 2.0}},
-        }
-    )
+    configured = with_fake_llm(settings, fake_llm, 2.0, prices={"fake-model": {"prompt": 1.0, "completion": 2.0}})
     with TestClient(create_app(configured)) as client:
         client.settings = configured
         yield client

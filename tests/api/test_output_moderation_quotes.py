@@ -13,7 +13,7 @@ from core.providers.moderation import OPENAI_CATEGORIES, ModerationResult
 from core.providers.moderation_classifier import LocalModerator
 from core.providers.pii import DEFAULT_POLICY
 from tests.api.test_chat import assert_quotes_verbatim
-from tests.conftest import CORPUS, bearer, require_shared
+from tests.conftest import CORPUS, bearer, require_shared, with_fake_llm
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM
 
@@ -23,9 +23,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
     """An app with the fake LLM and a deadline loose enough for a loaded test machine."""
-    configured = settings.model_copy(
-        update={"llm_base_url": fake_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 20.0}
-    )
+    configured = with_fake_llm(settings, fake_llm, 20.0)
     with TestClient(create_app(configured)) as client:
         yield client
 

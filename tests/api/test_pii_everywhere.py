@@ -15,7 +15,7 @@ from api.app import create_app
 from core.providers.pii import DEFAULT_POLICY
 from core.providers.pii_mask import MASK, mask_pii
 from tests.api.test_chat import stored_text
-from tests.conftest import bearer
+from tests.conftest import bearer, with_fake_llm
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM
 
@@ -25,9 +25,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def llm_client(settings, fake_llm):  # type: ignore[no-untyped-def]
     """An app with the fake LLM and a deadline loose enough for a loaded test machine."""
-    configured = settings.model_copy(
-        update={"llm_base_url": fake_llm.url, "llm_model": "fake-model", "llm_api_keys": [], "llm_timeout_s": 20.0}
-    )
+    configured = with_fake_llm(settings, fake_llm, 20.0)
     with TestClient(create_app(configured)) as client:
         yield client
 
