@@ -11,8 +11,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from answer.facts import numbers_in
-from answer.semantic import SemanticSimilarity
+from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from core.providers.glossary import Glossary
 from core.providers.pii_mask import MASK
@@ -67,7 +69,8 @@ _CODE_START = re.compile(
     r"except\b|print\(|curl|[{}\]]|\w+\s*=\s*\S+\(|[A-Za-z_][A-Za-z0-9_.]*\(.*\)\s*$)"
 )
 _CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lublin)"
-_CALL = re.compile(r"[A-Za-z0-9_]\(")  # f(x): prose puts a space or a CJK character before "("
+# f(x): prose puts a space or a CJK character before "(", or a CJK aside inside it ("agent(并计划…)")
+_CALL = re.compile(r"[A-Za-z0-9_]\((?![\u4e00-\u9fff])")
 # Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
 # mentions one answers about something else. Capitalised English function words are not names.
 _ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
@@ -186,6 +189,13 @@ CROSS_LINGUAL_CEILING = 0.5
 CROSS_LINGUAL_WEIGHT = 0.65
 CROSS_LINGUAL_SCALE = 0.4 / 0.35
 SEMANTIC_CANDIDATES = 32  # embedded per question: the cost bound
+# The query-side model (e5) for the best candidates so far: its share of the evidence, and how far
+# above the candidates' median similarity counts in full. e5's similarities are compressed (0.75-0.92
+# on the articles); the answering sentence stood 0.04-0.10 above the median (bench.articles_qa).
+QUERY_SIDE_CANDIDATES = 24  # ~5 ms a sentence on 2 cores, cached by text: the cost bound
+QUERY_SIDE_WEIGHT = 0.5
+QUERY_SIDE_SPREAD = 0.05
+MIN_FOR_MEDIAN = 5  # fewer candidates have no meaningful median: the least similar stands for it
 
 
 @dataclass
@@ -251,9 +261,11 @@ class SentenceScorer:
         semantic: SemanticSimilarity | None = None,
         semantic_weight: float = SEMANTIC_WEIGHT,
         glossary: Glossary | None = None,
+        query_side: QuerySideSimilarity | None = None,
     ) -> None:
         self.matcher = matcher
         self.glossary = glossary
+        self.query_side = query_side
         self.semantic = semantic
         self.semantic_weight = semantic_weight if semantic is not None else 0.0
         self.asking = frozenset().union(*(matcher.terms(word) for word in _QUESTION_WORDS.split()))
@@ -287,8 +299,13 @@ class SentenceScorer:
         one_per_source = {s.n: s for s in reversed(sentences)}
         named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
-            if _TABLE_RULE.match(sentence.text) or not can_answer(sentence.text):
+            if _TABLE_RULE.match(sentence.text):
                 continue
+            if not can_answer(sentence.text):
+                prose = prose_tail(sentence)
+                if prose is None:
+                    continue
+                sentence, terms, grams = prose, self._terms(prose.text, chinese_question), bigrams(prose.text)
             if entities and not named_in[sentence.n]:
                 continue
             shortened = self._shorten(sentence, wanted, wanted_grams, sentences)
@@ -296,9 +313,7 @@ class SentenceScorer:
                 continue  # a table's header row states no value
             quote, display = shortened
             if display != quote.text:  # a table row also matches by its column headers
-                terms, grams = self.matcher.terms(display), bigrams(display)
-                if self.glossary is not None and not chinese_question and has_chinese(display):
-                    terms |= self._glosses(display)
+                terms, grams = self._terms(display, chinese_question), bigrams(display)
             lexical = _weighted(idf_terms, terms)
             if glossed and not is_chinese(display):
                 lexical = max(lexical, _weighted(idf_glossed, terms))
@@ -318,9 +333,39 @@ class SentenceScorer:
                 factor *= 1 - VARIANT_PENALTY
             candidates.append((lexical, factor, Scored(0, quote, display)))
         evidence = self._evidence(question, candidates)
+        evidence = self._query_side(question, candidates, evidence)
         # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
         scored = [replace(c[2], score=e * c[1]) for c, e in zip(candidates, evidence, strict=True)]
         return sorted(scored, key=lambda s: -s.score)
+
+    def _query_side(
+        self, question: str, candidates: list[tuple[float, float, Scored]], evidence: list[float]
+    ) -> list[float]:
+        """The evidence weighed by the query-side model's similarity, for the best QUERY_SIDE_CANDIDATES
+        so far: how far each stands above their median (on one topic all are close; the answer is closer).
+        At the median a candidate keeps 1 - QUERY_SIDE_WEIGHT of its evidence, a QUERY_SIDE_SPREAD above
+        it 1 + QUERY_SIDE_WEIGHT; candidates not embedded keep 1 - QUERY_SIDE_WEIGHT."""
+        if self.query_side is None or not candidates:
+            return evidence
+        best = sorted(range(len(candidates)), key=lambda i: -evidence[i] * candidates[i][1])[:QUERY_SIDE_CANDIDATES]
+        similarities = self.query_side.similarities(question, [candidates[i][2].display for i in best])
+        if similarities is None:
+            return evidence
+        median = float(np.median(similarities)) if len(best) >= MIN_FOR_MEDIAN else float(similarities.min())
+        # it scales the evidence rather than adding to it: among unrelated paragraphs one sentence is
+        # always above the median, and must not answer on that alone (bench.extractive's unanswerables)
+        blended = [(1 - QUERY_SIDE_WEIGHT) * value for value in evidence]
+        for i, similarity in zip(best, similarities, strict=True):
+            closeness = _closeness(float(similarity) - median, 0.0, QUERY_SIDE_SPREAD)
+            blended[i] = evidence[i] * (1 - QUERY_SIDE_WEIGHT + 2 * QUERY_SIDE_WEIGHT * closeness)
+        return blended
+
+    def _terms(self, text: str, chinese_question: bool) -> frozenset[int]:
+        """A quote's terms, with its glosses when it is Chinese and the question is not."""
+        terms = self.matcher.terms(text)
+        if self.glossary is not None and not chinese_question and has_chinese(text):
+            terms |= self._glosses(text)
+        return terms
 
     def _glosses(self, text: str) -> frozenset[int]:
         assert self.glossary is not None
@@ -443,6 +488,24 @@ def can_answer(text: str) -> bool:
     return code < 3 or code / len(stripped) < 0.04
 
 
+# where prose may start after code run into one line with it: a clause end, a comment mark, a
+# space before Chinese text ('print(content) 前端集成建议:使用SSE…', 'org="…" # 可选,用于多团队计费')
+_PROSE_START = re.compile(r"[，,；;：:。]\s*|#\s+|//\s+|\s+(?=[\u4e00-\u9fff])")
+_PROSE_MIN_CHARS = 8
+
+
+def prose_tail(sentence: Sentence) -> Sentence | None:
+    """The longest end of a sentence that is prose when the whole is not (code and the sentence
+    explaining it, run into one line); None when no such end states anything."""
+    for match in _PROSE_START.finditer(sentence.text):
+        tail = sentence.text[match.end() :].strip()
+        if len(tail) >= _PROSE_MIN_CHARS and can_answer(tail) and (has_chinese(tail) or len(tail.split()) >= 4):
+            start = sentence.start + sentence.text.index(tail, match.end())
+            # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
+            return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True)
+    return None
+
+
 _NUMBERING = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\d{1,3}(?:\.\d{1,3})*[.)、]?|[一二三四五六七八九十]{1,3}、|[（(]\d{1,3}[)）])\s*"
 )
@@ -487,10 +550,12 @@ def question_entities(question: str) -> list[str]:
             continue
         camel = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
         if chinese or any(ch.isdigit() for ch in word) or camel or ("-" in word and word[0].isupper()):
-            names.append(word.lower().removesuffix("s") if chinese and len(word) > 3 else word.lower())
+            plural = (chinese and len(word) > 3) or _PLURAL_ACRONYM.fullmatch(word)  # SDKs names the SDK
+            names.append(word.lower().removesuffix("s") if plural else word.lower())
     return names
 
 
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
 
 

@@ -29,12 +29,13 @@ from answer.prompts import NO_ANSWER, build_messages, language_of, prompt_tokens
 from answer.retrieve import ContextFetcher
 from answer.rewrite import QueryRewriter
 from answer.screening import InputScreen, refusal
-from answer.semantic import SemanticSimilarity
+from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import SentenceMatcher, source_sentences
 from answer.turn import ChatEvent, ChatResult, Turn
 from core.access import require_readable
 from core.errors import ProviderError
 from core.metadata.db import Database
+from core.providers.embeddings import Embedder
 from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import ChatModel, Message
@@ -63,6 +64,7 @@ class ChatService:
         db: Database,
         retrieval: RetrievalService,
         lexical: LexicalEncoder,
+        embedder: Embedder | None = None,  # search's query-side model: extractive answers weigh sentences with it
         llm: ChatModel | None,
         moderator: Moderator,
         settings: Settings,
@@ -75,7 +77,12 @@ class ChatService:
         self.rewriter = QueryRewriter(llm)
         self.fetcher = ContextFetcher(retrieval, settings, llm_enabled=llm is not None)
         self.matcher = SentenceMatcher(lexical)
-        self.extractive = ExtractiveAnswerer(self.matcher, semantic=SemanticSimilarity(), glossary=shared_glossary())
+        self.extractive = ExtractiveAnswerer(
+            self.matcher,
+            semantic=SemanticSimilarity(),
+            glossary=shared_glossary(),
+            query_side=QuerySideSimilarity(embedder) if embedder is not None else None,
+        )
 
     # Before any output ---------------------------------------------------------------------------
     def start(

@@ -240,6 +240,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
             db=db,
             retrieval=retrieval.get(),
             lexical=lexical,
+            embedder=embedder.get(),
             llm=llm.get(),
             moderator=moderator.get(),
             settings=settings,

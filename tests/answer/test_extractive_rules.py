@@ -114,3 +114,20 @@ def test_a_number_inside_a_name_is_no_quantity() -> None:
     assert not carries("quantity", "whisper-1:语音转文字(多语言)")
     assert carries("quantity", "tts-1:文字转语音(6 种音色)")
     assert question_type("What is the maximum file size for an upload?") == "quantity"
+
+
+def test_prose_run_into_a_line_of_code_still_answers(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        'print(content, end="") stream_response() 前端集成建议:使用SSE(Server-Sent Events)或WebSocket推送每个chunk。\n'
+    )
+    extract = answerer.answer("前端集成建议用什么推送每个chunk？", sentences(text))
+    assert extract.answered and extract.quoted[0].text.startswith("前端集成建议")
+    assert extract.quoted[0].text in text  # verbatim
+
+
+def test_a_chinese_aside_in_brackets_is_no_function_call() -> None:
+    assert can_answer("Responses API 用来构建 agent(并计划替代旧的 Assistants API),支持 token(包括前文)")
+
+
+def test_a_plural_acronym_names_the_acronym() -> None:
+    assert question_entities("Which SDKs embed the agent?") == ["sdk"]

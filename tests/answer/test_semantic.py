@@ -10,7 +10,7 @@ import pytest
 from answer.extractive import ExtractiveAnswerer
 from answer.prompts import NO_ANSWER
 from answer.scoring import SEMANTIC_CANDIDATES
-from answer.semantic import SemanticSimilarity
+from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import SentenceMatcher
 from core.errors import ProviderError
 from core.providers.lexical import LexicalEncoder
@@ -110,3 +110,67 @@ def test_without_the_encoder_the_answer_uses_the_other_evidence() -> None:
         answer = answerer.answer("How much does GPT-4o cost?", pricing)
         assert answer.answered and "$2.50" in answer.text
     assert encoder.calls == 1  # not retried on every question
+
+
+class ScriptedEmbedder:
+    """The query-side model: the question as a query, sentences as passages at chosen similarities
+    (every other passage orthogonal to the question)."""
+
+    model_id, dim = "scripted", 8
+
+    def __init__(self, close: dict[str, float], fail: bool = False) -> None:
+        self.close, self.fail = close, fail
+        self.passages: list[str] = []
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if self.fail:
+            raise ProviderError("embedding service unavailable")
+        return np.eye(self.dim, dtype=np.float32)[0]
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages.extend(texts)
+        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            similarity = self.close.get(text, 0.0)
+            rows[i, 0], rows[i, 1 + i % (self.dim - 1)] = similarity, np.sqrt(1 - similarity**2)
+        return rows
+
+
+TWO_RULES = "员工每年可申请年假，年假须提前一周申请。\n员工每年享有十五天带薪年假。\n员工每年的体检安排在三月。\n"
+
+
+def test_the_query_side_model_picks_the_sentence_closest_in_meaning() -> None:
+    question = "员工每年年假怎么安排？"
+    for closest in ("员工每年可申请年假，年假须提前一周申请。", "员工每年享有十五天带薪年假。"):
+        embedder = ScriptedEmbedder({closest: 0.9})
+        answerer = ExtractiveAnswerer(
+            SentenceMatcher(LexicalEncoder()),
+            query_side=QuerySideSimilarity(embedder),  # type: ignore[arg-type]
+        )
+        ranked = answerer.scorer.score(question, sentences(TWO_RULES))
+        assert ranked[0].sentence.text == closest
+
+
+def test_the_query_side_model_alone_does_not_answer_an_unrelated_question() -> None:
+    unrelated = "差旅费用须在三十天内提交报销申请。"
+    answerer = ExtractiveAnswerer(
+        SentenceMatcher(LexicalEncoder()),
+        query_side=QuerySideSimilarity(ScriptedEmbedder({unrelated: 0.95})),  # type: ignore[arg-type]
+    )
+    extract = answerer.answer("公司的股票代码是什么？", sentences(unrelated + "\n" + TWO_RULES))
+    assert not extract.answered
+
+
+def test_query_side_vectors_are_cached_and_a_failing_embedder_costs_only_its_term() -> None:
+    embedder = ScriptedEmbedder({})
+    similarity = QuerySideSimilarity(embedder)  # type: ignore[arg-type]
+    similarity.similarities("Q", ["a", "b"])
+    similarity.similarities("Q", ["b", "c"])
+    assert embedder.passages == ["a", "b", "c"]
+    broken = ExtractiveAnswerer(
+        SentenceMatcher(LexicalEncoder()),
+        query_side=QuerySideSimilarity(ScriptedEmbedder({}, fail=True)),  # type: ignore[arg-type]
+    )
+    assert broken.scorer.query_side is not None
+    assert broken.scorer.query_side.similarities("Q", ["a"]) is None
+    assert broken.answer("员工每年享有多少天带薪年假？", sentences(TWO_RULES)).answered
