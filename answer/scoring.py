@@ -71,6 +71,7 @@ _CODE_START = re.compile(
 _CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lublin)"
 # f(x): prose puts a space or a CJK character before "(", or a CJK aside inside it ("agent(并计划…)")
 _CALL = re.compile(r"[A-Za-z0-9_]\((?![\u4e00-\u9fff])")
+_KEYWORD_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*=[\w\"']")  # file=audio_file, model="gpt-4o"
 # Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
 # mentions one answers about something else. Capitalised English function words are not names.
 _ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
@@ -233,8 +234,16 @@ def bigrams(text: str, latin: bool = True) -> frozenset[str]:
     return frozenset(grams)
 
 
+# a heading's or list item's number ("2. ", "3.1 ", "四、", "(2)"), not a leading amount ("3.5 美元")
+_LIST_NUMBER = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\d{1,3}[.)、]\s*(?!\d)|\d{1,2}(?:\.\d{1,2})+\s+(?![\d%]|美元|元|万|亿|倍|秒|分钟|小时|天|个|次|"
+    r"tokens?\b|[KMG]B?\b|dollars?\b|USD\b)|[一二三四五六七八九十]{1,3}、|[（(]\d{1,3}[)）])"
+)
+
+
 def carries(kind: str, text: str) -> bool:
     """Whether ``text`` states what a question of ``kind`` asks for."""
+    text = _LIST_NUMBER.sub("", text)  # "3.1 请求流程", "2. 费用": a heading's or list item's number
     if kind == "date":
         return bool(_DATE.search(text))
     if kind == "quantity":
@@ -298,6 +307,7 @@ class SentenceScorer:
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
         one_per_source = {s.n: s for s in reversed(sentences)}
         named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
+        subjects = distinctive(entities, sentences)
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
             if _TABLE_RULE.match(sentence.text):
                 continue
@@ -323,7 +333,7 @@ class SentenceScorer:
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
             penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
-            if is_heading(sentence) and not _names_subject(display, entities):
+            if is_heading(sentence) and not _names_subject(display, subjects):
                 factor *= 1 - HEADING_PENALTY
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
@@ -482,7 +492,7 @@ def can_answer(text: str) -> bool:
         return False
     if _CODE_START.match(stripped):
         return False
-    if len(_CALL.findall(stripped)) >= 2:
+    if len(_CALL.findall(stripped)) + len(_KEYWORD_ARGUMENT.findall(stripped)) >= 2:
         return False
     code = sum(ch in _CODE_CHARS for ch in stripped)
     return code < 3 or code / len(stripped) < 0.04
@@ -562,6 +572,17 @@ _PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
 def question_numbers(question: str) -> set[str]:
     """The numbers a question names on their own (403, 2025), not inside names (GPT-4o, o1)."""
     return set(_PLAIN_NUMBER.findall(question))
+
+
+SUBJECT_SHARE = 0.2  # OpenAI in a third of an OpenAI knowledge base's sentences is no subject of its own
+
+
+def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
+    """The question's names that few candidate sentences mention: what a heading naming one is about."""
+    if not entities or not sentences:
+        return []
+    texts = [s.text.lower() for s in sentences]
+    return [e for e in entities if sum(e in t for t in texts) <= SUBJECT_SHARE * len(texts)]
 
 
 def _names_subject(text: str, entities: list[str]) -> bool:

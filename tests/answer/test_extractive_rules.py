@@ -9,7 +9,15 @@ import pytest
 
 from answer.extractive import ExtractiveAnswerer
 from answer.prompts import NO_ANSWER
-from answer.scoring import can_answer, is_heading, names_only_variants, question_entities, question_numbers
+from answer.scoring import (
+    can_answer,
+    carries,
+    distinctive,
+    is_heading,
+    names_only_variants,
+    question_entities,
+    question_numbers,
+)
 from answer.sentences import SentenceMatcher
 from core.providers.glossary import Glossary
 from core.providers.lexical import LexicalEncoder
@@ -131,3 +139,20 @@ def test_a_chinese_aside_in_brackets_is_no_function_call() -> None:
 
 def test_a_plural_acronym_names_the_acronym() -> None:
     assert question_entities("Which SDKs embed the agent?") == ["sdk"]
+
+
+def test_a_heading_or_list_number_is_no_quantity() -> None:
+    assert not carries("quantity", "3.1 请求 / 调用流程 - 开发者向 OpenAI 平台注册")
+    assert not carries("quantity", "2. 费用说明") and not carries("quantity", "四、收费标准")
+    assert carries("quantity", "3.5 美元每月") and carries("quantity", "1.5 小时内退款")
+
+
+def test_keyword_arguments_mark_code() -> None:
+    assert not can_answer("file=audio_file ) print(transcription.text)")
+    assert can_answer("把 temperature=0 设为默认值，输出更稳定。")
+
+
+def test_a_name_in_most_candidates_is_no_subject_a_heading_can_answer_for() -> None:
+    lines = ["OpenAI 开发者平台概览", "OpenAI 提供 API。", "OpenAI 的模型很多。", "计费按 token。", "支持流式输出。"]
+    found = sentences("\n".join([*lines, "Whisper 用于语音转文字。"]) + "\n")
+    assert distinctive(["openai", "whisper"], found) == ["whisper"]
