@@ -193,7 +193,9 @@ SEMANTIC_CANDIDATES = 32  # embedded per question: the cost bound
 # The query-side model (e5) for the best candidates so far: its share of the evidence, and how far
 # above the candidates' median similarity counts in full. e5's similarities are compressed (0.75-0.92
 # on the articles); the answering sentence stood 0.04-0.10 above the median (bench.articles_qa).
-QUERY_SIDE_CANDIDATES = 24  # ~5 ms a sentence on 2 cores, cached by text: the cost bound
+# ~9 ms a sentence on 2 cores however short (24 took 220 ms), cached by text: the cost bound. 24
+# answered 2 more of 84 article questions at 0.45 but put the chat's p95 over 500 ms.
+QUERY_SIDE_CANDIDATES = 16
 QUERY_SIDE_WEIGHT = 0.5
 QUERY_SIDE_SPREAD = 0.05
 MIN_FOR_MEDIAN = 5  # fewer candidates have no meaningful median: the least similar stands for it
