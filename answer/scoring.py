@@ -303,6 +303,7 @@ class SentenceScorer:
         idf_terms = _idf(wanted, term_sets, total)
         idf_glossed = _idf(glossed, term_sets, total)
         idf_grams = _idf(wanted_grams, gram_sets, total)
+        rarity = idf_terms | idf_grams
         kind = question_type(question)
         entities = question_entities(question)
         numbers = question_numbers(question)
@@ -320,7 +321,7 @@ class SentenceScorer:
                 sentence, terms, grams = prose, self._terms(prose.text, chinese_question), bigrams(prose.text)
             if entities and not named_in[sentence.n]:
                 continue
-            shortened = self._shorten(sentence, wanted, wanted_grams, sentences)
+            shortened = self._shorten(sentence, wanted, wanted_grams, sentences, chinese_question, rarity)
             if shortened is None:
                 continue  # a table's header row states no value
             quote, display = shortened
@@ -339,8 +340,10 @@ class SentenceScorer:
                 factor *= 1 - HEADING_PENALTY
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
-            if entities and not all(entity in display.lower() for entity in entities):
-                factor *= 1 - MISSING_NAME_PENALTY  # the source names it, this sentence is about something else
+            if subjects and not all(entity in display.lower() for entity in subjects):
+                # the source names it, this sentence is about something else (a name most candidates
+                # mention, OpenAI in an OpenAI knowledge base, tells nothing)
+                factor *= 1 - MISSING_NAME_PENALTY
             if entities and names_only_variants(display, entities):
                 factor *= 1 - VARIANT_PENALTY
             candidates.append((lexical, factor, Scored(0, quote, display)))
@@ -412,14 +415,21 @@ class SentenceScorer:
         return evidence
 
     def _shorten(
-        self, sentence: Sentence, wanted: frozenset[int], grams: frozenset[str], context: list[Sentence]
+        self,
+        sentence: Sentence,
+        wanted: frozenset[int],
+        grams: frozenset[str],
+        context: list[Sentence],
+        chinese_question: bool,
+        rarity: dict[object, float],
     ) -> tuple[Sentence, str] | None:
         if sentence.text.lstrip().startswith("|"):
             cells = _table_clause(sentence, wanted, grams, context, self.matcher)
             return None if cells is None else (sentence, cells)
         if len(sentence.text) <= MAX_QUOTE_CHARS:
             return sentence, sentence.text
-        # the window of consecutive clauses (≤ MAX_QUOTE_CHARS) holding most of the question's terms
+        # the window of consecutive clauses (≤ MAX_QUOTE_CHARS) holding most of the question's terms,
+        # weighted by rarity (the clause naming "Responses API … 替代", not the one saying "API" twice)
         cuts = [0] + [m.end() for m in _CLAUSE_END.finditer(sentence.text)] + [len(sentence.text)]
         best: tuple[float, int, int] = (-1.0, 0, min(len(sentence.text), MAX_QUOTE_CHARS))
         for i in range(len(cuts) - 1):
@@ -427,8 +437,10 @@ class SentenceScorer:
                 if cuts[j] - cuts[i] > MAX_QUOTE_CHARS:
                     break
                 piece = sentence.text[cuts[i] : cuts[j]]
-                hit = len(wanted & self.matcher.terms(piece)) + len(grams & bigrams(piece))
-                if hit > best[0]:
+                found = (wanted & self._terms(piece, chinese_question)) | (grams & bigrams(piece))
+                hit = sum(rarity.get(term, 1.0) for term in found)
+                # the fewest characters for as many terms: the clause that says it, not its neighbours
+                if hit > best[0] or (hit == best[0] and cuts[j] - cuts[i] < best[2] - best[1]):
                     best = (hit, cuts[i], cuts[j])
         _, a, b = best
         piece = sentence.text[a:b].rstrip(" ，,；;：:、")
@@ -558,6 +570,7 @@ def question_entities(question: str) -> list[str]:
     chinese = is_chinese(question)  # mostly Chinese: an English question quoting 年假 keeps the English rule
     names = []
     for word in _ENTITY.findall(question):
+        word = _described(word)
         if word.lower() in _NOT_NAMES or len(word) < (2 if chinese else 3):
             continue
         camel = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
@@ -567,6 +580,14 @@ def question_entities(question: str) -> list[str]:
     return names
 
 
+_DESCRIBED = re.compile(r"(?<=[A-Za-z])-[a-z]+$")
+
+
+def _described(word: str) -> str:
+    """The name of a name with a description attached ("OpenAI-compatible": OpenAI); versioned names
+    keep their variant ("gpt-4o-mini", "o1-mini")."""
+    head = _DESCRIBED.sub("", word)
+    return head if head != word and not any(ch.isdigit() for ch in head) and not head.islower() else word
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
 
