@@ -237,6 +237,9 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "knowbase-bench-cache")
     parser.add_argument("--cmrc", type=int, default=300, help="first N CMRC 2018 passages (0 = none)")
     parser.add_argument("--cross-weights", default="1", help="cross-lingual list weights to compare, comma-separated")
+    parser.add_argument(
+        "--translation-weights", default="0,1", help="weights of an English question's dictionary translations"
+    )
     parser.add_argument("--ingested", type=Path, help="instead: a COPY of a knowbase eval data dir")
     parser.add_argument("--datasets", default="scifact", help="with --ingested: dataset folders under --eval")
     parser.add_argument("--json", action="store_true")
@@ -244,10 +247,10 @@ def main() -> None:
 
     configurations = dict(CONFIGURATIONS)
     for weight in args.cross_weights.split(","):
-        configurations[f"cross_lingual_{weight}"] = SearchOptions(top_k=30, cross_lingual_weight=float(weight))
-        configurations[f"cross_lingual_{weight}_untranslated"] = SearchOptions(
-            top_k=30, cross_lingual_weight=float(weight), translation_weight=0.0
-        )
+        for translation in args.translation_weights.split(","):
+            configurations[f"cross_lingual_{weight}_translation_{translation}"] = SearchOptions(
+                top_k=30, cross_lingual_weight=float(weight), translation_weight=float(translation)
+            )
     if args.ingested is not None:
         folders = [args.eval / name for name in args.datasets.split(",")]
         print(

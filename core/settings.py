@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         "than the question), added to the fused score; 0 = off.",
     )
     search_translation_weight: float = Field(
-        1.0,
+        0.5,
         ge=0,
         le=10,
         description="Weight (before IDF) of an English question's CC-CEDICT translations that the caller's "

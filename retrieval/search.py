@@ -36,7 +36,9 @@ class SearchOptions:
     weights: tuple[float, float] = (1.0, 1.0)  # dense, lexical
     multilingual_weight: float = 1.0  # the cross-lingual prefetch in hybrid mode; 0 leaves it out
     cross_lingual_weight: float = 1.5  # the same over chunks in another script than the question; 0 = off
-    translation_weight: float = 1.0  # an English question's CC-CEDICT translations among its BM25 terms; 0 = off
+    # an English question's CC-CEDICT translations among its BM25 terms; 0 = off. bench.mixed_language, XQuAD
+    # split by article, nDCG@10 en→zh / en→en: 0 0.920 / 0.977, 0.5 0.938 / 0.974, 1 0.938 / 0.965
+    translation_weight: float = 0.5
     max_per_document: int | None = 3
     dedupe: bool = True
     neighbors: int = 0  # add this many chunks before and after each hit (for context)
