@@ -588,6 +588,8 @@ def _described(word: str) -> str:
     keep their variant ("gpt-4o-mini", "o1-mini")."""
     head = _DESCRIBED.sub("", word)
     return head if head != word and not any(ch.isdigit() for ch in head) and not head.islower() else word
+
+
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
 
