@@ -160,6 +160,8 @@ _NOT_NAMES = frozenset(
 )
 
 MAX_QUOTE_CHARS = 200
+LABEL_EVIDENCE = 0.6  # a list entry or table row labelled by the question's own number (error 429)
+MIN_QUOTE_CHARS = 60  # a clause of a long line shorter than this is quoted with the next one
 # The question names a number (error 403, AIME 2025) the sentence lacks: it is about another one.
 NUMBER_PENALTY = 0.3
 MISSING_NAME_PENALTY = NUMBER_PENALTY  # the same for a name the question asks about (its source has it)
@@ -332,6 +334,10 @@ class SentenceScorer:
                 lexical = max(lexical, _weighted(idf_glossed, terms))
             if wanted_grams:
                 lexical = max(lexical, _weighted(idf_grams, grams))
+            if numbers and _labelled_by(display, numbers):
+                # the entry for the question's number ("429: 请求频率超限", "403 — 描述: 权限不足"): BM25
+                # keeps no numbers, so its words alone would count too little
+                lexical = max(lexical, LABEL_EVIDENCE)
             bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text) else 0.0
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
             penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
@@ -443,6 +449,12 @@ class SentenceScorer:
                 if hit > best[0] or (hit == best[0] and cuts[j] - cuts[i] < best[2] - best[1]):
                     best = (hit, cuts[i], cuts[j])
         _, a, b = best
+        # a clause naming the subject is often followed by the one saying what about it
+        while b - a < MIN_QUOTE_CHARS and b < len(sentence.text):
+            following = next(cut for cut in cuts if cut > b)
+            if following - a > MAX_QUOTE_CHARS:
+                break
+            b = following
         piece = sentence.text[a:b].rstrip(" ，,；;：:、")
         narrowed = replace(sentence, text=piece, start=sentence.start + a, end=sentence.start + a + len(piece))
         return narrowed, piece
@@ -592,6 +604,15 @@ def _described(word: str) -> str:
 
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
+
+
+_LABEL = re.compile(r"^\W*(\d+(?:\.\d+)?)\s*(?:[:：—–-]|\|)")
+
+
+def _labelled_by(text: str, numbers: set[str]) -> bool:
+    """Whether ``text`` is the entry of a list or table labelled by one of ``numbers``."""
+    label = _LABEL.match(text)
+    return label is not None and label.group(1) in numbers
 
 
 def question_numbers(question: str) -> set[str]:

@@ -156,3 +156,20 @@ def test_a_name_in_most_candidates_is_no_subject_a_heading_can_answer_for() -> N
     lines = ["OpenAI 开发者平台概览", "OpenAI 提供 API。", "OpenAI 的模型很多。", "计费按 token。", "支持流式输出。"]
     found = sentences("\n".join([*lines, "Whisper 用于语音转文字。"]) + "\n")
     assert distinctive(["openai", "whisper"], found) == ["whisper"]
+
+
+def test_the_entry_labelled_by_the_question_number_answers(answerer: ExtractiveAnswerer) -> None:
+    text = "常见状态码如下，调用失败时请对照处理。\n- 401: API Key无效\n- 429: 请求频率超限,需要重试\n"
+    extract = answerer.answer("调用接口返回 429 错误是什么原因？", sentences(text))
+    assert extract.answered and extract.quoted[0].text.startswith("429")
+
+
+def test_a_short_clause_of_a_long_line_is_quoted_with_the_next(answerer: ExtractiveAnswerer) -> None:
+    filler = "模型生成的内容会逐渐返回给调用者,而不是一次性全部返回 - 这样用户能看到边输出边回应的交互体验 - " * 4
+    line = (
+        filler
+        + "最近推出的 Responses API 被视为新的核心能力接口,用来构建 agent(并计划替代旧的 Assistants API) - 其他说明"
+    )
+    best = answerer.scorer.score("新出的 Responses API 以后打算取代哪个老接口？", sentences(line + "\n"))[0]
+    assert best.display.startswith("最近推出的 Responses API") and "Assistants API" in best.display
+    assert best.sentence.text == best.display and len(best.display) <= 200
