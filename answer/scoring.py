@@ -200,7 +200,7 @@ SEMANTIC_CANDIDATES = 32  # embedded per question: the cost bound
 QUERY_SIDE_CANDIDATES = 16
 QUERY_SIDE_WEIGHT = 0.5
 QUERY_SIDE_SPREAD = 0.05
-MIN_FOR_MEDIAN = 5  # fewer candidates have no meaningful median: the least similar stands for it
+MIN_FOR_MEDIAN = 5  # fewer candidates have no meaningful median: the weighting is left out
 
 
 @dataclass
@@ -366,13 +366,14 @@ class SentenceScorer:
         so far: how far each stands above their median (on one topic all are close; the answer is closer).
         At the median a candidate keeps 1 - QUERY_SIDE_WEIGHT of its evidence, a QUERY_SIDE_SPREAD above
         it 1 + QUERY_SIDE_WEIGHT; candidates not embedded keep 1 - QUERY_SIDE_WEIGHT."""
-        if self.query_side is None or not candidates:
+        # too few candidates have no median to stand above: a lone answering sentence must not lose half
+        if self.query_side is None or len(candidates) < MIN_FOR_MEDIAN:
             return evidence
         best = sorted(range(len(candidates)), key=lambda i: -evidence[i] * candidates[i][1])[:QUERY_SIDE_CANDIDATES]
         similarities = self.query_side.similarities(question, [candidates[i][2].display for i in best])
         if similarities is None:
             return evidence
-        median = float(np.median(similarities)) if len(best) >= MIN_FOR_MEDIAN else float(similarities.min())
+        median = float(np.median(similarities))
         # it scales the evidence rather than adding to it: among unrelated paragraphs one sentence is
         # always above the median, and must not answer on that alone (bench.extractive's unanswerables)
         blended = [(1 - QUERY_SIDE_WEIGHT) * value for value in evidence]

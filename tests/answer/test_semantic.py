@@ -136,7 +136,10 @@ class ScriptedEmbedder:
         return rows
 
 
-TWO_RULES = "员工每年可申请年假，年假须提前一周申请。\n员工每年享有十五天带薪年假。\n员工每年的体检安排在三月。\n"
+TWO_RULES = (
+    "员工每年可申请年假，年假须提前一周申请。\n员工每年享有十五天带薪年假。\n员工每年的体检安排在三月。\n"
+    "员工每年可参加两次培训。\n员工每年需完成一次绩效评估。\n"
+)
 
 
 def test_the_query_side_model_picks_the_sentence_closest_in_meaning() -> None:
@@ -174,3 +177,15 @@ def test_query_side_vectors_are_cached_and_a_failing_embedder_costs_only_its_ter
     assert broken.scorer.query_side is not None
     assert broken.scorer.query_side.similarities("Q", ["a"]) is None
     assert broken.answer("员工每年享有多少天带薪年假？", sentences(TWO_RULES)).answered
+
+
+def test_a_lone_candidate_keeps_its_score_under_the_query_side_model() -> None:
+    text = "# Leave\n\nAnnual leave is fifteen days.\n"
+    plain = ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()))
+    weighed = ExtractiveAnswerer(
+        SentenceMatcher(LexicalEncoder()),
+        query_side=QuerySideSimilarity(ScriptedEmbedder({})),  # type: ignore[arg-type]
+    )
+    question = "How long is annual leave?"
+    assert weighed.scorer.score(question, sentences(text)) == plain.scorer.score(question, sentences(text))
+    assert weighed.answer(question, sentences(text)).answered
