@@ -84,13 +84,12 @@ class QuerySideSimilarity:
     answer this evidence only."""
 
     def __init__(self, embedder: Embedder, cache_size: int = CACHE_SIZE) -> None:
-        self._embedder = embedder
+        self._embedder = embedder  # the server's is a QueryCachingEmbedder: search embedded the question
         self._passages = _VectorCache(embedder.embed_passages, cache_size)
-        self._queries = _VectorCache(lambda texts: np.stack([embedder.embed_query(t) for t in texts]), cache_size // 8)
 
     def similarities(self, question: str, texts: list[str]) -> np.ndarray | None:
         try:
-            query = self._queries.vectors([question])[0]
+            query = self._embedder.embed_query(question)
             passages = self._passages.vectors(texts)
         except ProviderError as error:
             log.warning("query-side embedder failed; this answer is scored without it: %s", error.message)

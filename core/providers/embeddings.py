@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from typing import Protocol
 
 import httpx
@@ -155,6 +156,39 @@ class OpenAIEmbedder:
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         normalised: np.ndarray = matrix / np.maximum(norms, 1e-12)
         return normalised
+
+
+class QueryCachingEmbedder:
+    """An embedder that remembers its recent query vectors: a chat question is embedded by search
+    and again to weigh the answer's sentences (answer/semantic.QuerySideSimilarity), and a repeated
+    question costs one embedding (or one remote call) instead of two."""
+
+    MAX_CACHED_CHARS = 2000  # longer texts are embedded every time rather than kept as keys
+
+    def __init__(self, embedder: Embedder, size: int = 1024) -> None:
+        self.inner = embedder
+        self.model_id = embedder.model_id
+        self.dim = embedder.dim
+        self._size = size
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            cached = self._queries.get(text)
+            if cached is not None:
+                self._queries.move_to_end(text)
+                return cached.copy()
+        vector = self.inner.embed_query(text)  # outside the lock: a remote call must not hold others up
+        if len(text) <= self.MAX_CACHED_CHARS:
+            with self._lock:
+                self._queries[text] = vector.copy()
+                while len(self._queries) > self._size:
+                    self._queries.popitem(last=False)
+        return vector
 
 
 def create_embedder(settings: Settings) -> Embedder:

