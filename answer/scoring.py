@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from answer.aliases import phrase_aliases, with_aliases
 from answer.facts import numbers_in
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
@@ -288,12 +289,14 @@ class SentenceScorer:
         # a Chinese question's English words count as they are; an English question's Chinese words
         # count as bigrams (its English words are measured, stemmed, by the tokenizer's terms)
         wanted_grams = bigrams(question, latin=is_chinese(question)) if has_chinese(question) else frozenset()
-        term_sets = [self.matcher.terms(s.text) for s in sentences]
+        chinese_question = is_chinese(question)
+        # an English question's "tokens-per-minute" is a sentence's TPM (Chinese ones ask in Chinese)
+        aliases = {} if chinese_question else phrase_aliases(question, self.matcher)
+        term_sets = [with_aliases(s.text, self.matcher.terms(s.text), aliases) for s in sentences]
         gram_sets = [bigrams(s.text) for s in sentences]
         total = len(sentences) + 1
         # across languages the words meet through the dictionary: an English question's words in a
         # Chinese sentence's glosses, a Chinese question's glosses in an English sentence's words
-        chinese_question = is_chinese(question)
         # (an English question meets any sentence with Chinese words in it, "使用Grafana可视化指标" too)
         crossing = [has_chinese(s.text) if not chinese_question else not is_chinese(s.text) for s in sentences]
         glossed: frozenset[int] = frozenset()
@@ -320,15 +323,15 @@ class SentenceScorer:
                 prose = prose_tail(sentence)
                 if prose is None:
                     continue
-                sentence, terms, grams = prose, self._terms(prose.text, chinese_question), bigrams(prose.text)
+                sentence, terms, grams = prose, self._terms(prose.text, chinese_question, aliases), bigrams(prose.text)
             if entities and not named_in[sentence.n]:
                 continue
-            shortened = self._shorten(sentence, wanted, wanted_grams, sentences, chinese_question, rarity)
+            shortened = self._shorten(sentence, wanted, wanted_grams, sentences, chinese_question, rarity, aliases)
             if shortened is None:
                 continue  # a table's header row states no value
             quote, display = shortened
             if display != quote.text:  # a table row also matches by its column headers
-                terms, grams = self._terms(display, chinese_question), bigrams(display)
+                terms, grams = self._terms(display, chinese_question, aliases), bigrams(display)
             lexical = _weighted(idf_terms, terms)
             if glossed and not is_chinese(display):
                 lexical = max(lexical, _weighted(idf_glossed, terms))
@@ -382,9 +385,10 @@ class SentenceScorer:
             blended[i] = evidence[i] * (1 - QUERY_SIDE_WEIGHT + 2 * QUERY_SIDE_WEIGHT * closeness)
         return blended
 
-    def _terms(self, text: str, chinese_question: bool) -> frozenset[int]:
-        """A quote's terms, with its glosses when it is Chinese and the question is not."""
-        terms = self.matcher.terms(text)
+    def _terms(self, text: str, chinese_question: bool, aliases: dict[str, frozenset[int]]) -> frozenset[int]:
+        """A quote's terms, with its glosses when it is Chinese and the question is not, and the
+        question's phrases it uses a short form of."""
+        terms = with_aliases(text, self.matcher.terms(text), aliases)
         if self.glossary is not None and not chinese_question and has_chinese(text):
             terms |= self._glosses(text)
         return terms
@@ -429,6 +433,7 @@ class SentenceScorer:
         context: list[Sentence],
         chinese_question: bool,
         rarity: dict[object, float],
+        aliases: dict[str, frozenset[int]],
     ) -> tuple[Sentence, str] | None:
         if sentence.text.lstrip().startswith("|"):
             cells = _table_clause(sentence, wanted, grams, context, self.matcher)
@@ -444,7 +449,7 @@ class SentenceScorer:
                 if cuts[j] - cuts[i] > MAX_QUOTE_CHARS:
                     break
                 piece = sentence.text[cuts[i] : cuts[j]]
-                found = (wanted & self._terms(piece, chinese_question)) | (grams & bigrams(piece))
+                found = (wanted & self._terms(piece, chinese_question, aliases)) | (grams & bigrams(piece))
                 hit = sum(rarity.get(term, 1.0) for term in found)
                 # the fewest characters for as many terms: the clause that says it, not its neighbours
                 if hit > best[0] or (hit == best[0] and cuts[j] - cuts[i] < best[2] - best[1]):

@@ -1,0 +1,92 @@
+"""Short forms of an English question's phrases that documents use instead of the phrase: the
+acronym ("tokens-per-minute" → TPM, "text-to-speech" → tts-1, "requests per day" → RPD) and the
+compound written as one word ("real-time" → Realtime). A sentence holding the short form holds the
+phrase's words; the tokenizer alone sees no shared term between them."""
+
+from __future__ import annotations
+
+import re
+
+from answer.sentences import SentenceMatcher
+
+_WORD = re.compile(r"[A-Za-z]+")
+_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+# written as an acronym: in capitals (TPM, RPD), or a model name's stem before its version (tts-1)
+_ACRONYM = re.compile(r"(?<![A-Za-z])(?:[A-Z]{3,5}|[a-z]{3,5}(?=-\d))(?![A-Za-z])")
+MIN_ACRONYM, MAX_ACRONYM = 3, 5  # two letters would match too much by chance ("is it" → IT)
+# a phrase an acronym stands for starts and ends with a word of its own ("requests per day", not "is the price")
+_LINKING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "per",
+        "with",
+        "by",
+        "from",
+        "is",
+        "are",
+        "was",
+        "be",
+        "do",
+        "does",
+        "did",
+        "can",
+        "i",
+        "we",
+        "you",
+        "it",
+        "my",
+        "our",
+        "your",
+        "its",
+        "this",
+        "that",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "why",
+        "how",
+    ]
+)
+
+
+def phrase_aliases(question: str, matcher: SentenceMatcher) -> dict[str, frozenset[int]]:
+    """Short form (a compound in lower case, an acronym in capitals) → the terms of the question's
+    phrase it stands for."""
+    aliases: dict[str, frozenset[int]] = {}
+    for compound in _COMPOUND.findall(question):
+        _add(aliases, compound.replace("-", "").lower(), compound, matcher)
+    words = _WORD.findall(question.replace("-", " "))
+    for size in range(MIN_ACRONYM, MAX_ACRONYM + 1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if run[0].lower() not in _LINKING and run[-1].lower() not in _LINKING:
+                _add(aliases, "".join(w[0] for w in run).upper(), " ".join(run), matcher)
+    return aliases
+
+
+def _add(aliases: dict[str, frozenset[int]], short: str, phrase: str, matcher: SentenceMatcher) -> None:
+    terms = matcher.terms(phrase)
+    if len(terms) >= 2 and short not in aliases:  # the phrase must say more than its short form
+        aliases[short] = terms
+
+
+def with_aliases(text: str, terms: frozenset[int], aliases: dict[str, frozenset[int]]) -> frozenset[int]:
+    """``terms`` and the words of every question phrase whose short form ``text`` uses."""
+    if not aliases:
+        return terms
+    short = {w.lower() for w in _WORD.findall(text)} | {a.upper() for a in _ACRONYM.findall(text)}
+    found = [aliases[form] for form in short if form in aliases]
+    return terms.union(*found) if found else terms
