@@ -316,6 +316,9 @@ class SentenceScorer:
         one_per_source = {s.n: s for s in reversed(sentences)}
         named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
         subjects = distinctive(entities, sentences)
+        # what each candidate says, for the models: a list item with its lead-in ("GPT-5 引入了多项特性:
+        # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
+        meanings: list[str] = []
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
             if _TABLE_RULE.match(sentence.text):
                 continue
@@ -349,21 +352,22 @@ class SentenceScorer:
                 factor *= 1 - HEADING_PENALTY
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
-            if subjects and not all(entity in display.lower() for entity in subjects):
+            if subjects and not all(entity in f"{sentence.lead_in} {display}".lower() for entity in subjects):
                 # the source names it, this sentence is about something else (a name most candidates
                 # mention, OpenAI in an OpenAI knowledge base, tells nothing)
                 factor *= 1 - MISSING_NAME_PENALTY
             if entities and names_only_variants(display, entities):
                 factor *= 1 - VARIANT_PENALTY
             candidates.append((lexical, factor, Scored(0, quote, display)))
-        evidence = self._evidence(question, candidates)
-        evidence = self._query_side(question, candidates, evidence)
+            meanings.append(f"{sentence.lead_in} {display}" if sentence.lead_in else display)
+        evidence = self._evidence(question, candidates, meanings)
+        evidence = self._query_side(question, candidates, evidence, meanings)
         # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
         scored = [replace(c[2], score=e * c[1]) for c, e in zip(candidates, evidence, strict=True)]
         return sorted(scored, key=lambda s: -s.score)
 
     def _query_side(
-        self, question: str, candidates: list[tuple[float, float, Scored]], evidence: list[float]
+        self, question: str, candidates: list[tuple[float, float, Scored]], evidence: list[float], meanings: list[str]
     ) -> list[float]:
         """The evidence weighed by the query-side model's similarity, for the best QUERY_SIDE_CANDIDATES
         so far: how far each stands above their median (on one topic all are close; the answer is closer).
@@ -373,7 +377,7 @@ class SentenceScorer:
         if self.query_side is None or len(candidates) < MIN_FOR_MEDIAN:
             return evidence
         best = sorted(range(len(candidates)), key=lambda i: -evidence[i] * candidates[i][1])[:QUERY_SIDE_CANDIDATES]
-        similarities = self.query_side.similarities(question, [candidates[i][2].display for i in best])
+        similarities = self.query_side.similarities(question, [meanings[i] for i in best])
         if similarities is None:
             return evidence
         median = float(np.median(similarities))
@@ -397,7 +401,9 @@ class SentenceScorer:
         assert self.glossary is not None
         return self.matcher.terms(self.glossary.english(text))
 
-    def _evidence(self, question: str, candidates: list[tuple[float, float, Scored]]) -> list[float]:
+    def _evidence(
+        self, question: str, candidates: list[tuple[float, float, Scored]], meanings: list[str]
+    ) -> list[float]:
         """Lexical evidence, blended with semantic similarity for the best SEMANTIC_CANDIDATES
         (the others, less likely to answer, are not embedded: they keep their lexical share). A
         sentence in the other language counts on meaning alone unless its shared words say more."""
@@ -406,7 +412,7 @@ class SentenceScorer:
         if not weight or self.semantic is None or not candidates:
             return lexical
         best = sorted(range(len(candidates)), key=lambda i: -lexical[i])[:SEMANTIC_CANDIDATES]
-        similarities = self.semantic.similarities(question, [candidates[i][2].display for i in best])
+        similarities = self.semantic.similarities(question, [meanings[i] for i in best])
         if similarities is None:
             return lexical
         chinese = is_chinese(question)

@@ -7,6 +7,7 @@ the citation check searches them, so a quote is always a verbatim span found the
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ class Sentence:
     page: int | None
     rank: int  # the position of its source in the context (0 = best)
     alone: bool = False  # the sentence is a whole line of its own, not a list item ("- …", "• …")
+    lead_in: str = ""  # the lines ending in a colon that introduce its list ("A: GPT-5 引入了多项特性:")
 
 
 def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:
@@ -46,6 +48,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
             limit = min(len(text), len(source.text) - body_offset)
             if limit <= 0:
                 break
+            line_starts, leads = _lead_ins(text)
             for a, b in sentence_spans(text, 0, limit):
                 alone = _line_start(text, a) and (b == len(text) or text[b:].lstrip(" \t")[:1] in ("\n", ""))
                 bullet = BULLET.match(text[a:b].lstrip())
@@ -66,9 +69,36 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         page=chunk.page_at(start),
                         rank=rank,
                         alone=alone,
+                        lead_in=leads[bisect_right(line_starts, a) - 1],
                     )
                 )
     return found
+
+
+def _lead_ins(text: str) -> tuple[list[int], list[str]]:
+    """Each line's start and the lead-in in effect on it: the run of lines of their own ending in a
+    colon before it ("A: GPT-5 引入了多项特性:", then "核心特性:"), kept over the list items that
+    follow and ended by any other line of its own (a heading, a paragraph)."""
+    starts: list[int] = []
+    leads: list[str] = []
+    lead, chained = "", False  # chained: the last non-blank line was a lead-in itself
+    position = 0
+    for line in text.splitlines(keepends=True):
+        starts.append(position)
+        leads.append(lead)
+        position += len(line)
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if BULLET.match(stripped):
+            chained = False  # a colon line after the list starts a lead-in of its own
+            continue
+        if stripped.endswith((":", "：")):
+            lead = f"{lead} {stripped}" if chained else stripped
+            chained = True
+        else:
+            lead, chained = "", False
+    return starts or [0], leads or [""]
 
 
 def _segments(chunks: list[SearchHit]) -> Iterator[tuple[int, str, int]]:

@@ -173,3 +173,34 @@ def test_a_short_clause_of_a_long_line_is_quoted_with_the_next(answerer: Extract
     best = answerer.scorer.score("新出的 Responses API 以后打算取代哪个老接口？", sentences(line + "\n"))[0]
     assert best.display.startswith("最近推出的 Responses API") and "Assistants API" in best.display
     assert best.sentence.text == best.display and len(best.display) <= 200
+
+
+LEAD_IN = (
+    "Q22: GPT-5有哪些新特性?\n"
+    "A: GPT-5(2025年8月发布)引入了多项特性:\n"
+    "- 自适应推理深度:自动决定快速回答还是深度思考\n"
+    "- 超大上下文:支持272K输入tokens,128K输出tokens\n"
+    "模型对比\n"
+    "- claude-3: 上下文 200K tokens,长文档\n"
+    "- llama-3: 上下文 128K tokens,开源\n"
+    "- qwen-2: 上下文 32K tokens,中文\n"
+    "计费说明\n"
+    "- 计费单位:Token,输入和输出分开计费\n"
+    "- 批量接口:离线任务可以省钱 50%\n"
+    "- 缓存命中:重复的提示词前缀按半价计费\n"
+    "- 免费额度:新用户注册赠送5美元\n"
+)
+
+
+def test_a_list_item_is_about_what_its_lead_in_names() -> None:
+    introduced = {s.text: s.lead_in for s in sentences(LEAD_IN)}
+    assert introduced["超大上下文:支持272K输入tokens,128K输出tokens"] == "A: GPT-5(2025年8月发布)引入了多项特性:"
+    assert introduced["claude-3: 上下文 200K tokens,长文档"] == ""  # "模型对比" (too short to quote) ends in no colon
+    chained = {s.text: s.lead_in for s in sentences(LEAD_IN.replace("特性:\n", "特性:\n\n核心特性:\n\n"))}
+    assert chained["自适应推理深度:自动决定快速回答还是深度思考"] == "A: GPT-5(2025年8月发布)引入了多项特性: 核心特性:"
+
+
+def test_the_item_under_a_lead_in_naming_the_subject_answers(answerer: ExtractiveAnswerer) -> None:
+    # the item itself does not name GPT-5, its lead-in does: no missing-name penalty for it
+    ranked = answerer.scorer.score("GPT-5 的上下文长度有多大？", sentences(LEAD_IN))
+    assert "272K" in ranked[0].display and ranked[0].score > 1.2 * ranked[1].score
