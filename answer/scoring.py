@@ -352,9 +352,11 @@ class SentenceScorer:
                 factor *= 1 - HEADING_PENALTY
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
-            if subjects and not all(entity in f"{sentence.lead_in} {display}".lower() for entity in subjects):
+            named = f"{sentence.lead_in} {sentence.before} {display}".lower()
+            if subjects and not all(entity in named for entity in subjects):
                 # the source names it, this sentence is about something else (a name most candidates
-                # mention, OpenAI in an OpenAI knowledge base, tells nothing)
+                # mention, OpenAI in an OpenAI knowledge base, tells nothing); what its list's lead-in
+                # or its paragraph's sentences before it name, it is about too
                 factor *= 1 - MISSING_NAME_PENALTY
             if entities and names_only_variants(display, entities):
                 factor *= 1 - VARIANT_PENALTY

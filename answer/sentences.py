@@ -18,6 +18,7 @@ from retrieval.search import SearchHit
 
 BULLET = re.compile(r"^(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
 MIN_SENTENCE_CHARS = 6
+BEFORE_CHARS = 300
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Sentence:
     rank: int  # the position of its source in the context (0 = best)
     alone: bool = False  # the sentence is a whole line of its own, not a list item ("- …", "• …")
     lead_in: str = ""  # the lines ending in a colon that introduce its list ("A: GPT-5 引入了多项特性:")
+    before: str = ""  # the sentences before it on its line (its paragraph), at most BEFORE_CHARS
 
 
 def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:
@@ -70,6 +72,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         rank=rank,
                         alone=alone,
                         lead_in=leads[bisect_right(line_starts, a) - 1],
+                        before=text[max(line_starts[bisect_right(line_starts, a) - 1], a - BEFORE_CHARS) : a].strip(),
                     )
                 )
     return found

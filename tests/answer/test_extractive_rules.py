@@ -204,3 +204,20 @@ def test_the_item_under_a_lead_in_naming_the_subject_answers(answerer: Extractiv
     # the item itself does not name GPT-5, its lead-in does: no missing-name penalty for it
     ranked = answerer.scorer.score("GPT-5 的上下文长度有多大？", sentences(LEAD_IN))
     assert "272K" in ranked[0].display and ranked[0].score > 1.2 * ranked[1].score
+
+
+def test_a_sentence_is_about_what_its_paragraph_named_before_it(answerer: ExtractiveAnswerer) -> None:
+    paragraph = (
+        "视觉微调\n"
+        "GPT-4o模型引入的视觉微调功能是一项重大突破。开发者现在可以通过上传至少100张图像来优化视觉任务表现。\n"
+        "文本微调\n"
+        "- GPT-4o 的文本微调至少需要10个训练样本。\n"
+    )
+    found = {s.text: s.before for s in sentences(paragraph + LEAD_IN)}
+    assert (
+        found["开发者现在可以通过上传至少100张图像来优化视觉任务表现。"]
+        == "GPT-4o模型引入的视觉微调功能是一项重大突破。"
+    )
+    assert found["GPT-4o模型引入的视觉微调功能是一项重大突破。"] == ""
+    ranked = answerer.scorer.score("给 GPT-4o 做视觉微调,至少需要上传多少张图片？", sentences(paragraph + LEAD_IN))
+    assert "100张图像" in ranked[0].display
