@@ -549,7 +549,9 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
     explaining it, run into one line); None when no such end states anything."""
     for match in _PROSE_START.finditer(sentence.text):
         tail = sentence.text[match.end() :].strip()
-        if len(tail) >= _PROSE_MIN_CHARS and can_answer(tail) and (has_chinese(tail) or len(tail.split()) >= 4):
+        if len(tail) < _PROSE_MIN_CHARS or not can_answer(tail) or _KEYWORD_ARGUMENT.search(tail):
+            continue  # still code: a comment's words run into the next argument ("中等详细程度 max_tokens=2000 )")
+        if has_chinese(tail) or len(tail.split()) >= 4:
             start = sentence.start + sentence.text.index(tail, match.end())
             # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
             return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True)

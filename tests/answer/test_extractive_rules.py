@@ -133,6 +133,14 @@ def test_prose_run_into_a_line_of_code_still_answers(answerer: ExtractiveAnswere
     assert extract.quoted[0].text in text  # verbatim
 
 
+def test_a_comment_run_into_the_next_argument_is_still_code() -> None:
+    from answer.scoring import prose_tail
+
+    # a code block as plain-text extraction leaves it: one line
+    line = 'response = client.create( model="gpt-5", verbosity="medium", # 中等详细程度 max_tokens=2000 )\n'
+    assert [prose_tail(s) for s in sentences(line)] == [None]
+
+
 def test_a_chinese_aside_in_brackets_is_no_function_call() -> None:
     assert can_answer("Responses API 用来构建 agent(并计划替代旧的 Assistants API),支持 token(包括前文)")
 
