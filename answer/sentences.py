@@ -72,10 +72,16 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         rank=rank,
                         alone=alone,
                         lead_in=leads[bisect_right(line_starts, a) - 1],
-                        before=text[max(line_starts[bisect_right(line_starts, a) - 1], a - BEFORE_CHARS) : a].strip(),
+                        before=_before(text, line_starts[bisect_right(line_starts, a) - 1], a),
                     )
                 )
     return found
+
+
+def _before(text: str, line_start: int, start: int) -> str:
+    """The sentences before ``start`` on its line, without the line's bullet, at most BEFORE_CHARS."""
+    line_start += _prefix_length(text[line_start:start])
+    return text[max(line_start, start - BEFORE_CHARS) : start].strip()
 
 
 def _lead_ins(text: str) -> tuple[list[int], list[str]]:

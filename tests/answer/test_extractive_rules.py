@@ -227,5 +227,6 @@ def test_a_sentence_is_about_what_its_paragraph_named_before_it(answerer: Extrac
         == "GPT-4o模型引入的视觉微调功能是一项重大突破。"
     )
     assert found["GPT-4o模型引入的视觉微调功能是一项重大突破。"] == ""
+    assert found["GPT-4o 的文本微调至少需要10个训练样本。"] == ""  # a list item's bullet is no sentence before it
     ranked = answerer.scorer.score("给 GPT-4o 做视觉微调,至少需要上传多少张图片？", sentences(paragraph + LEAD_IN))
     assert "100张图像" in ranked[0].display
