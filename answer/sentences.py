@@ -19,6 +19,7 @@ from retrieval.search import SearchHit
 BULLET = re.compile(r"^(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
 MIN_SENTENCE_CHARS = 6
 BEFORE_CHARS = 300
+LEAD_IN_CHARS = 200  # a long run of colon lines keeps its end: the lines nearest the list
 
 
 @dataclass
@@ -59,6 +60,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                 if b - a < MIN_SENTENCE_CHARS:
                     continue
                 start = doc_start + a
+                line = bisect_right(line_starts, a) - 1
                 chunk = next((h for h in reversed(chunks) if h.char_start <= start), chunks[0])
                 found.append(
                     Sentence(
@@ -71,8 +73,8 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         page=chunk.page_at(start),
                         rank=rank,
                         alone=alone,
-                        lead_in=leads[bisect_right(line_starts, a) - 1],
-                        before=_before(text, line_starts[bisect_right(line_starts, a) - 1], a),
+                        lead_in=leads[line],
+                        before=_before(text, line_starts[line], a),
                     )
                 )
     return found
@@ -103,7 +105,7 @@ def _lead_ins(text: str) -> tuple[list[int], list[str]]:
             chained = False  # a colon line after the list starts a lead-in of its own
             continue
         if stripped.endswith((":", "：")):
-            lead = f"{lead} {stripped}" if chained else stripped
+            lead = (f"{lead} {stripped}" if chained else stripped)[-LEAD_IN_CHARS:]
             chained = True
         else:
             lead, chained = "", False
