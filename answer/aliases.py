@@ -8,58 +8,13 @@ from __future__ import annotations
 import re
 
 from answer.sentences import SentenceMatcher
+from core.text import ENGLISH_FUNCTION_WORDS
 
 _WORD = re.compile(r"[A-Za-z]+")
 _COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 # written as an acronym: in capitals (TPM, RPD), or a model name's stem before its version (tts-1)
 _ACRONYM = re.compile(r"(?<![A-Za-z])(?:[A-Z]{3,5}|[a-z]{3,5}(?=-\d))(?![A-Za-z])")
 MIN_ACRONYM, MAX_ACRONYM = 3, 5  # two letters would match too much by chance ("is it" → IT)
-# a phrase an acronym stands for starts and ends with a word of its own ("requests per day", not "is the price")
-_LINKING = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "per",
-        "with",
-        "by",
-        "from",
-        "is",
-        "are",
-        "was",
-        "be",
-        "do",
-        "does",
-        "did",
-        "can",
-        "i",
-        "we",
-        "you",
-        "it",
-        "my",
-        "our",
-        "your",
-        "its",
-        "this",
-        "that",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "why",
-        "how",
-    ]
-)
 
 
 def phrase_aliases(question: str, matcher: SentenceMatcher) -> dict[str, frozenset[int]]:
@@ -72,7 +27,8 @@ def phrase_aliases(question: str, matcher: SentenceMatcher) -> dict[str, frozens
     for size in range(MIN_ACRONYM, MAX_ACRONYM + 1):
         for start in range(len(words) - size + 1):
             run = words[start : start + size]
-            if run[0].lower() not in _LINKING and run[-1].lower() not in _LINKING:
+            # the phrase starts and ends with a word of its own ("requests per day", not "is the price")
+            if run[0].lower() not in ENGLISH_FUNCTION_WORDS and run[-1].lower() not in ENGLISH_FUNCTION_WORDS:
                 _add(aliases, "".join(w[0] for w in run).upper(), " ".join(run), matcher)
     return aliases
 

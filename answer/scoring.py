@@ -19,7 +19,7 @@ from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from core.providers.glossary import Glossary
 from core.providers.pii_mask import MASK
-from core.text import is_chinese
+from core.text import ENGLISH_FUNCTION_WORDS, is_chinese
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -76,64 +76,23 @@ _KEYWORD_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*=[\w\"']")  # file=audio_file, mo
 # Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
 # mentions one answers about something else. Capitalised English function words are not names.
 _ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
-_NOT_NAMES = frozenset(
+_NOT_NAMES = ENGLISH_FUNCTION_WORDS | frozenset(
     [
-        "how",
-        "what",
-        "when",
-        "where",
-        "who",
-        "whom",
         "whose",
-        "which",
-        "why",
-        "is",
-        "are",
-        "was",
         "were",
-        "do",
-        "does",
-        "did",
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "for",
-        "to",
-        "and",
-        "or",
-        "with",
-        "by",
-        "from",
-        "can",
         "could",
         "should",
         "would",
         "will",
         "may",
         "might",
-        "per",
-        "my",
-        "our",
-        "your",
-        "its",
-        "this",
-        "that",
         "these",
         "those",
         "there",
         "their",
         "they",
-        "at",
         "as",
-        "be",
         "been",
-        "i",
-        "we",
-        "you",
-        "it",
         "if",
         "not",
         "no",
@@ -141,23 +100,23 @@ _NOT_NAMES = frozenset(
         "please",
         "tell",
         "me",
-        # dates are facts the answer states, not what the question is about
-        *[
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        *["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
     ]
+    # dates are facts the answer states, not what the question is about
+    + [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+    + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
 
 MAX_QUOTE_CHARS = 200
@@ -288,8 +247,8 @@ class SentenceScorer:
         wanted = self.matcher.terms(question) - self.asking
         # a Chinese question's English words count as they are; an English question's Chinese words
         # count as bigrams (its English words are measured, stemmed, by the tokenizer's terms)
-        wanted_grams = bigrams(question, latin=is_chinese(question)) if has_chinese(question) else frozenset()
         chinese_question = is_chinese(question)
+        wanted_grams = bigrams(question, latin=chinese_question) if has_chinese(question) else frozenset()
         # an English question's "tokens-per-minute" is a sentence's TPM (Chinese ones ask in Chinese)
         aliases = {} if chinese_question else phrase_aliases(question, self.matcher)
         term_sets = [with_aliases(s.text, self.matcher.terms(s.text), aliases) for s in sentences]

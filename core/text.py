@@ -30,6 +30,54 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+# English words that only ask or link ("what is the …", "… per …"): no name, no phrase of their own
+ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "per",
+        "with",
+        "by",
+        "from",
+        "is",
+        "are",
+        "was",
+        "be",
+        "do",
+        "does",
+        "did",
+        "can",
+        "i",
+        "we",
+        "you",
+        "it",
+        "my",
+        "our",
+        "your",
+        "its",
+        "this",
+        "that",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "why",
+        "how",
+    ]
+)
+
+
 def is_chinese(text: str) -> bool:
     """Mostly Chinese: decides the language of fixed phrases in answers."""
     cjk = len(_CJK_CHAR.findall(text))
