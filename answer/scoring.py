@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
+from answer.amounts import asked_amount, states_amount
 from answer.facts import numbers_in
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
@@ -168,6 +169,8 @@ class Scored:
     score: float
     sentence: Sentence  # the quoted span (possibly a clause of the original sentence)
     display: str  # what the answer shows: the quote, or "header: value" for a table row
+    # it states the kind of amount the question asks for (a price, a size) and names its subject
+    states_asked_amount: bool = False
 
 
 def question_type(question: str) -> str:
@@ -205,8 +208,9 @@ _LIST_NUMBER = re.compile(
 )
 
 
-def carries(kind: str, text: str) -> bool:
-    """Whether ``text`` states what a question of ``kind`` asks for."""
+def carries(kind: str, text: str, question: str = "") -> bool:
+    """Whether ``text`` states what a question of ``kind`` asks for (for a name: one the ``question``
+    does not already say, "Who is OpenAI's CTO?" is not answered by a sentence naming only OpenAI)."""
     text = _LIST_NUMBER.sub("", text)  # "3.1 请求流程", "2. 费用": a heading's or list item's number
     if kind == "date":
         return bool(_DATE.search(text))
@@ -215,7 +219,8 @@ def carries(kind: str, text: str) -> bool:
         masked = MASK * 3 in text  # a phone or ID number masked as PII is still the number asked for
         return bool(masked or numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "name":
-        return bool(_NAME.search(text))
+        asked = question.lower()
+        return any(name.lower() not in asked for name in _NAME.findall(text))
     return True
 
 
@@ -269,12 +274,14 @@ class SentenceScorer:
         idf_grams = _idf(wanted_grams, gram_sets, total)
         rarity = idf_terms | idf_grams
         kind = question_type(question)
+        amount = asked_amount(question) if kind == "quantity" else None
         entities = question_entities(question)
+        tiers = question_tiers(question, entities)
         numbers = question_numbers(question)
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
         one_per_source = {s.n: s for s in reversed(sentences)}
         named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
-        subjects = distinctive(entities, sentences)
+        subjects = distinctive(entities + spelled_names(question, entities, sentences), sentences)
         # what each candidate says, for the models: a list item with its lead-in ("GPT-5 引入了多项特性:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
@@ -303,7 +310,7 @@ class SentenceScorer:
                 # the entry for the question's number ("429: 请求频率超限", "403 — 描述: 权限不足"): BM25
                 # keeps no numbers, so its words alone would count too little
                 lexical = max(lexical, LABEL_EVIDENCE)
-            bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text) else 0.0
+            bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text, question) else 0.0
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
             penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
@@ -312,14 +319,17 @@ class SentenceScorer:
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
             named = f"{sentence.lead_in} {sentence.before} {display}".lower()
-            if subjects and not all(entity in named for entity in subjects):
+            about_else = bool(subjects) and not all(entity in named for entity in subjects)
+            if about_else:
                 # the source names it, this sentence is about something else (a name most candidates
                 # mention, OpenAI in an OpenAI knowledge base, tells nothing); what its list's lead-in
                 # or its paragraph's sentences before it name, it is about too
                 factor *= 1 - MISSING_NAME_PENALTY
-            if entities and names_only_variants(display, entities):
+            variant = bool(entities) and names_only_variants(display, entities) or names_another_tier(display, tiers)
+            if variant:
                 factor *= 1 - VARIANT_PENALTY
-            candidates.append((lexical, factor, Scored(0, quote, display)))
+            states = amount is not None and not about_else and not variant and states_amount(amount, display)
+            candidates.append((lexical, factor, Scored(0, quote, display, states_asked_amount=states)))
             meanings.append(f"{sentence.lead_in} {display}" if sentence.lead_in else display)
         evidence = self._evidence(question, candidates, meanings)
         evidence = self._query_side(question, candidates, evidence, meanings)
@@ -606,6 +616,23 @@ def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
     return [e for e in entities if sum(e in t for t in texts) <= SUBJECT_SHARE * len(texts)]
 
 
+_CAPITALISED = re.compile(r"(?<=\s)[A-Z][A-Za-z]+")  # not the question's first word
+_WORDS = re.compile(r"[a-z]+")
+
+
+def spelled_names(question: str, entities: list[str], sentences: list[Sentence]) -> list[str]:
+    """An English question's capitalised words that the candidates spell the same way ("Whisper" in
+    Chinese articles): not names by their form, so not required of a source, but the knowledge base
+    keeps them as names, so a sentence that does not name one is about something else."""
+    if is_chinese(question):
+        return []
+    words = {word.lower() for word in _CAPITALISED.findall(question)} - _NOT_NAMES - set(entities)
+    if not words:
+        return []
+    spelled = set().union(*(_WORDS.findall(s.text.lower()) for s in sentences)) if sentences else set()
+    return sorted(words & spelled)
+
+
 def _names_subject(text: str, entities: list[str]) -> bool:
     """Whether ``text`` names one of the question's names that is more than a short acronym
     ("4.1 语音转文字(Whisper)" for a Whisper question; API, SDK name nothing in particular)."""
@@ -627,6 +654,38 @@ def names_only_variants(text: str, entities: list[str]) -> bool:
             else:
                 return False
     return variant
+
+
+# "ChatGPT Team": a product's tier or edition, a capitalised word right after its name
+_TIER = r"\s+([A-Z][a-z]+)(?![a-z])"
+
+
+def question_tiers(question: str, entities: list[str]) -> list[tuple[str, str]]:
+    """The (name, tier) pairs an English question asks about ("ChatGPT Team" → ("chatgpt", "Team")).
+    Only a name without a version has tiers (GPT-4 Turbo is written gpt-4-turbo as often)."""
+    if is_chinese(question):
+        return []  # a Chinese question's Latin words are all names already: "Team" must be in the source
+    tiers = []
+    for name in entities:
+        if any(ch.isdigit() for ch in name):
+            continue
+        tier = re.search(f"(?i:{re.escape(name)}){_TIER}", question)
+        if tier and tier.group(1).lower() not in _NOT_NAMES:
+            tiers.append((name, tier.group(1)))
+    return tiers
+
+
+def names_another_tier(text: str, tiers: list[tuple[str, str]]) -> bool:
+    """Whether ``text`` names another tier of a name the question asks a tier of (ChatGPT Plus for
+    ChatGPT Team) and never the asked one. A text naming no tier at all may be about the asked one in
+    other words ("ChatGPT 团队版"), so it is not marked."""
+    other = False
+    for name, tier in tiers:
+        for named in re.finditer(f"(?i:{re.escape(name)}){_TIER}", text):
+            if named.group(1) == tier:
+                return False
+            other = True
+    return other
 
 
 def mentions_all(sentence: Sentence, entities: list[str]) -> bool:

@@ -1,0 +1,51 @@
+"""What kind of amount a "how much" question asks for, and whether a text states one of that kind:
+"每个月要付多少钱" wants a price (20 美元), "How big is the context window" a size (272K tokens).
+A short list line stating exactly that ("超大上下文:支持272K输入tokens") shares few words with a
+paraphrased question, so it scores low; the amount it states is the evidence its words lack."""
+
+from __future__ import annotations
+
+import re
+
+_MONEY_QUESTION = re.compile(
+    r"\b(cost|costs|price|prices|priced|pay|paid|pays|fee|fees|charge|charged|charges|spend|spent|save|saves|"
+    r"saving|savings|cheaper|budget|salary|worth|dollars?)\b|how much money|"
+    r"多少钱|费用|价格|价钱|收费|花费|付多少|要付|省多少|便宜多少|额度|售价|成本|工资|薪|多少美元|多少元",
+    re.IGNORECASE,
+)
+_SIZE_QUESTION = re.compile(
+    r"\bhow (big|large|long|wide|tall|high|heavy|far|deep|old)\b|\b(size|length|capacity|duration)\b|"
+    r"多大|多长|多宽|多高|多重|多远|多深|多久|大小|长度|容量|多少岁|几岁",
+    re.IGNORECASE,
+)
+_DIGIT = r"[\d零一二两三四五六七八九十百千万亿]"
+# a saving is stated as a share ("省钱 50%"), a price in a currency
+_MONEY = re.compile(
+    rf"[$¥€£]\s?\d|{_DIGIT}\s*(?:美元|元|美金|块钱|%|％|dollars?\b|USD\b|RMB\b|人民币|percent\b|cents?\b)|"
+    r"\d\s*(?:million|billion)\s*dollars",
+    re.IGNORECASE,
+)
+_SIZE_UNITS = (
+    r"tokens?|字符|个字符|字|characters?|chars?|bytes?|字节|[KMGT]i?B\b|位|bits?|km\b|公里|米|meters?|metres?|"
+    r"miles?|英里|feet|foot|ft\b|英尺|inches|英寸|kg\b|公斤|千克|克|吨|tons?|pounds?|磅|lbs?|平方|square|acres?|"
+    r"秒|分钟|小时|天|周|星期|个月|年|岁|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|世纪"
+)
+# "272K", "1M tokens", "128K输出tokens", "51个字符", "3 小时"
+_SIZE = re.compile(
+    rf"\d(?:\.\d+)?\s?[KMB](?![A-Za-z])|{_DIGIT}[\d,.]*\s*(?:万|亿)?\s*(?:{_SIZE_UNITS})",
+    re.IGNORECASE,
+)
+
+
+def asked_amount(question: str) -> str | None:
+    """``money`` or ``size`` (also length, duration, age) when a quantity question asks for one."""
+    if _MONEY_QUESTION.search(question):
+        return "money"
+    if _SIZE_QUESTION.search(question):
+        return "size"
+    return None
+
+
+def states_amount(kind: str, text: str) -> bool:
+    """Whether ``text`` states an amount of ``kind`` (a price, a saving's share; a size, length, age)."""
+    return bool((_MONEY if kind == "money" else _SIZE).search(text))

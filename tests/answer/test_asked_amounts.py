@@ -1,0 +1,103 @@
+"""A question asking for a price or a size is answered by a short line stating one, even when the line
+shares few words with the question; a line stating another kind of amount, or one about another
+product, is not such an answer. A "who" question is not answered by the name it asks about."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from answer.amounts import asked_amount, states_amount
+from answer.extractive import AMOUNT_THRESHOLD, ANSWER_THRESHOLD, ExtractiveAnswerer
+from answer.scoring import carries, names_another_tier, question_entities, question_tiers
+from answer.sentences import SentenceMatcher
+from core.providers.lexical import LexicalEncoder
+from tests.answer.test_extractive import sentences
+
+pytestmark = pytest.mark.unit
+
+FAQ = (
+    "OpenAI API FAQ\n\n"
+    "- 新手福利: 注册后即可开始调用\n"
+    "- A: OpenAI API不是完全免费的,但新用户有5美元的免费额度。\n"
+    "- 开发者现在可以通过上传至少100张图像来优化模型的视觉任务表现。\n"
+    '- 检查API Key格式(以"sk-"开头,51个字符)\n'
+)
+
+
+@pytest.fixture(scope="module")
+def answerer() -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("我想开一个 ChatGPT Plus 会员,每个月要付多少钱?", "money"),
+        ("How much does the Batch API save?", "money"),
+        ("新用户送多少试用额度？", "money"),
+        ("How big is GPT-5's context window?", "size"),
+        ("一个 API Key 应该有多长？", "size"),
+        ("How many voices does the model offer?", None),  # a count: any number would do
+        ("GPT-4 每分钟最多能发多少个请求？", None),
+    ],
+)
+def test_the_kind_of_amount_a_question_asks_for(question: str, kind: str | None) -> None:
+    assert asked_amount(question) == kind
+
+
+def test_what_states_a_price_or_a_size() -> None:
+    assert states_amount("money", "每月费用为 **20 美元**") and states_amount("money", "批量处理— 省钱 50%")
+    assert states_amount("money", "It costs $0.006 per minute") and states_amount("money", "每月二十美元")
+    assert not states_amount("money", "上传至少100张图像") and not states_amount("money", "GPT-4 示例: 1000")
+    assert states_amount("size", "超大上下文:支持272K输入tokens") and states_amount("size", "以sk-开头,51个字符")
+    assert states_amount("size", "a file of up to 25 MB") and states_amount("size", "处理时长约 3 小时")
+    assert not states_amount("size", "上传至少100张图像") and not states_amount("size", "每月费用为 20 美元")
+
+
+def test_a_line_stating_the_asked_amount_answers_below_the_usual_threshold(answerer: ExtractiveAnswerer) -> None:
+    question = "新注册的 OpenAI 开发者账号,官方会送多少试用额度?"
+    ranked = answerer.scorer.score(question, sentences(FAQ))
+    best = ranked[0]
+    assert "5美元" in best.display and best.states_asked_amount
+    assert AMOUNT_THRESHOLD <= best.score < ANSWER_THRESHOLD  # it would have been declined before
+    extract = answerer.select(question, ranked)
+    assert extract.answered and "5美元" in extract.text and "100张图像" not in extract.text
+
+
+def test_a_line_stating_another_kind_of_amount_does_not(answerer: ExtractiveAnswerer) -> None:
+    # the only line with a number counts images: no file size is stated anywhere
+    question = "What is the maximum file size for a fine-tuning training file upload?"
+    text = "- 开发者现在可以通过上传至少100张图像来优化模型的视觉任务表现。\n- 微调可以定制模型。\n"
+    ranked = answerer.scorer.score(question, sentences(text))
+    assert not any(candidate.states_asked_amount for candidate in ranked)
+    assert not answerer.select(question, ranked).answered
+
+
+def test_the_amount_threshold_is_its_own(answerer: ExtractiveAnswerer) -> None:
+    # a calibration sweep of the usual threshold leaves a stated amount's lower one as it is
+    ranked = answerer.scorer.score("新用户送多少试用额度?", sentences(FAQ))
+    assert ranked[0].states_asked_amount and "5美元" in ranked[0].display
+    assert answerer.select("新用户送多少试用额度?", ranked, threshold=10.0).answered
+    without = [replace(candidate, states_asked_amount=False) for candidate in ranked]
+    assert not answerer.select("新用户送多少试用额度?", without, threshold=10.0).answered
+
+
+def test_another_tier_of_the_asked_product_is_a_variant(answerer: ExtractiveAnswerer) -> None:
+    question = "How much does the ChatGPT Team plan cost per month?"
+    assert question_tiers(question, question_entities(question)) == [("chatgpt", "Team")]
+    assert question_tiers("When was OpenAI founded?", ["openai"]) == []  # lower case: no tier
+    assert question_tiers("Is the OpenAI API encrypted?", ["openai"]) == []  # an acronym is no tier
+    assert names_another_tier("ChatGPT Plus会员每月20美元", [("chatgpt", "Team")])
+    assert not names_another_tier("ChatGPT 团队版每月25美元", [("chatgpt", "Team")])  # in other words
+    assert not names_another_tier("ChatGPT Plus 与 ChatGPT Team 的区别", [("chatgpt", "Team")])
+    text = "- **定义**：ChatGPT Plus 是 OpenAI 提供的付费服务，每月费用为 **20 美元**。\n"
+    assert not answerer.answer(question, sentences(text)).answered
+    assert answerer.answer("How much does ChatGPT Plus cost per month?", sentences(text)).answered
+
+
+def test_a_who_question_is_not_answered_by_the_name_it_asks_about() -> None:
+    assert not carries("name", "它是 OpenAI 面向开发者的一站式服务平台。", "Who is OpenAI's CTO?")
+    assert carries("name", "OpenAI 首席执行官 Sam Altman 表示", "Who is OpenAI's CEO?")
+    assert carries("name", "OpenAI 是一家公司", "哪家公司发布了 ChatGPT？")
