@@ -10,7 +10,7 @@ import pytest
 
 from answer.amounts import asked_amount, states_amount
 from answer.extractive import AMOUNT_THRESHOLD, ANSWER_THRESHOLD, ExtractiveAnswerer
-from answer.scoring import carries, names_another_tier, question_entities, question_tiers
+from answer.scoring import carries, names_another_tier, question_entities, question_tiers, spelled_names
 from answer.sentences import SentenceMatcher
 from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences
@@ -101,3 +101,18 @@ def test_a_who_question_is_not_answered_by_the_name_it_asks_about() -> None:
     assert not carries("name", "它是 OpenAI 面向开发者的一站式服务平台。", "Who is OpenAI's CTO?")
     assert carries("name", "OpenAI 首席执行官 Sam Altman 表示", "Who is OpenAI's CEO?")
     assert carries("name", "OpenAI 是一家公司", "哪家公司发布了 ChatGPT？")
+
+
+def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        "- whisper-1:语音转文字(多语言)\n- 一个5分钟的AI客服通话只需0.75美元，折合下来每小时仅需9美元。\n"
+        "- tts-1:文字转语音(6 种音色)\n- 批量处理(Batch API)— 省钱 50%\n- 微调可以定制模型。\n"
+    )
+    question = "How much does the Whisper API cost per minute of audio?"
+    assert spelled_names(question, [], sentences(text)) == ["api", "whisper"]
+    assert spelled_names("What does the Realtime model cost?", [], sentences(text)) == []  # not in the sources
+    assert spelled_names("Whisper 多少钱？", [], sentences(text)) == []  # a Chinese question's names are entities
+    # the price line is about a call, not Whisper: no stated amount of the asked subject, no answer
+    ranked = answerer.scorer.score(question, sentences(text))
+    assert not any(candidate.states_asked_amount for candidate in ranked)
+    assert not answerer.select(question, ranked).answered
