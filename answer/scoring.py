@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
-from answer.amounts import asked_amount, states_amount
+from answer.asked import asked_amount, asks_address, states_address, states_amount
 from answer.facts import numbers_in
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
@@ -169,18 +169,21 @@ class Scored:
     score: float
     sentence: Sentence  # the quoted span (possibly a clause of the original sentence)
     display: str  # what the answer shows: the quote, or "header: value" for a table row
-    # it states the kind of amount the question asks for (a price, a size) and names its subject
-    states_asked_amount: bool = False
+    # it states the kind of value the question asks for (a price, a size, an address) and names its subject
+    states_asked_value: bool = False
 
 
 def question_type(question: str) -> str:
-    """``date`` (when), ``quantity`` (numbers, amounts), ``name`` (who/which) or ``other``."""
+    """``date`` (when), ``quantity`` (numbers, amounts), ``address`` (URL, endpoint), ``name`` (who/which)
+    or ``other``."""
     if _QUANTITY_EN.search(question):  # "how old was he when ...": a quantity
         return "quantity"
     if _DATE_ZH.search(question) or _DATE_EN.search(question):
         return "date"
     if _QUANTITY_ZH.search(question):
         return "quantity"
+    if asks_address(question):  # "which endpoint": an address rather than a name
+        return "address"
     if _NAME_ZH.search(question) or _NAME_EN.search(question):
         return "name"
     return "other"
@@ -218,6 +221,8 @@ def carries(kind: str, text: str, question: str = "") -> bool:
         text = _NAME_NUMBER.sub("", text)  # whisper-1, GPT-4o: a name, not a quantity
         masked = MASK * 3 in text  # a phone or ID number masked as PII is still the number asked for
         return bool(masked or numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
+    if kind == "address":
+        return states_address(text)
     if kind == "name":
         asked = question.lower()
         return any(name.lower() not in asked for name in _NAME.findall(text))
@@ -312,7 +317,7 @@ class SentenceScorer:
                 lexical = max(lexical, LABEL_EVIDENCE)
             bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text, question) else 0.0
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
-            penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
+            penalty = TYPE_PENALTY if kind in ("quantity", "date", "address") and not bonus else 0.0
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
             if is_heading(sentence) and not _names_subject(display, subjects):
                 factor *= 1 - HEADING_PENALTY
@@ -328,8 +333,9 @@ class SentenceScorer:
             variant = bool(entities) and names_only_variants(display, entities) or names_another_tier(display, tiers)
             if variant:
                 factor *= 1 - VARIANT_PENALTY
-            states = amount is not None and not about_else and not variant and states_amount(amount, display)
-            candidates.append((lexical, factor, Scored(0, quote, display, states_asked_amount=states)))
+            asked_value = (amount is not None and states_amount(amount, display)) or (kind == "address" and bonus > 0)
+            states = asked_value and not about_else and not variant
+            candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
             meanings.append(f"{sentence.lead_in} {display}" if sentence.lead_in else display)
         evidence = self._evidence(question, candidates, meanings)
         evidence = self._query_side(question, candidates, evidence, meanings)

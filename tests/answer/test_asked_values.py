@@ -1,6 +1,6 @@
-"""A question asking for a price or a size is answered by a short line stating one, even when the line
-shares few words with the question; a line stating another kind of amount, or one about another
-product, is not such an answer. A "who" question is not answered by the name it asks about."""
+"""A question asking for a price, a size or an address is answered by a short line stating one, even
+when the line shares few words with the question; a line stating another kind of value, or one about
+another product, is not such an answer. A "who" question is not answered by the name it asks about."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from dataclasses import replace
 
 import pytest
 
-from answer.amounts import asked_amount, states_amount
-from answer.extractive import AMOUNT_THRESHOLD, ANSWER_THRESHOLD, ExtractiveAnswerer
-from answer.scoring import carries, names_another_tier, question_entities, question_tiers, spelled_names
+from answer.asked import asked_amount, asks_address, states_address, states_amount
+from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
+from answer.scoring import (
+    carries,
+    names_another_tier,
+    question_entities,
+    question_tiers,
+    question_type,
+    spelled_names,
+)
 from answer.sentences import SentenceMatcher
 from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences
@@ -60,8 +67,8 @@ def test_a_line_stating_the_asked_amount_answers_below_the_usual_threshold(answe
     question = "新注册的 OpenAI 开发者账号,官方会送多少试用额度?"
     ranked = answerer.scorer.score(question, sentences(FAQ))
     best = ranked[0]
-    assert "5美元" in best.display and best.states_asked_amount
-    assert AMOUNT_THRESHOLD <= best.score < ANSWER_THRESHOLD  # it would have been declined before
+    assert "5美元" in best.display and best.states_asked_value
+    assert VALUE_THRESHOLD <= best.score < ANSWER_THRESHOLD  # it would have been declined before
     extract = answerer.select(question, ranked)
     assert extract.answered and "5美元" in extract.text and "100张图像" not in extract.text
 
@@ -71,16 +78,16 @@ def test_a_line_stating_another_kind_of_amount_does_not(answerer: ExtractiveAnsw
     question = "What is the maximum file size for a fine-tuning training file upload?"
     text = "- 开发者现在可以通过上传至少100张图像来优化模型的视觉任务表现。\n- 微调可以定制模型。\n"
     ranked = answerer.scorer.score(question, sentences(text))
-    assert not any(candidate.states_asked_amount for candidate in ranked)
+    assert not any(candidate.states_asked_value for candidate in ranked)
     assert not answerer.select(question, ranked).answered
 
 
 def test_the_amount_threshold_is_its_own(answerer: ExtractiveAnswerer) -> None:
     # a calibration sweep of the usual threshold leaves a stated amount's lower one as it is
     ranked = answerer.scorer.score("新用户送多少试用额度?", sentences(FAQ))
-    assert ranked[0].states_asked_amount and "5美元" in ranked[0].display
+    assert ranked[0].states_asked_value and "5美元" in ranked[0].display
     assert answerer.select("新用户送多少试用额度?", ranked, threshold=10.0).answered
-    without = [replace(candidate, states_asked_amount=False) for candidate in ranked]
+    without = [replace(candidate, states_asked_value=False) for candidate in ranked]
     assert not answerer.select("新用户送多少试用额度?", without, threshold=10.0).answered
 
 
@@ -114,5 +121,43 @@ def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: Extra
     assert spelled_names("Whisper 多少钱？", [], sentences(text)) == []  # a Chinese question's names are entities
     # the price line is about a call, not Whisper: no stated amount of the asked subject, no answer
     ranked = answerer.scorer.score(question, sentences(text))
-    assert not any(candidate.states_asked_amount for candidate in ranked)
+    assert not any(candidate.states_asked_value for candidate in ranked)
     assert not answerer.select(question, ranked).answered
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Which endpoint do I connect to for real-time voice conversations?", True),
+        ("What base URL should I use to call Kimi?", True),
+        ("Kimi 的接口地址是什么？", True),
+        ("OpenAI 控制台的网址是什么？", True),
+        ("What is the address of the Paris office?", False),  # a street's
+        ("What links the two theories?", False),
+    ],
+)
+def test_a_question_asking_for_an_address(question: str, asks: bool) -> None:
+    assert asks_address(question) == asks
+    assert (question_type(question) == "address") == asks
+
+
+def test_a_count_of_addresses_is_a_quantity() -> None:
+    assert question_type("How many endpoints does the API have?") == "quantity"
+
+
+def test_what_states_an_address() -> None:
+    assert states_address("Endpointwss://api.openai.com/v1/realtime(WebSocket)功能:低延迟双向语音对话")
+    assert states_address("Kimi:https://api.moonshot.cn/v1") and states_address("调用 POST /v1/embeddings 即可")
+    assert states_address("控制台在 platform.openai.com 上")
+    assert not states_address("实时语音对话(Realtime)") and not states_address("版本 v1.2 已发布")
+
+
+def test_an_address_question_quotes_the_line_with_the_address(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        "- 实时语音对话(Realtime)\n- 文字转语音(TTS)\n- 批量处理(Batch API)\n- 嵌入(Embeddings)\n"
+        "- Endpointwss://api.openai.com/v1/realtime(WebSocket)功能:低延迟双向语音对话,支持打断。\n"
+    )
+    question = "Which endpoint do I connect to for low-latency real-time voice conversations?"
+    ranked = answerer.scorer.score(question, sentences(text))
+    assert "wss://" in ranked[0].display and ranked[0].states_asked_value
+    assert not any(candidate.states_asked_value for candidate in ranked[1:])  # no address in the others

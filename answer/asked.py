@@ -1,7 +1,8 @@
-"""What kind of amount a "how much" question asks for, and whether a text states one of that kind:
-"每个月要付多少钱" wants a price (20 美元), "How big is the context window" a size (272K tokens).
-A short list line stating exactly that ("超大上下文:支持272K输入tokens") shares few words with a
-paraphrased question, so it scores low; the amount it states is the evidence its words lack."""
+"""What a question asks for, finer than its type, and whether a text states it: "每个月要付多少钱"
+wants a price (20 美元), "How big is the context window" a size (272K tokens), "Which endpoint do I
+connect to" an address (wss://api.openai.com/v1/realtime). A short list line stating exactly that
+("超大上下文:支持272K输入tokens") shares few words with a paraphrased question, so it scores low; the
+value it states is the evidence its words lack."""
 
 from __future__ import annotations
 
@@ -49,3 +50,25 @@ def asked_amount(question: str) -> str | None:
 def states_amount(kind: str, text: str) -> bool:
     """Whether ``text`` states an amount of ``kind`` (a price, a saving's share; a size, length, age)."""
     return bool((_MONEY if kind == "money" else _SIZE).search(text))
+
+
+# "address" alone is often a street's, "domain" and "link" mean other things in prose
+_ADDRESS_QUESTION = re.compile(
+    r"\b(urls?|endpoints?|website|web address|base[ _]?url|hostname)\b|网址|链接|端点|域名|"
+    r"(?:接口|请求|访问|调用|服务|API\s*)地址",
+    re.IGNORECASE,
+)
+# a URL, a host name, or an API path ("POST /v1/embeddings")
+_ADDRESS = re.compile(
+    r"\b(?:https?|wss?)://|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|org|net|io|ai)\b|(?<![\w.])/v\d+(?:/[\w.-]+)*",
+    re.IGNORECASE,
+)
+
+
+def asks_address(question: str) -> bool:
+    """Whether the question asks for a URL, an endpoint or a host."""
+    return bool(_ADDRESS_QUESTION.search(question))
+
+
+def states_address(text: str) -> bool:
+    return bool(_ADDRESS.search(text))
