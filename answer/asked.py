@@ -72,3 +72,30 @@ def asks_address(question: str) -> bool:
 
 def states_address(text: str) -> bool:
     return bool(_ADDRESS.search(text))
+
+
+# "RPD 指的是什么", "What does GPT stand for": the answer spells the acronym out
+_DEFINITION_QUESTION = re.compile(
+    r"\b(stands? for|short for|abbreviation|acronym|mean|means|meaning)\b|全称|缩写|代表什么|指的是|指什么|什么意思|含义",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def asked_acronyms(question: str) -> list[str]:
+    """The acronyms a question asks the meaning of."""
+    return _ACRONYM.findall(question) if _DEFINITION_QUESTION.search(question) else []
+
+
+def spells_out(text: str, acronym: str) -> bool:
+    """Whether ``text`` has the capitalised words an acronym stands for: "Requests Per Day" for RPD,
+    "Generative Pre-trained Transformer" for GPT, "Server-Sent Events" for SSE (a hyphenated word
+    counts as one word or as its parts)."""
+    size = len(acronym)
+    for words in (_LATIN_WORD.findall(text), _LATIN_WORD.findall(text.replace("-", " "))):
+        for i in range(len(words) - size + 1):
+            run = words[i : i + size]
+            if all(word[0].isupper() for word in run) and "".join(word[0] for word in run) == acronym:
+                return True
+    return False

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
-from answer.asked import asked_amount, asks_address, states_address, states_amount
+from answer.asked import asked_acronyms, asked_amount, asks_address, spells_out, states_address, states_amount
 from answer.facts import numbers_in
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
@@ -280,6 +280,7 @@ class SentenceScorer:
         rarity = idf_terms | idf_grams
         kind = question_type(question)
         amount = asked_amount(question) if kind == "quantity" else None
+        acronyms = asked_acronyms(question)
         entities = question_entities(question)
         tiers = question_tiers(question, entities)
         numbers = question_numbers(question)
@@ -316,6 +317,9 @@ class SentenceScorer:
                 # keeps no numbers, so its words alone would count too little
                 lexical = max(lexical, LABEL_EVIDENCE)
             bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text, question) else 0.0
+            # what an acronym stands for, spelled out (a Chinese definition can not be told apart)
+            defines = any(spells_out(display, acronym) for acronym in acronyms)
+            bonus = TYPE_BONUS if defines else bonus
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
             penalty = TYPE_PENALTY if kind in ("quantity", "date", "address") and not bonus else 0.0
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
@@ -333,7 +337,9 @@ class SentenceScorer:
             variant = bool(entities) and names_only_variants(display, entities) or names_another_tier(display, tiers)
             if variant:
                 factor *= 1 - VARIANT_PENALTY
-            asked_value = (amount is not None and states_amount(amount, display)) or (kind == "address" and bonus > 0)
+            asked_value = (
+                (amount is not None and states_amount(amount, display)) or (kind == "address" and bonus > 0) or defines
+            )
             states = asked_value and not about_else and not variant
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
             meanings.append(f"{sentence.lead_in} {display}" if sentence.lead_in else display)

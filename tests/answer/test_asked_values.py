@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from answer.asked import asked_amount, asks_address, states_address, states_amount
+from answer.asked import asked_acronyms, asked_amount, asks_address, spells_out, states_address, states_amount
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
 from answer.scoring import (
     carries,
@@ -161,3 +161,23 @@ def test_an_address_question_quotes_the_line_with_the_address(answerer: Extracti
     ranked = answerer.scorer.score(question, sentences(text))
     assert "wss://" in ranked[0].display and ranked[0].states_asked_value
     assert not any(candidate.states_asked_value for candidate in ranked[1:])  # no address in the others
+
+
+def test_what_an_acronym_stands_for() -> None:
+    assert asked_acronyms("限额页面上的 RPD 指的是什么？") == ["RPD"]
+    assert asked_acronyms("What does the acronym GPT stand for?") == ["GPT"]
+    assert asked_acronyms("How many RPM does GPT-4 get?") == []  # no meaning asked
+    assert spells_out("每天最大请求次数（RPD：Requests Per Day）", "RPD")
+    assert spells_out("GPT 是 Generative Pre-trained Transformer 的缩写", "GPT")
+    assert spells_out("使用SSE(Server-Sent Events)推送", "SSE")
+    assert not spells_out("RPD limits requests per day", "RPD")  # not spelled out in capitals
+
+
+def test_the_line_spelling_the_acronym_out_answers(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        "- 这些限制可以在个人中心的 Rate Limits 页面查看。\n"
+        "- OpenAI 设置了每分钟请求最大次数（RPM：Requests Per Minute）、每天最大请求次数（RPD：Requests Per Day）。\n"
+        "- 超出限制会返回 429。\n- 可以申请提高限额。\n"
+    )
+    ranked = answerer.scorer.score("限额页面上的 RPD 指的是什么？", sentences(text))
+    assert "Requests Per Day" in ranked[0].display and ranked[0].states_asked_value
