@@ -10,14 +10,8 @@ import pytest
 
 from answer.asked import asked_acronyms, asked_amount, asks_address, spells_out, states_address, states_amount
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
-from answer.scoring import (
-    carries,
-    names_another_tier,
-    question_entities,
-    question_tiers,
-    question_type,
-    spelled_names,
-)
+from answer.names import names_another_tier, question_entities, question_tiers, spelled_names
+from answer.scoring import carries, question_type
 from answer.sentences import SentenceMatcher
 from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences

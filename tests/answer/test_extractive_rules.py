@@ -8,16 +8,9 @@ from __future__ import annotations
 import pytest
 
 from answer.extractive import ExtractiveAnswerer
+from answer.names import distinctive, names_only_variants, question_entities
 from answer.prompts import NO_ANSWER
-from answer.scoring import (
-    can_answer,
-    carries,
-    distinctive,
-    is_heading,
-    names_only_variants,
-    question_entities,
-    question_numbers,
-)
+from answer.scoring import can_answer, carries, is_heading, question_numbers
 from answer.sentences import SentenceMatcher
 from core.providers.glossary import Glossary
 from core.providers.lexical import LexicalEncoder

@@ -1,0 +1,181 @@
+"""The names a question is about and whether a candidate sentence is about them: a technical name
+(GPT-5, ChatGPT, DALL-E) its source must mention, the ones few candidates mention (a sentence that
+does not name them is about something else), a product's tier (ChatGPT Team, not Plus) and versioned
+variants (gpt-5-nano is not GPT-5)."""
+
+from __future__ import annotations
+
+import re
+
+from answer.sentences import Sentence
+from core.text import ENGLISH_FUNCTION_WORDS, is_chinese
+
+# Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
+# mentions one answers about something else. Capitalised English function words are not names.
+_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
+_NOT_NAMES = ENGLISH_FUNCTION_WORDS | frozenset(
+    [
+        "whose",
+        "were",
+        "could",
+        "should",
+        "would",
+        "will",
+        "may",
+        "might",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "as",
+        "been",
+        "if",
+        "not",
+        "no",
+        "yes",
+        "please",
+        "tell",
+        "me",
+    ]
+    # dates are facts the answer states, not what the question is about
+    + [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+    + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+
+
+def question_entities(question: str) -> list[str]:
+    """The technical names a question is about: Latin-script words holding a digit (GPT-5, o1-mini),
+    mixed case (ChatGPT, OpenAI) or a hyphen after a capital (DALL-E). Names like these stay as they
+    are in documents of either language; ordinary capitalised words ("Carolina", "Team") and
+    acronyms ("NFL", "XLIX") do not: they are translated or referred to otherwise. In a Chinese
+    question every Latin word is such a name ("ChatGPT Team 套餐", "Usage Limits 页面"): the asker
+    kept it in its original form, as the documents do."""
+    chinese = is_chinese(question)  # mostly Chinese: an English question quoting 年假 keeps the English rule
+    names = []
+    for word in _ENTITY.findall(question):
+        word = _described(word)
+        if word.lower() in _NOT_NAMES or len(word) < (2 if chinese else 3):
+            continue
+        camel = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
+        if chinese or any(ch.isdigit() for ch in word) or camel or ("-" in word and word[0].isupper()):
+            plural = (chinese and len(word) > 3) or _PLURAL_ACRONYM.fullmatch(word)  # SDKs names the SDK
+            names.append(word.lower().removesuffix("s") if plural else word.lower())
+    return names
+
+
+_DESCRIBED = re.compile(r"(?<=[A-Za-z])-[a-z]+$")
+
+
+def _described(word: str) -> str:
+    """The name of a name with a description attached ("OpenAI-compatible": OpenAI); versioned names
+    keep their variant ("gpt-4o-mini", "o1-mini")."""
+    head = _DESCRIBED.sub("", word)
+    return head if head != word and not any(ch.isdigit() for ch in head) and not head.islower() else word
+
+
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+
+
+SUBJECT_SHARE = 0.2  # OpenAI in a third of an OpenAI knowledge base's sentences is no subject of its own
+
+
+def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
+    """The question's names that few candidate sentences mention: what a heading naming one is about."""
+    if not entities or not sentences:
+        return []
+    texts = [s.text.lower() for s in sentences]
+    return [e for e in entities if sum(e in t for t in texts) <= SUBJECT_SHARE * len(texts)]
+
+
+_CAPITALISED = re.compile(r"(?<=\s)[A-Z][A-Za-z]+")  # not the question's first word
+_WORDS = re.compile(r"[a-z]+")
+
+
+def spelled_names(question: str, entities: list[str], sentences: list[Sentence]) -> list[str]:
+    """An English question's capitalised words that the candidates spell the same way ("Whisper" in
+    Chinese articles): not names by their form, so not required of a source, but the knowledge base
+    keeps them as names, so a sentence that does not name one is about something else."""
+    if is_chinese(question):
+        return []
+    words = {word.lower() for word in _CAPITALISED.findall(question)} - _NOT_NAMES - set(entities)
+    if not words:
+        return []
+    spelled = set().union(*(_WORDS.findall(s.text.lower()) for s in sentences)) if sentences else set()
+    return sorted(words & spelled)
+
+
+def names_subject(text: str, entities: list[str]) -> bool:
+    """Whether ``text`` names one of the question's names that is more than a short acronym
+    ("4.1 语音转文字(Whisper)" for a Whisper question; API, SDK name nothing in particular)."""
+    lowered = text.lower()
+    return any(len(entity) > 3 and entity in lowered for entity in entities)
+
+
+def names_only_variants(text: str, entities: list[str]) -> bool:
+    """Whether ``text`` names a longer variant of a question's name (gpt-5-nano, gpt-4o for gpt-4)
+    and never the name itself."""
+    lowered = text.lower()
+    variant = False
+    for entity in entities:
+        for match in re.finditer(re.escape(entity), lowered):
+            following = lowered[match.end() : match.end() + 2]
+            # only a versioned name has variants: gpt-5 → gpt-5-nano, gpt-4 → gpt-4o (whisper-1 is Whisper)
+            if entity[-1].isdigit() and (following[:1].isascii() and following[:1].isalnum() or following[:1] == "-"):
+                variant = True
+            else:
+                return False
+    return variant
+
+
+# "ChatGPT Team": a product's tier or edition, a capitalised word right after its name
+_TIER = r"\s+([A-Z][a-z]+)(?![a-z])"
+
+
+def question_tiers(question: str, entities: list[str]) -> list[tuple[str, str]]:
+    """The (name, tier) pairs an English question asks about ("ChatGPT Team" → ("chatgpt", "Team")).
+    Only a name without a version has tiers (GPT-4 Turbo is written gpt-4-turbo as often)."""
+    if is_chinese(question):
+        return []  # a Chinese question's Latin words are all names already: "Team" must be in the source
+    tiers = []
+    for name in entities:
+        if any(ch.isdigit() for ch in name):
+            continue
+        tier = re.search(f"(?i:{re.escape(name)}){_TIER}", question)
+        if tier and tier.group(1).lower() not in _NOT_NAMES:
+            tiers.append((name, tier.group(1)))
+    return tiers
+
+
+def names_another_tier(text: str, tiers: list[tuple[str, str]]) -> bool:
+    """Whether ``text`` names another tier of a name the question asks a tier of (ChatGPT Plus for
+    ChatGPT Team) and never the asked one. A text naming no tier at all may be about the asked one in
+    other words ("ChatGPT 团队版"), so it is not marked."""
+    other = False
+    for name, tier in tiers:
+        for named in re.finditer(f"(?i:{re.escape(name)}){_TIER}", text):
+            if named.group(1) == tier:
+                return False
+            other = True
+    return other
+
+
+def mentions_all(sentence: Sentence, entities: list[str]) -> bool:
+    """Whether the sentence's source (its text, title or file name) names every one of ``entities``
+    (the same for every sentence of a source: ask once per source)."""
+    source = sentence.source
+    where = f"{source.title} {source.source} {source.heading} {source.text}".lower()
+    return all(entity in where for entity in entities)
