@@ -52,9 +52,9 @@ def states_amount(kind: str, text: str) -> bool:
     return bool((_MONEY if kind == "money" else _SIZE).search(text))
 
 
-# "address" alone is often a street's, "domain" and "link" mean other things in prose
+# "address" alone is often a street's, "domain" and "link" mean other things in prose, 链接 is a verb too
 _ADDRESS_QUESTION = re.compile(
-    r"\b(urls?|endpoints?|website|web address|base[ _]?url|hostname)\b|网址|链接|端点|域名|"
+    r"\b(urls?|endpoints?|website|web address|base[ _]?url|hostname)\b|网址|端点|域名|链接(?:地址|是|在)|"
     r"(?:接口|请求|访问|调用|服务|API\s*)地址",
     re.IGNORECASE,
 )

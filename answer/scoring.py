@@ -100,6 +100,8 @@ TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
 # it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
 # while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
 TYPE_PENALTY = 0.7
+# an endpoint may be answered by its name ("the Chat Completions API"): a line without an address keeps more
+ADDRESS_PENALTY = TYPE_PENALTY / 2
 RANK_BONUS = 0.08
 # The semantic term: its share of the evidence, and the similarities mapped to 0 (unrelated
 # sentences' median) and 1 (well above answering sentences' median), from SQuAD and CMRC dev.
@@ -286,7 +288,8 @@ class SentenceScorer:
             defines = any(spells_out(display, acronym) for acronym in acronyms)
             bonus = TYPE_BONUS if defines else bonus
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
-            penalty = TYPE_PENALTY if kind in ("quantity", "date", "address") and not bonus else 0.0
+            penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
+            penalty = ADDRESS_PENALTY if kind == "address" and not bonus else penalty
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
             if is_heading(sentence) and not names_subject(display, subjects):
                 factor *= 1 - HEADING_PENALTY

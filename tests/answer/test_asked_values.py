@@ -128,6 +128,8 @@ def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: Extra
         ("OpenAI 控制台的网址是什么？", True),
         ("What is the address of the Paris office?", False),  # a street's
         ("What links the two theories?", False),
+        ("下载链接在哪里？", True),
+        ("如何链接公司的数据库？", False),  # a verb
     ],
 )
 def test_a_question_asking_for_an_address(question: str, asks: bool) -> None:
