@@ -63,10 +63,15 @@ class ExtractiveAnswerer:
         chosen: list[Scored] = []
         per_source: dict[int, int] = {}
         value_threshold = min(threshold, VALUE_THRESHOLD)
+        best = ranked[0].score if ranked else 0.0
         for candidate in ranked:
-            floor = value_threshold if candidate.states_asked_value else threshold
-            if candidate.score < floor or (chosen and candidate.score < FOLLOW_SHARE * chosen[0].score):
+            lead = chosen[0].score if chosen else best
+            if candidate.score < value_threshold or candidate.score < FOLLOW_SHARE * lead:
                 break
+            if candidate.score < (value_threshold if candidate.states_asked_value else threshold):
+                # under the threshold the best sentence does not answer; one close to it that states the
+                # value asked for does ("272K tokens" just under "gpt-5-nano: 100万token上下文")
+                continue
             sentence = candidate.sentence
             if per_source.get(sentence.n, 0) >= MAX_PER_SOURCE or any(c.display == candidate.display for c in chosen):
                 continue

@@ -11,7 +11,7 @@ import pytest
 from answer.asked import asked_acronyms, asked_amount, asks_address, spells_out, states_address, states_amount
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
 from answer.names import names_another_tier, question_entities, question_tiers, spelled_names
-from answer.scoring import carries, question_type
+from answer.scoring import Scored, carries, question_type
 from answer.sentences import SentenceMatcher
 from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences
@@ -177,3 +177,14 @@ def test_the_line_spelling_the_acronym_out_answers(answerer: ExtractiveAnswerer)
     )
     ranked = answerer.scorer.score("限额页面上的 RPD 指的是什么？", sentences(text))
     assert "Requests Per Day" in ranked[0].display and ranked[0].states_asked_value
+
+
+def test_a_stated_value_just_under_a_sentence_that_does_not_answer_still_answers(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    nano, context = sentences("gpt-5-nano:最快最便宜版本,100万token上下文\n超大上下文:支持272K输入tokens\n")
+    close = [Scored(0.24, nano, nano.text), Scored(0.23, context, context.text, states_asked_value=True)]
+    extract = answerer.select("How big is GPT-5's context window?", close)
+    assert extract.answered and extract.quoted == [context]  # the best one is under the threshold: skipped
+    far = [Scored(0.4, nano, nano.text), Scored(0.23, context, context.text, states_asked_value=True)]
+    assert not answerer.select("How big is GPT-5's context window?", far).answered  # not close to the best
