@@ -103,6 +103,7 @@ def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
 
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][A-Za-z]+")  # not the question's first word
 _WORDS = re.compile(r"[a-z]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def spelled_names(question: str, entities: list[str], sentences: list[Sentence]) -> list[str]:
@@ -114,7 +115,9 @@ def spelled_names(question: str, entities: list[str], sentences: list[Sentence])
     words = {word.lower() for word in _CAPITALISED.findall(question)} - _NOT_NAMES - set(entities)
     if not words:
         return []
-    spelled = set().union(*(_WORDS.findall(s.text.lower()) for s in sentences)) if sentences else set()
+    # in English text a capitalised word is an ordinary one; inside Chinese text it was kept as a name
+    kept = [s.text.lower() for s in sentences if _CJK.search(s.text)]
+    spelled = set().union(*(_WORDS.findall(text) for text in kept)) if kept else set()
     return sorted(words & spelled)
 
 
