@@ -107,9 +107,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def spelled_names(question: str, entities: list[str], sentences: list[Sentence]) -> list[str]:
-    """An English question's capitalised words that the candidates spell the same way ("Whisper" in
+    """An English question's capitalised words that Chinese candidates spell the same way ("Whisper" in
     Chinese articles): not names by their form, so not required of a source, but the knowledge base
-    keeps them as names, so a sentence that does not name one is about something else."""
+    keeps them as names, so a sentence that does not name one is about something else. (Words English
+    sentences spell alike tell nothing: on XQuAD en and SQuAD they cost 1 point of answers.)"""
     if is_chinese(question):
         return []
     words = {word.lower() for word in _CAPITALISED.findall(question)} - _NOT_NAMES - set(entities)

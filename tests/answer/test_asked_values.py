@@ -113,6 +113,8 @@ def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: Extra
     assert spelled_names(question, [], sentences(text)) == ["api", "whisper"]
     assert spelled_names("What does the Realtime model cost?", [], sentences(text)) == []  # not in the sources
     assert spelled_names("Whisper 多少钱？", [], sentences(text)) == []  # a Chinese question's names are entities
+    english = "Whisper transcribes speech.\nThe Batch API halves the price.\n"
+    assert spelled_names(question, [], sentences(english)) == []  # ordinary words in English text
     # the price line is about a call, not Whisper: no stated amount of the asked subject, no answer
     ranked = answerer.scorer.score(question, sentences(text))
     assert not any(candidate.states_asked_value for candidate in ranked)
