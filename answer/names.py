@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from answer.sentences import Sentence
-from core.text import ENGLISH_FUNCTION_WORDS, is_chinese
+from core.text import ENGLISH_FUNCTION_WORDS, has_chinese, is_chinese
 
 # Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
 # mentions one answers about something else. Capitalised English function words are not names.
@@ -103,7 +103,6 @@ def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
 
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][A-Za-z]+")  # not the question's first word
 _WORDS = re.compile(r"[a-z]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def spelled_names(question: str, entities: list[str], sentences: list[Sentence]) -> list[str]:
@@ -117,7 +116,7 @@ def spelled_names(question: str, entities: list[str], sentences: list[Sentence])
     if not words:
         return []
     # in English text a capitalised word is an ordinary one; inside Chinese text it was kept as a name
-    kept = [s.text.lower() for s in sentences if _CJK.search(s.text)]
+    kept = [s.text.lower() for s in sentences if has_chinese(s.text)]
     spelled = set().union(*(_WORDS.findall(text) for text in kept)) if kept else set()
     return sorted(words & spelled)
 

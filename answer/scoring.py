@@ -30,9 +30,8 @@ from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from core.providers.glossary import Glossary
 from core.providers.pii_mask import MASK
-from core.text import is_chinese
+from core.text import has_chinese, is_chinese
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
@@ -100,8 +99,9 @@ TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
 # it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
 # while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
 TYPE_PENALTY = 0.7
-# an endpoint may be answered by its name ("the Chat Completions API"): a line without an address keeps more
-ADDRESS_PENALTY = TYPE_PENALTY / 2
+# a line without what the question's type asks for; an endpoint may be answered by its name ("the Chat
+# Completions API"), so a line without an address keeps more
+MISSING_TYPE_PENALTY = {"quantity": TYPE_PENALTY, "date": TYPE_PENALTY, "address": TYPE_PENALTY / 2}
 RANK_BONUS = 0.08
 # The semantic term: its share of the evidence, and the similarities mapped to 0 (unrelated
 # sentences' median) and 1 (well above answering sentences' median), from SQuAD and CMRC dev.
@@ -283,13 +283,12 @@ class SentenceScorer:
                 # the entry for the question's number ("429: 请求频率超限", "403 — 描述: 权限不足"): BM25
                 # keeps no numbers, so its words alone would count too little
                 lexical = max(lexical, LABEL_EVIDENCE)
-            bonus = TYPE_BONUS if kind != "other" and carries(kind, quote.text, question) else 0.0
             # what an acronym stands for, spelled out (a Chinese definition can not be told apart)
             defines = any(spells_out(display, acronym) for acronym in acronyms)
-            bonus = TYPE_BONUS if defines else bonus
+            carried = defines or (kind != "other" and carries(kind, quote.text, question))
+            bonus = TYPE_BONUS if carried else 0.0
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
-            penalty = TYPE_PENALTY if kind in ("quantity", "date") and not bonus else 0.0
-            penalty = ADDRESS_PENALTY if kind == "address" and not bonus else penalty
+            penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get(kind, 0.0)
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
             if is_heading(sentence) and not names_subject(display, subjects):
                 factor *= 1 - HEADING_PENALTY
@@ -306,7 +305,7 @@ class SentenceScorer:
             if variant:
                 factor *= 1 - VARIANT_PENALTY
             asked_value = (
-                (amount is not None and states_amount(amount, display)) or (kind == "address" and bonus > 0) or defines
+                (amount is not None and states_amount(amount, display)) or (kind == "address" and carried) or defines
             )
             states = asked_value and not about_else and not variant
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
@@ -552,7 +551,3 @@ def _labelled_by(text: str, numbers: set[str]) -> bool:
 def question_numbers(question: str) -> set[str]:
     """The numbers a question names on their own (403, 2025), not inside names (GPT-4o, o1)."""
     return set(_PLAIN_NUMBER.findall(question))
-
-
-def has_chinese(text: str) -> bool:
-    return bool(_CJK.search(text))

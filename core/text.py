@@ -78,6 +78,14 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 )
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_chinese(text: str) -> bool:
+    """Any Chinese character at all (a Latin name kept inside Chinese text, "使用Grafana可视化")."""
+    return bool(_HAN.search(text))
+
+
 def is_chinese(text: str) -> bool:
     """Mostly Chinese: decides the language of fixed phrases in answers."""
     cjk = len(_CJK_CHAR.findall(text))
