@@ -12,8 +12,6 @@ from answer.asked import asked_acronyms, asked_amount, asks_address, spells_out,
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
 from answer.names import names_another_tier, question_entities, question_tiers, spelled_names
 from answer.scoring import Scored, carries, question_type
-from answer.sentences import SentenceMatcher
-from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit
@@ -25,11 +23,6 @@ FAQ = (
     "- 开发者现在可以通过上传至少100张图像来优化模型的视觉任务表现。\n"
     '- 检查API Key格式(以"sk-"开头,51个字符)\n'
 )
-
-
-@pytest.fixture(scope="module")
-def answerer() -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()))
 
 
 @pytest.mark.parametrize(

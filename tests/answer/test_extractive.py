@@ -8,8 +8,7 @@ import pytest
 from answer.extractive import ExtractiveAnswerer
 from answer.prompts import NO_ANSWER
 from answer.scoring import question_type
-from answer.sentences import Sentence, SentenceMatcher, source_sentences
-from core.providers.lexical import LexicalEncoder
+from answer.sentences import Sentence, source_sentences
 from retrieval.context import ContextAssembler
 from retrieval.search import SearchHit
 
@@ -54,11 +53,6 @@ def sentences(*documents: str) -> list[Sentence]:
         for i, text in enumerate(documents)
     ]
     return source_sentences(ContextAssembler().assemble(hits, 10_000), hits)
-
-
-@pytest.fixture(scope="module")
-def answerer() -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()))
 
 
 @pytest.mark.parametrize(

@@ -28,11 +28,6 @@ MODELS = (
 )
 
 
-@pytest.fixture(scope="module")
-def answerer() -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(SentenceMatcher(LexicalEncoder()))
-
-
 def test_the_number_the_question_names_picks_the_row(answerer: ExtractiveAnswerer) -> None:
     ranked = answerer.scorer.score("接口返回 403 是什么意思？", sentences(ERRORS))
     assert "403" in ranked[0].sentence.text and ranked[0].score > ranked[1].score
