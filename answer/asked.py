@@ -38,6 +38,16 @@ _SIZE = re.compile(
 )
 
 
+# a measure named by its noun ("the context length of GPT-4", "上下文长度"): its answer has a unit ("8192
+# tokens"); "how long" and 多久 are often answered in words ("three years", "at age 38")
+_MEASURE_QUESTION = re.compile(r"\b(size|length|capacity)\b|长度|大小(?!写)|容量", re.IGNORECASE)
+
+
+def asks_measure(question: str) -> bool:
+    """Whether the question names the measure it asks for, so that only a size with its unit answers."""
+    return bool(_MEASURE_QUESTION.search(question))
+
+
 def asked_amount(question: str) -> str | None:
     """``money`` or ``size`` (also length, duration, age) when a quantity question asks for one."""
     if _MONEY_QUESTION.search(question):

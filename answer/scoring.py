@@ -14,7 +14,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
-from answer.asked import asked_acronyms, asked_amount, asks_address, spells_out, states_address, states_amount
+from answer.asked import (
+    asked_acronyms,
+    asked_amount,
+    asks_address,
+    asks_measure,
+    spells_out,
+    states_address,
+    states_amount,
+)
 from answer.facts import numbers_in
 from answer.names import (
     distinctive,
@@ -28,6 +36,7 @@ from answer.names import (
 )
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
+from answer.tables import TABLE_RULE, TableRow, is_table_line, other_rows, table_row
 from core.providers.glossary import Glossary
 from core.providers.pii_mask import MASK
 from core.text import has_chinese, is_chinese
@@ -40,11 +49,13 @@ _DATE_EN = re.compile(
     r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b", re.I
 )
 _QUANTITY_ZH = re.compile(
-    r"多少|(?<!哪)几|至少|最多|最少|上限|下限|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之"
+    r"多少|(?<!哪)几|至少|最多|最少|上限|下限|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之|"
+    r"长度|大小(?!写)|容量|时长"
 )
 _QUANTITY_EN = re.compile(
     r"\b(how (many|much|long|old|big|large|often|far|fast|high|tall|heavy|wide|deep)|what (percentage|percent|"
-    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee|maximum|minimum|at (least|most))\b",
+    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee|maximum|minimum|at (least|most)|"
+    r"length|size|capacity|duration)\b",
     re.I,
 )
 _NAME_NUMBER = re.compile(r"[A-Za-z]+[-_]?\d[\w.-]*")
@@ -70,7 +81,6 @@ _NUMBER_WORD = re.compile(
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
 # also between the rows of a flattened table and the items of a list run into one line ("a - b - c")
 _CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)|\s[-•]\s")
-_TABLE_RULE = re.compile(r"^[\s|:\-]+$")
 # What never answers a question, however close it is: a heading, a bold label, a question (an FAQ's
 # "Q4: …?"), a lead-in ending in a colon, HTML markup, a line of code.
 _HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*\s*[:：]?\s*$)")
@@ -95,6 +105,7 @@ MISSING_NAME_PENALTY = NUMBER_PENALTY  # the same for a name the question asks a
 HEADING_PENALTY = 0.5
 # The sentence names only another variant of the question's name (gpt-5-nano for GPT-5).
 VARIANT_PENALTY = 0.5
+OTHER_ROW_PENALTY = VARIANT_PENALTY  # a row of the table the question names, not the row it names
 TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
 # it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
 # while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
@@ -247,11 +258,21 @@ class SentenceScorer:
         rarity = idf_terms | idf_grams
         kind = question_type(question)
         amount = asked_amount(question) if kind == "quantity" else None
+        measure = kind == "quantity" and asks_measure(question)
         acronyms = asked_acronyms(question)
         entities = question_entities(question)
         tiers = question_tiers(question, entities)
         numbers = question_numbers(question)
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
+        rows: dict[int, TableRow] = {}  # candidates that are table rows, by index
+
+        def matched(text: str, terms: frozenset[int], grams: frozenset[str]) -> float:
+            """The question's terms ``text`` holds, weighted by rarity (words, glosses, bigrams)."""
+            lexical = _weighted(idf_terms, terms)
+            if glossed and not is_chinese(text):
+                lexical = max(lexical, _weighted(idf_glossed, terms))
+            return max(lexical, _weighted(idf_grams, grams)) if wanted_grams else lexical
+
         one_per_source = {s.n: s for s in reversed(sentences)}
         named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
         subjects = distinctive(entities + spelled_names(question, entities, sentences), sentences)
@@ -259,7 +280,7 @@ class SentenceScorer:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
-            if _TABLE_RULE.match(sentence.text):
+            if TABLE_RULE.match(sentence.text):
                 continue
             if not can_answer(sentence.text):
                 prose = prose_tail(sentence)
@@ -268,17 +289,16 @@ class SentenceScorer:
                 sentence, terms, grams = prose, self._terms(prose.text, chinese_question, aliases), bigrams(prose.text)
             if entities and not named_in[sentence.n]:
                 continue
-            shortened = self._shorten(sentence, wanted, wanted_grams, sentences, chinese_question, rarity, aliases)
-            if shortened is None:
-                continue  # a table's header row states no value
-            quote, display = shortened
-            if display != quote.text:  # a table row also matches by its column headers
+            row = table_row(sentence, question, sentences) if is_table_line(sentence.text) else None
+            if row is not None:
+                quote, display = sentence, row.display
+                # a table row also matches by its column headers
                 terms, grams = self._terms(display, chinese_question, aliases), bigrams(display)
-            lexical = _weighted(idf_terms, terms)
-            if glossed and not is_chinese(display):
-                lexical = max(lexical, _weighted(idf_glossed, terms))
-            if wanted_grams:
-                lexical = max(lexical, _weighted(idf_grams, grams))
+            elif is_table_line(sentence.text):
+                continue  # a table's header row states no value
+            else:
+                quote, display = self._shorten(sentence, wanted, wanted_grams, chinese_question, rarity, aliases)
+            lexical = matched(display, terms, grams)
             if numbers and _labelled_by(display, numbers):
                 # the entry for the question's number ("429: 请求频率超限", "403 — 描述: 权限不足"): BM25
                 # keeps no numbers, so its words alone would count too little
@@ -286,6 +306,8 @@ class SentenceScorer:
             # what an acronym stands for, spelled out (a Chinese definition can not be told apart)
             defines = any(spells_out(display, acronym) for acronym in acronyms)
             carried = defines or (kind != "other" and carries(kind, quote.text, question))
+            if measure and carried and not defines and not states_amount("size", display):
+                carried = False  # "两部分" is a number, not the length asked for
             bonus = TYPE_BONUS if carried else 0.0
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
             penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get(kind, 0.0)
@@ -308,8 +330,21 @@ class SentenceScorer:
                 (amount is not None and states_amount(amount, display)) or (kind == "address" and carried) or defines
             )
             states = asked_value and not about_else and not variant
+            if row is not None:
+                rows[len(candidates)] = row
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
             meanings.append(f"{sentence.lead_in} {display}" if sentence.lead_in else display)
+
+        # a row of a table whose other row's label matches the question more is that other row's neighbour
+        def label_evidence(label: str) -> float:
+            # words and bigrams both count: "每分钟请求数" and "每分钟tokens数" share the bigrams a
+            # question asks with ("请" is a function character), not the word 请求
+            terms = self._terms(label, chinese_question, aliases)
+            return _weighted(idf_terms, terms) + _weighted(idf_glossed, terms) + _weighted(idf_grams, bigrams(label))
+
+        for i in other_rows(rows, label_evidence, [c[0] for c in candidates]):
+            lexical, factor, neighbour = candidates[i]
+            candidates[i] = (lexical, factor * (1 - OTHER_ROW_PENALTY), replace(neighbour, states_asked_value=False))
         evidence = self._evidence(question, candidates, meanings)
         evidence = self._query_side(question, candidates, evidence, meanings)
         # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
@@ -386,14 +421,10 @@ class SentenceScorer:
         sentence: Sentence,
         wanted: frozenset[int],
         grams: frozenset[str],
-        context: list[Sentence],
         chinese_question: bool,
         rarity: dict[object, float],
         aliases: dict[str, frozenset[int]],
-    ) -> tuple[Sentence, str] | None:
-        if sentence.text.lstrip().startswith("|"):
-            cells = _table_clause(sentence, wanted, grams, context, self.matcher)
-            return None if cells is None else (sentence, cells)
+    ) -> tuple[Sentence, str]:
         if len(sentence.text) <= MAX_QUOTE_CHARS:
             return sentence, sentence.text
         # the window of consecutive clauses (≤ MAX_QUOTE_CHARS) holding most of the question's terms,
@@ -442,33 +473,6 @@ def _idf(
 def _weighted(idf: dict[object, float], present: frozenset[str] | frozenset[int]) -> float:
     whole = sum(idf.values())
     return sum(w for t, w in idf.items() if t in present) / whole if whole else 0.0
-
-
-def _cells(row: str) -> list[str]:
-    return [cell.strip() for cell in row.strip().strip("|").split("|")]
-
-
-def _table_clause(
-    row: Sentence, wanted: frozenset[int], grams: frozenset[str], context: list[Sentence], matcher: SentenceMatcher
-) -> str | None:
-    """A table row as "label — header: value" for the columns the question names (all when none);
-    None for the header row itself."""
-    same = [s for s in context if s.n == row.n and s.start <= row.start]
-    header: Sentence | None = None
-    for candidate in reversed(same[:-1] if same and same[-1] is row else same):
-        if not candidate.text.lstrip().startswith("|"):
-            break
-        if not _TABLE_RULE.match(candidate.text):
-            header = candidate
-    cells = _cells(row.text)
-    if header is None:
-        return None
-    names = _cells(header.text)
-    pairs = list(zip(names, cells, strict=False))
-    named = [(h, v) for h, v in pairs[1:] if wanted & matcher.terms(h) or grams & bigrams(h)]
-    chosen = named or pairs[1:]
-    label = cells[0] if cells else ""
-    return f"{label} — " + "; ".join(f"{h}: {v}" for h, v in chosen)
 
 
 def can_answer(text: str) -> bool:

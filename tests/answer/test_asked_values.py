@@ -8,7 +8,15 @@ from dataclasses import replace
 
 import pytest
 
-from answer.asked import asked_acronyms, asked_amount, asks_address, spells_out, states_address, states_amount
+from answer.asked import (
+    asked_acronyms,
+    asked_amount,
+    asks_address,
+    asks_measure,
+    spells_out,
+    states_address,
+    states_amount,
+)
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
 from answer.names import names_another_tier, question_entities, question_tiers, spelled_names
 from answer.scoring import Scored, carries, question_type
@@ -183,3 +191,14 @@ def test_a_stated_value_just_under_a_sentence_that_does_not_answer_still_answers
     assert extract.answered and extract.quoted == [context]  # the best one is under the threshold: skipped
     far = [Scored(0.4, nano, nano.text), Scored(0.23, context, context.text, states_asked_value=True)]
     assert not answerer.select("How big is GPT-5's context window?", far).answered  # not close to the best
+
+
+def test_a_measure_named_by_its_noun_is_answered_by_a_size_not_any_number(answerer: ExtractiveAnswerer) -> None:
+    assert asks_measure("What is the context length of GPT-4?") and asks_measure("上下文长度是多少？")
+    assert not asks_measure("How long does the review take?")  # "three years" answers that in words
+    text = (
+        "输入的提示语和模型生成的输出内容两部分加起来的总长度不能超过上下文长度限制。\n"
+        "GPT-4 的上下文长度为 8192 tokens。\n"
+    )
+    extract = answerer.answer("上下文长度是多少？", sentences(text))
+    assert extract.answered and [s.text for s in extract.quoted] == ["GPT-4 的上下文长度为 8192 tokens。"]

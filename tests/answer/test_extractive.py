@@ -65,6 +65,9 @@ def sentences(*documents: str) -> list[Sentence]:
         ("谁负责审批？", "name"),
         ("Which model transcribes audio?", "name"),
         ("Whisper 模型是做什么用的？", "other"),
+        ("What is the context length of GPT-4?", "quantity"),  # a measure named by its noun
+        ("上下文长度是？", "quantity"),
+        ("大小写敏感吗？", "other"),  # 大小写 is letter case, not a size
     ],
 )
 def test_question_types(question: str, kind: str) -> None:

@@ -1,0 +1,99 @@
+"""Table rows: the columns the question names, and the row whose label it names rather than the
+neighbouring row sharing its numbers and column headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from answer.extractive import ExtractiveAnswerer
+from answer.sentences import Sentence, source_sentences
+from answer.tables import TableRow, other_rows, table_row
+from retrieval.context import ContextAssembler
+from retrieval.search import SearchHit
+
+pytestmark = pytest.mark.unit
+
+LIMITS = (
+    "API限制与应对策略\n"
+    "| 限制类型 | GPT-3.5-Turbo 示例 | GPT-4 示例 |\n"
+    "|---|---|---|\n"
+    "| 上下文长度 | 4096 tokens | 8192 tokens |\n"
+    "| 每分钟tokens数 (TPM) | 90,000 | 30,000 |\n"
+    "| 每分钟请求数 (RPM) | 3500 | 1000 |\n"
+)
+CONSOLE = (
+    "| 模块 | 说明 |\n"
+    "|---|---|\n"
+    "| 工具 / 扩展能力 | 函数调用与插件 |\n"
+    "| Playground / 试验环境 | 提供一个网页版界面让开发者写 prompt、调试交互、尝试不同模型和参数设置 |\n"
+)
+
+
+def sentences(text: str) -> list[Sentence]:
+    hit = SearchHit(
+        chunk_id="c0",
+        document_id="d0",
+        collection="default",
+        title="doc",
+        source="doc.md",
+        page=None,
+        pages=[],
+        heading="",
+        text=text,
+        score=1.0,
+        chunk_index=0,
+        version=1,
+        char_start=0,
+        char_end=len(text),
+    )
+    return source_sentences(ContextAssembler().assemble([hit], 10_000), [hit])
+
+
+def test_the_row_is_shown_with_the_column_the_question_names_most() -> None:
+    found = sentences(LIMITS)
+    row = next(s for s in found if "RPM" in s.text)
+    # both model columns share "gpt" with the question; only GPT-4's shares its number too
+    shown = table_row(row, "GPT-4 每分钟最多能发多少个请求？", found)
+    assert shown is not None and shown.display == "每分钟请求数 (RPM) — GPT-4 示例: 1000"
+    assert shown.label == "每分钟请求数 (RPM)"
+    header = next(s for s in found if "限制类型" in s.text)
+    assert shown.table == (row.n, header.start)
+    assert table_row(header, "GPT-4 每分钟最多能发多少个请求？", found) is None  # the header states nothing
+
+
+def test_a_question_naming_no_column_gets_every_column() -> None:
+    found = sentences(LIMITS)
+    row = next(s for s in found if "RPM" in s.text)
+    shown = table_row(row, "每分钟请求数是多少？", found)
+    assert shown is not None and shown.display == "每分钟请求数 (RPM) — GPT-3.5-Turbo 示例: 3500; GPT-4 示例: 1000"
+
+
+def test_the_row_the_question_labels_answers_not_its_neighbour(answerer: ExtractiveAnswerer) -> None:
+    extract = answerer.answer("GPT-3.5-Turbo 每分钟最多能发多少次请求？", sentences(LIMITS))
+    assert extract.answered
+    assert extract.text.splitlines()[1] == "- 每分钟请求数 (RPM) — GPT-3.5-Turbo 示例: 3500 [1]"
+    assert "90,000" not in extract.text
+
+
+def test_a_length_question_is_answered_by_the_row_with_the_length(answerer: ExtractiveAnswerer) -> None:
+    extract = answerer.answer("What is the context length of GPT-4?", sentences(LIMITS))
+    assert extract.answered and "8192 tokens" in extract.text
+
+
+def test_neighbours_are_rows_whose_label_and_whole_match_less() -> None:
+    table = (0, 10)
+    rows = {
+        0: TableRow("a — x: 1", "RPM", table),
+        1: TableRow("b — x: 2", "TPM", table),
+        2: TableRow("c", "c", (0, 99)),
+    }
+    labels = {"RPM": 0.3, "TPM": 0.1, "c": 0.0}
+    # the labelled row matches as well overall: its neighbour is penalised, a row of another table is not
+    assert other_rows(rows, labels.__getitem__, [0.2, 0.2, 0.5]) == {1}
+    # the row matching better on its other cells is what the question describes, not a neighbour
+    assert other_rows(rows, labels.__getitem__, [0.2, 0.6, 0.5]) == set()
+
+
+def test_a_row_described_by_its_cells_is_not_outdone_by_a_labelled_one(answerer: ExtractiveAnswerer) -> None:
+    extract = answerer.answer("哪个工具可以在网页上调试 prompt 和尝试不同模型参数？", sentences(CONSOLE))
+    assert extract.answered and extract.quoted[0].text.startswith("| Playground")
