@@ -75,6 +75,14 @@ _ADDRESS = re.compile(
 )
 
 
+# the question says it wants the URL itself, not an endpoint that its name may answer
+_URL_QUESTION = re.compile(r"\b(urls?|website|web address|base[ _]?url|hostname)\b|网址|域名|地址", re.IGNORECASE)
+
+
+def asks_url(question: str) -> bool:
+    return bool(_URL_QUESTION.search(question))
+
+
 def asks_address(question: str) -> bool:
     """Whether the question asks for a URL, an endpoint or a host."""
     return bool(_ADDRESS_QUESTION.search(question))

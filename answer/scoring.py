@@ -19,6 +19,7 @@ from answer.asked import (
     asked_amount,
     asks_address,
     asks_measure,
+    asks_url,
     spells_out,
     states_address,
     states_amount,
@@ -111,8 +112,13 @@ TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
 # while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
 TYPE_PENALTY = 0.7
 # a line without what the question's type asks for; an endpoint may be answered by its name ("the Chat
-# Completions API"), so a line without an address keeps more
-MISSING_TYPE_PENALTY = {"quantity": TYPE_PENALTY, "date": TYPE_PENALTY, "address": TYPE_PENALTY / 2}
+# Completions API"), so a line without an address keeps more, unless the question asks for the URL itself
+MISSING_TYPE_PENALTY = {
+    "quantity": TYPE_PENALTY,
+    "date": TYPE_PENALTY,
+    "address": TYPE_PENALTY / 2,
+    "url": TYPE_PENALTY,
+}
 RANK_BONUS = 0.08
 # The semantic term: its share of the evidence, and the similarities mapped to 0 (unrelated
 # sentences' median) and 1 (well above answering sentences' median), from SQuAD and CMRC dev.
@@ -259,6 +265,7 @@ class SentenceScorer:
         kind = question_type(question)
         amount = asked_amount(question) if kind == "quantity" else None
         measure = kind == "quantity" and asks_measure(question)
+        url = kind == "address" and asks_url(question)
         acronyms = asked_acronyms(question)
         entities = question_entities(question)
         tiers = question_tiers(question, entities)
@@ -310,7 +317,7 @@ class SentenceScorer:
                 carried = False  # "两部分" is a number, not the length asked for
             bonus = TYPE_BONUS if carried else 0.0
             # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
-            penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get(kind, 0.0)
+            penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get("url" if url else kind, 0.0)
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
             if is_heading(sentence) and not names_subject(display, subjects):
                 factor *= 1 - HEADING_PENALTY
@@ -500,6 +507,8 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
     """The longest end of a sentence that is prose when the whole is not (code and the sentence
     explaining it, run into one line); None when no such end states anything."""
     for match in _PROSE_START.finditer(sentence.text):
+        if not sentence.text[: match.start()].strip():
+            continue  # nothing before it: a comment or heading line of its own ("# GPT-5快速响应示例")
         tail = sentence.text[match.end() :].strip()
         if len(tail) < _PROSE_MIN_CHARS or not can_answer(tail) or _KEYWORD_ARGUMENT.search(tail):
             continue  # still code: a comment's words run into the next argument ("中等详细程度 max_tokens=2000 )")

@@ -29,6 +29,7 @@ _ITEM_START = re.compile(
 _LEAD_IN_END = re.compile(r"[:：]\s*$")
 _SENTENCE_PUNCTUATION = re.compile(r"[。！？.!?；;，,]")
 HEADING_COLUMNS = 30  # a line this short (a CJK character is two columns) that ends early is no wrap
+WRAP_COLUMNS = 50  # in plain text, a paragraph whose lines are all narrower was not wrapped
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,18 @@ class TextBuilder:
         return ParsedDocument("".join(self._parts), self.blocks, fmt, title, pages)
 
 
-def join_wrapped_lines(text: str) -> str:
+def join_wrapped_lines(text: str, keep_short_lines: bool = False) -> str:
     """Undo hard line wrapping inside a paragraph: CJK lines join without a space, hyphenated
     words are rejoined, other lines join with one space. List items and the line after a lead-in
-    ("…as follows:") keep their own lines."""
+    ("…as follows:") keep their own lines; with ``keep_short_lines`` so do the lines of a paragraph
+    none of whose lines is as wide as text is wrapped at (see ``is_record_block``)."""
+    records = keep_short_lines and is_record_block(text)
     lines: list[list[str]] = []
     for line in text.split("\n"):
         previous = lines[-1][-1] if lines else ""
         if (
             not lines
+            or records
             or _ITEM_START.match(line)
             or _starts_with_symbol(line)
             or _LEAD_IN_END.search(previous)
@@ -102,6 +106,23 @@ def join_wrapped_lines(text: str) -> str:
             lines[-1].append(line)
     joined = (_join_lines("\n".join(group)) for group in lines)
     return "\n".join(line for line in joined if line)
+
+
+def columns(line: str) -> int:
+    """The line's width on screen: a CJK (wide) character takes two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line.strip())
+
+
+def is_record_block(text: str) -> bool:
+    """Lines narrower than hard-wrapped text ever is: one record per line (a table copied without
+    its borders, "GPT-5$1.25$10最强推理、复杂任务" under its header row; an address), not a
+    sentence wrapped. Plain text wraps at 60-80 columns, Chinese at 30-40 characters, and every
+    wrapped line but the last is that wide; a header line above the records may be wider."""
+    widths = [columns(line) for line in text.split("\n") if line.strip()]
+    if len(widths) < 2:
+        return False
+    below = widths[1:] if len(widths) >= 3 else widths
+    return max(below) < WRAP_COLUMNS
 
 
 def _starts_with_symbol(line: str) -> bool:

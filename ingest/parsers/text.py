@@ -1,4 +1,5 @@
-"""Plain text: paragraphs split on blank lines, hard-wrapped lines rejoined; tabular files by line."""
+"""Plain text: paragraphs split on blank lines, hard-wrapped lines rejoined (a paragraph of short lines
+keeps them: a table or an address copied as text); tabular files by line."""
 
 from __future__ import annotations
 
@@ -14,5 +15,5 @@ def parse_text(text: str, max_chars: int) -> ParsedDocument:
             builder.add(" | ".join(cell.strip() for cell in line.split("\t")), "table_row")
     else:
         for paragraph in split_paragraphs(text):
-            builder.add(join_wrapped_lines(paragraph), "paragraph")
+            builder.add(join_wrapped_lines(paragraph, keep_short_lines=True), "paragraph")
     return builder.build("text")

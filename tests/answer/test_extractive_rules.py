@@ -218,3 +218,25 @@ def test_a_sentence_is_about_what_its_paragraph_named_before_it(answerer: Extrac
     assert found["GPT-4o 的文本微调至少需要10个训练样本。"] == ""  # a list item's bullet is no sentence before it
     ranked = answerer.scorer.score("给 GPT-4o 做视觉微调,至少需要上传多少张图片？", sentences(paragraph + LEAD_IN))
     assert "100张图像" in ranked[0].display
+
+
+def test_a_comment_line_of_its_own_is_no_prose_after_code() -> None:
+    from answer.scoring import prose_tail
+
+    code = "# GPT-5快速响应示例\nresponse = client.chat.completions.create(\n"
+    assert [prose_tail(s) for s in sentences(code)] == [None, None]
+
+
+def test_a_question_asking_for_the_url_itself_wants_a_line_with_one(answerer: ExtractiveAnswerer) -> None:
+    from answer.asked import asks_url
+
+    assert asks_url("Which endpoint URL should we connect to?") and asks_url("接口地址是什么？")
+    assert not asks_url("Which endpoint transcribes audio?")  # the endpoint's name answers that
+    text = (
+        "For realtime voice conversations, connect to the Realtime API, the endpoint with the lowest latency.\n"
+        "Realtime voice endpoint: wss://api.openai.com/v1/realtime\n"
+    )
+    extract = answerer.answer(
+        "Which endpoint URL should we connect to for realtime voice conversations?", sentences(text)
+    )
+    assert extract.answered and [s.text for s in extract.quoted] == [text.splitlines()[1]]

@@ -150,6 +150,30 @@ def test_shared_corpus_encrypted_and_scanned_pdfs() -> None:
         parse_bytes((corpus / "unstructured/table-multi-row-column-cells.pdf").read_bytes(), "scan.pdf")
 
 
+def test_a_paragraph_of_short_lines_keeps_them_in_plain_text() -> None:
+    from ingest.parsers.base import is_record_block, join_wrapped_lines
+
+    # a table copied from a web page without its borders: a header row, then one record per line
+    table = (
+        "模型类型输入价格/1K tokens输出价格/1K tokens适用场景\n"
+        "GPT-5$1.25$10最强推理、复杂任务\n"
+        "GPT-4.1$0.05$0.10编程优化、指令跟随\n"
+        "GPT-4o$0.0025$0.01多模态任务、高效处理"
+    )
+    assert is_record_block(table)
+    assert join_wrapped_lines(table, keep_short_lines=True).split("\n") == table.split("\n")
+    assert len(join_wrapped_lines(table).split("\n")) == 1  # other formats (PDF columns) still join
+    wrapped = (
+        "Plain text wrapped at seventy columns has every line but the last one\n"
+        "about as wide as the others, so its lines are joined back into the one\n"
+        "paragraph."
+    )
+    assert not is_record_block(wrapped)
+    assert join_wrapped_lines(wrapped, keep_short_lines=True).count("\n") == 0
+    document = parse_bytes(("价格表:\n\n" + table).encode(), "prices.txt")
+    assert "GPT-5$1.25$10最强推理、复杂任务\nGPT-4.1" in document.text
+
+
 def test_list_items_table_rows_and_lead_ins_keep_their_own_lines() -> None:
     from ingest.parsers.base import join_wrapped_lines
 
