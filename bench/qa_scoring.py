@@ -49,21 +49,25 @@ def _numerals_to_digits(text: str) -> str:
     return _NUMERAL_RUN.sub(replace, text)
 
 
-def normalise(text: str) -> str:
-    """Text reduced to what an answer check should compare (see the module docstring)."""
+_BOUNDARY = "\x1f"  # where a "$" stood before a number: "GPT-5$1.25" holds "$1.25", not "51.25"
+
+
+def normalise(text: str, keep_boundaries: bool = False) -> str:
+    """Text reduced to what an answer check should compare (see the module docstring);
+    ``keep_boundaries`` marks where a dollar sign started a number (for the text searched in)."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = _DASHES.sub("-", text)
     text = _numerals_to_digits(text)
     text = "".join(text.split())
     text = _THOUSANDS.sub("", text)
-    text = _DOLLAR_PREFIX.sub(r"\1美元", text)
+    text = _DOLLAR_PREFIX.sub((_BOUNDARY if keep_boundaries else "") + r"\1美元", text)
     return _DOLLAR_SUFFIX.sub(r"\1美元", text)
 
 
 def contains_gold(answer: str, golds: list[str]) -> bool:
     """Whether the answer holds one of the gold strings; a number must be whole ("20美元" is not
     found in "120美元", nor "10" in "100")."""
-    normalised = normalise(answer)
+    normalised = normalise(answer, keep_boundaries=True)
     for gold in golds:
         wanted = normalise(gold)
         before = r"(?<![\d.])" if wanted[:1].isdigit() else ""

@@ -64,6 +64,7 @@ def test_a_lone_unit_character_is_a_word_not_a_number() -> None:
         ("每分钟 30,000 tokens", "30000"),
         ("1～3秒", "1-3秒"),
         ("最少需要十个训练样本", "10个"),
+        ("GPT-5$1.25$10最强推理", "$1.25"),  # a table run together: the "$" starts the number
     ],
 )
 def test_gold_matches_across_width_case_spacing_numerals_and_currency(answer: str, gold: str) -> None:
