@@ -323,7 +323,10 @@ class SentenceScorer:
                 factor *= 1 - HEADING_PENALTY
             if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
-            named = f"{sentence.lead_in} {sentence.before} {display}".lower()
+            # what it is about: its list's lead-in, its paragraph's sentences before it, its table's
+            # caption and its document's title
+            caption = row.caption if row is not None else ""
+            named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {caption} {display}".lower()
             about_else = bool(subjects) and not all(entity in named for entity in subjects)
             if about_else:
                 # the source names it, this sentence is about something else (a name most candidates

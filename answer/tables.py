@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from answer.sentences import Sentence
 
 TABLE_RULE = re.compile(r"^[\s|:\-]+$")
+CAPTION_CHARS = 60
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -21,6 +22,7 @@ class TableRow:
     display: str  # "label — header: value; header: value"
     label: str  # the row's first cell
     table: tuple[int, int]  # (source number, header row's offset): rows of one table share it
+    caption: str = ""  # the line right above the table ("🚫 API限制与应对策略"): what its rows are about
 
 
 def is_table_line(text: str) -> bool:
@@ -45,8 +47,11 @@ def table_row(row: Sentence, question: str, context: list[Sentence]) -> TableRow
     header row itself or a row without a header."""
     same = [s for s in context if s.n == row.n and s.start <= row.start]
     header: Sentence | None = None
+    caption = ""
     for candidate in reversed(same[:-1] if same and same[-1] is row else same):
         if not is_table_line(candidate.text):
+            near = header is not None and 0 < header.start - candidate.end <= 2  # on the line above
+            caption = candidate.text if near and len(candidate.text) <= CAPTION_CHARS else ""
             break
         if not TABLE_RULE.match(candidate.text):
             header = candidate
@@ -62,7 +67,7 @@ def table_row(row: Sentence, question: str, context: list[Sentence]) -> TableRow
     chosen = [pair for pair, count in zip(pairs[1:], shared, strict=True) if count == most] if most else pairs[1:]
     label = values[0] if values else ""
     display = f"{label} — " + "; ".join(f"{name}: {value}" for name, value in chosen)
-    return TableRow(display, label, (row.n, header.start))
+    return TableRow(display, label, (row.n, header.start), caption)
 
 
 def other_rows(rows: dict[int, TableRow], label_evidence: Callable[[str], float], evidence: list[float]) -> set[int]:

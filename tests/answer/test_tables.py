@@ -59,6 +59,7 @@ def test_the_row_is_shown_with_the_column_the_question_names_most() -> None:
     header = next(s for s in found if "限制类型" in s.text)
     assert shown.table == (row.n, header.start)
     assert table_row(header, "GPT-4 每分钟最多能发多少个请求？", found) is None  # the header states nothing
+    assert shown.caption == "API限制与应对策略"  # the line above the table says what its rows are about
 
 
 def test_a_question_naming_no_column_gets_every_column() -> None:
@@ -97,3 +98,12 @@ def test_neighbours_are_rows_whose_label_and_whole_match_less() -> None:
 def test_a_row_described_by_its_cells_is_not_outdone_by_a_labelled_one(answerer: ExtractiveAnswerer) -> None:
     extract = answerer.answer("哪个工具可以在网页上调试 prompt 和尝试不同模型参数？", sentences(CONSOLE))
     assert extract.answered and extract.quoted[0].text.startswith("| Playground")
+
+
+def test_a_name_the_caption_says_is_what_its_rows_are_about(answerer: ExtractiveAnswerer) -> None:
+    # "API" is named by the caption, not by the row: the row is about it all the same
+    other = "员工每年享有十五天年假。\n报销须在三十天内提交。\n培训每季度举办一次。\n访客须在前台登记。\n"
+    found = sentences(other + "\n" + LIMITS)
+    ranked = answerer.scorer.score("API 限制表里 GPT-4 每分钟最多能发多少个请求？", found)
+    assert ranked[0].display == "每分钟请求数 (RPM) — GPT-4 示例: 1000"
+    assert answerer.select("API 限制表里 GPT-4 每分钟最多能发多少个请求？", ranked).answered
