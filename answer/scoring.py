@@ -1,14 +1,14 @@
 """How well a source sentence answers a question: the question's terms it contains weighted by how
 rare they are among the candidates (words from the BM25 tokenizer, and character bigrams for
 Chinese), how close it is in meaning (sentence embeddings, for the best lexical candidates), whether
-it carries what the question asks for (a number, a date, a name), and the rank of its source.
-Also: the shortest clause of a long sentence that answers, and table rows as "header: value"."""
+it carries what the question asks for (a number, a date, a name: ``answer.kinds``), and the rank of
+its source. Also: the shortest clause of a long sentence that answers. What may be quoted at all is
+``answer.quotable``'s, how a table row is shown and picked ``answer.tables``'."""
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,14 +17,12 @@ from answer.aliases import phrase_aliases, with_aliases
 from answer.asked import (
     asked_acronyms,
     asked_amount,
-    asks_address,
     asks_measure,
     asks_url,
     spells_out,
-    states_address,
     states_amount,
 )
-from answer.facts import numbers_in
+from answer.kinds import carries, question_type
 from answer.names import (
     distinctive,
     mentions_all,
@@ -35,65 +33,17 @@ from answer.names import (
     question_tiers,
     spelled_names,
 )
+from answer.quotable import PLAIN_NUMBER, can_answer, is_heading, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from answer.tables import TABLE_RULE, TableRow, is_table_line, other_rows, table_row
 from core.providers.glossary import Glossary
-from core.providers.pii_mask import MASK
 from core.text import has_chinese, is_chinese
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+|\d+")
-_DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
-# "when" asks for a date at the start of a question, not in "... when the Broncos scored?"
-_DATE_EN = re.compile(
-    r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b", re.I
-)
-_QUANTITY_ZH = re.compile(
-    r"多少|(?<!哪)几|至少|最多|最少|上限|下限|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之|"
-    r"长度|大小(?!写)|容量|时长"
-)
-_QUANTITY_EN = re.compile(
-    r"\b(how (many|much|long|old|big|large|often|far|fast|high|tall|heavy|wide|deep)|what (percentage|percent|"
-    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee|maximum|minimum|at (least|most)|"
-    r"length|size|capacity|duration)\b",
-    re.I,
-)
-_NAME_NUMBER = re.compile(r"[A-Za-z]+[-_]?\d[\w.-]*")
-# counted things in Chinese: 一个, 两次, 数百名, 半年, 三成
-_COUNT_ZH = re.compile(
-    r"[一两二三四五六七八九十百千万亿数几半多]+[个次位名种项座家条只台件所张层倍成年月天周岁元人部本]"
-)
-_NAME_ZH = re.compile(r"谁|哪|什么名字|叫什么|哪个|哪家|什么模型")
-_NAME_EN = re.compile(r"\b(who|whom|whose|which|what (is the )?name)\b", re.I)
-_DATE = re.compile(
-    r"\d{4}\s*年|\d{1,2}\s*[月日号]|[一二三四五六七八九十〇零]{1,4}\s*[年月]|\d{4}-\d{2}|\b(1[0-9]|20)\d{2}s?\b|"
-    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b(century|centuries|decades?|BC|AD|era|period|dynasty|reign|empire|ages?)\b|\d{1,2}:\d{2}|"
-    r"\d{1,2}\s*[时点]|世纪|年代|年间|时代|时期|朝|[春夏秋冬]季|[春秋]天|节",
-    re.I,
-)
-# numbers written as words ("seven", "a dozen"): SQuAD's how-many answers are often spelled out
-_NUMBER_WORD = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|"
-    r"millions?|billions?|dozens?|half|double|twice|once|several|single|none|zero|no)\b",
-    re.I,
-)
-_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
 # also between the rows of a flattened table and the items of a list run into one line ("a - b - c")
 _CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)|\s[-•]\s")
-# What never answers a question, however close it is: a heading, a bold label, a question (an FAQ's
-# "Q4: …?"), a lead-in ending in a colon, HTML markup, a line of code.
-_HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*\s*[:：]?\s*$)")
-_HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
-_CODE_START = re.compile(
-    r"^\s*(import|from \S+ import|const|let|var|def|class \w+[:(]|async |await |function\b|return\b|raise\b|try:|"
-    r"except\b|print\(|curl|[{}\]]|\w+\s*=\s*\S+\(|[A-Za-z_][A-Za-z0-9_.]*\(.*\)\s*$)"
-)
-_CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lublin)"
-# f(x): prose puts a space or a CJK character before "(", or a CJK aside inside it ("agent(并计划…)")
-_CALL = re.compile(r"[A-Za-z0-9_]\((?![\u4e00-\u9fff])")
-_KEYWORD_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*=[\w\"']")  # file=audio_file, model="gpt-4o"
 
 MAX_QUOTE_CHARS = 200
 LABEL_EVIDENCE = 0.6  # a list entry or table row labelled by the question's own number (error 429)
@@ -157,22 +107,6 @@ class Scored:
     states_asked_value: bool = False
 
 
-def question_type(question: str) -> str:
-    """``date`` (when), ``quantity`` (numbers, amounts), ``address`` (URL, endpoint), ``name`` (who/which)
-    or ``other``."""
-    if _QUANTITY_EN.search(question):  # "how old was he when ...": a quantity
-        return "quantity"
-    if _DATE_ZH.search(question) or _DATE_EN.search(question):
-        return "date"
-    if _QUANTITY_ZH.search(question):
-        return "quantity"
-    if asks_address(question):  # "which endpoint": an address rather than a name
-        return "address"
-    if _NAME_ZH.search(question) or _NAME_EN.search(question):
-        return "name"
-    return "other"
-
-
 # question words and particles: a bigram with one of them carries no evidence
 _FUNCTION_CHARS = frozenset("吗呢吧啊么的了是在有什哪里谁几多少怎样请问能可以会要和与或及该这那个为用")
 
@@ -186,31 +120,6 @@ def bigrams(text: str, latin: bool = True) -> frozenset[str]:
     if latin:
         grams.update(word for word in _LATIN_WORD.findall(text.lower()) if len(word) > 1)
     return frozenset(grams)
-
-
-# a heading's or list item's number ("2. ", "3.1 ", "四、", "(2)"), not a leading amount ("3.5 美元")
-_LIST_NUMBER = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\d{1,3}[.)、]\s*(?!\d)|\d{1,2}(?:\.\d{1,2})+\s+(?![\d%]|美元|元|万|亿|倍|秒|分钟|小时|天|个|次|"
-    r"tokens?\b|[KMG]B?\b|dollars?\b|USD\b)|[一二三四五六七八九十]{1,3}、|[（(]\d{1,3}[)）])"
-)
-
-
-def carries(kind: str, text: str, question: str = "") -> bool:
-    """Whether ``text`` states what a question of ``kind`` asks for (for a name: one the ``question``
-    does not already say, "Who is OpenAI's CTO?" is not answered by a sentence naming only OpenAI)."""
-    text = _LIST_NUMBER.sub("", text)  # "3.1 请求流程", "2. 费用": a heading's or list item's number
-    if kind == "date":
-        return bool(_DATE.search(text))
-    if kind == "quantity":
-        text = _NAME_NUMBER.sub("", text)  # whisper-1, GPT-4o: a name, not a quantity
-        masked = MASK * 3 in text  # a phone or ID number masked as PII is still the number asked for
-        return bool(masked or numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
-    if kind == "address":
-        return states_address(text)
-    if kind == "name":
-        asked = question.lower()
-        return any(name.lower() not in asked for name in _NAME.findall(text))
-    return True
 
 
 # what a question asks with, not about: the tokenizer keeps these Chinese words
@@ -321,7 +230,7 @@ class SentenceScorer:
             factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
             if is_heading(sentence) and not names_subject(display, subjects):
                 factor *= 1 - HEADING_PENALTY
-            if numbers and not numbers & set(_PLAIN_NUMBER.findall(display)):
+            if numbers and not numbers & set(PLAIN_NUMBER.findall(display)):
                 factor *= 1 - NUMBER_PENALTY
             # what it is about: its list's lead-in, its paragraph's sentences before it, its table's
             # caption and its document's title
@@ -485,76 +394,6 @@ def _weighted(idf: dict[object, float], present: frozenset[str] | frozenset[int]
     return sum(w for t, w in idf.items() if t in present) / whole if whole else 0.0
 
 
-def can_answer(text: str) -> bool:
-    """False for text that states nothing: a heading, a label, a question, a lead-in, markup or code."""
-    stripped = text.strip()
-    if _HEADING.match(stripped) or stripped.endswith(("?", "？")) or _HTML_TAG.search(stripped):
-        return False
-    if stripped.endswith((":", "：")) and len(stripped) < 60 and not _DATE.search(stripped):
-        return False
-    if _CODE_START.match(stripped):
-        return False
-    if len(_CALL.findall(stripped)) + len(_KEYWORD_ARGUMENT.findall(stripped)) >= 2:
-        return False
-    code = sum(ch in _CODE_CHARS for ch in stripped)
-    return code < 3 or code / len(stripped) < 0.04
-
-
-# where prose may start after code run into one line with it: a clause end, a comment mark, a
-# space before Chinese text ('print(content) 前端集成建议:使用SSE…', 'org="…" # 可选,用于多团队计费')
-_PROSE_START = re.compile(r"[，,；;：:。]\s*|#\s+|//\s+|\s+(?=[\u4e00-\u9fff])")
-_PROSE_MIN_CHARS = 8
-
-
-def prose_tail(sentence: Sentence) -> Sentence | None:
-    """The longest end of a sentence that is prose when the whole is not (code and the sentence
-    explaining it, run into one line); None when no such end states anything."""
-    for match in _PROSE_START.finditer(sentence.text):
-        if not sentence.text[: match.start()].strip():
-            continue  # nothing before it: a comment or heading line of its own ("# GPT-5快速响应示例")
-        tail = sentence.text[match.end() :].strip()
-        if len(tail) < _PROSE_MIN_CHARS or not can_answer(tail) or _KEYWORD_ARGUMENT.search(tail):
-            continue  # still code: a comment's words run into the next argument ("中等详细程度 max_tokens=2000 )")
-        if has_chinese(tail) or len(tail.split()) >= 4:
-            start = sentence.start + sentence.text.index(tail, match.end())
-            # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
-            return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True)
-    return None
-
-
-_NUMBERING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\d{1,3}(?:\.\d{1,3})*[.)、]?|[一二三四五六七八九十]{1,3}、|[（(]\d{1,3}[)）])\s*"
-)
-
-
-def _bare(text: str) -> str:
-    return _NUMBERING.sub("", text).strip(" *#:：").lower()
-
-
-_SENTENCE_MARKS = re.compile(r"[。！？.!?；;，,：:、]")
-HEADING_CHARS = 40
-
-
-def is_heading(sentence: Sentence) -> bool:
-    """Whether the sentence is a heading: one of its chunk's headings, or a short line of its own that
-    states no number and has no sentence punctuation ("五、模型选择与配置", "4.1 语音转文字(Whisper)",
-    "🧭 API vs 微调模型"): plain text files keep their headings as text."""
-    bare = _bare(sentence.text)
-    if not bare or any(bare == _bare(part) for part in sentence.source.heading.split(" > ")):
-        return True
-    # an emoji opens a heading in chat-style articles, even when a line break before it was lost
-    return (
-        (sentence.alone or unicodedata.category(sentence.text.lstrip()[:1] or " ") == "So")
-        and len(bare) <= HEADING_CHARS
-        and not _SENTENCE_MARKS.search(bare)
-        and not _PLAIN_NUMBER.search(bare)
-        and not numbers_in(re.sub(r"[A-Za-z]+-?\d[\w.-]*", "", bare))
-    )
-
-
-_PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
-
-
 _LABEL = re.compile(r"^\W*(\d+(?:\.\d+)?)\s*(?:[:：—–-]|\|)")
 
 
@@ -566,4 +405,4 @@ def _labelled_by(text: str, numbers: set[str]) -> bool:
 
 def question_numbers(question: str) -> set[str]:
     """The numbers a question names on their own (403, 2025), not inside names (GPT-4o, o1)."""
-    return set(_PLAIN_NUMBER.findall(question))
+    return set(PLAIN_NUMBER.findall(question))

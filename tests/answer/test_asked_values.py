@@ -18,8 +18,9 @@ from answer.asked import (
     states_amount,
 )
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
+from answer.kinds import carries, question_type
 from answer.names import names_another_tier, question_entities, question_tiers, spelled_names
-from answer.scoring import Scored, carries, question_type
+from answer.scoring import Scored
 from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit

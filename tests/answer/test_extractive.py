@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from answer.extractive import ExtractiveAnswerer
+from answer.kinds import question_type
 from answer.prompts import NO_ANSWER
-from answer.scoring import question_type
 from answer.sentences import Sentence, source_sentences
 from retrieval.context import ContextAssembler
 from retrieval.search import SearchHit

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 
 from answer.extractive import ExtractiveAnswerer
+from answer.kinds import carries, question_type
 from answer.names import distinctive, names_only_variants, question_entities
 from answer.prompts import NO_ANSWER
-from answer.scoring import can_answer, carries, is_heading, question_numbers
+from answer.quotable import can_answer, is_heading, prose_tail
+from answer.scoring import question_numbers
 from answer.sentences import SentenceMatcher
 from core.providers.glossary import Glossary
 from core.providers.lexical import LexicalEncoder
@@ -105,7 +107,6 @@ def test_across_languages_the_dictionary_finds_the_question_words() -> None:
 
 
 def test_a_number_inside_a_name_is_no_quantity() -> None:
-    from answer.scoring import carries, question_type
 
     assert not carries("quantity", "whisper-1:语音转文字(多语言)")
     assert carries("quantity", "tts-1:文字转语音(6 种音色)")
@@ -122,8 +123,6 @@ def test_prose_run_into_a_line_of_code_still_answers(answerer: ExtractiveAnswere
 
 
 def test_a_comment_run_into_the_next_argument_is_still_code() -> None:
-    from answer.scoring import prose_tail
-
     # a code block as plain-text extraction leaves it: one line
     line = 'response = client.create( model="gpt-5", verbosity="medium", # 中等详细程度 max_tokens=2000 )\n'
     assert [prose_tail(s) for s in sentences(line)] == [None]
@@ -221,8 +220,6 @@ def test_a_sentence_is_about_what_its_paragraph_named_before_it(answerer: Extrac
 
 
 def test_a_comment_line_of_its_own_is_no_prose_after_code() -> None:
-    from answer.scoring import prose_tail
-
     code = "# GPT-5快速响应示例\nresponse = client.chat.completions.create(\n"
     assert [prose_tail(s) for s in sentences(code)] == [None, None]
 

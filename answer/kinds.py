@@ -1,0 +1,88 @@
+"""What a question's type asks for (a date, a quantity, an address, a name) and whether a text
+carries it: "员工每年有多少天年假" wants a number, "When was it released" a date, "谁负责审批" a name."""
+
+from __future__ import annotations
+
+import re
+
+from answer.asked import asks_address, states_address
+from answer.facts import numbers_in
+from core.providers.pii_mask import MASK
+
+_DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
+# "when" asks for a date at the start of a question, not in "... when the Broncos scored?"
+_DATE_EN = re.compile(
+    r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b", re.I
+)
+_QUANTITY_ZH = re.compile(
+    r"多少|(?<!哪)几|至少|最多|最少|上限|下限|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之|"
+    r"长度|大小(?!写)|容量|时长"
+)
+_QUANTITY_EN = re.compile(
+    r"\b(how (many|much|long|old|big|large|often|far|fast|high|tall|heavy|wide|deep)|what (percentage|percent|"
+    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee|maximum|minimum|at (least|most)|"
+    r"length|size|capacity|duration)\b",
+    re.I,
+)
+_NAME_NUMBER = re.compile(r"[A-Za-z]+[-_]?\d[\w.-]*")
+# counted things in Chinese: 一个, 两次, 数百名, 半年, 三成
+_COUNT_ZH = re.compile(
+    r"[一两二三四五六七八九十百千万亿数几半多]+[个次位名种项座家条只台件所张层倍成年月天周岁元人部本]"
+)
+_NAME_ZH = re.compile(r"谁|哪|什么名字|叫什么|哪个|哪家|什么模型")
+_NAME_EN = re.compile(r"\b(who|whom|whose|which|what (is the )?name)\b", re.I)
+DATE = re.compile(
+    r"\d{4}\s*年|\d{1,2}\s*[月日号]|[一二三四五六七八九十〇零]{1,4}\s*[年月]|\d{4}-\d{2}|\b(1[0-9]|20)\d{2}s?\b|"
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b(century|centuries|decades?|BC|AD|era|period|dynasty|reign|empire|ages?)\b|\d{1,2}:\d{2}|"
+    r"\d{1,2}\s*[时点]|世纪|年代|年间|时代|时期|朝|[春夏秋冬]季|[春秋]天|节",
+    re.I,
+)
+# numbers written as words ("seven", "a dozen"): SQuAD's how-many answers are often spelled out
+_NUMBER_WORD = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|"
+    r"millions?|billions?|dozens?|half|double|twice|once|several|single|none|zero|no)\b",
+    re.I,
+)
+_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
+
+
+def question_type(question: str) -> str:
+    """``date`` (when), ``quantity`` (numbers, amounts), ``address`` (URL, endpoint), ``name`` (who/which)
+    or ``other``."""
+    if _QUANTITY_EN.search(question):  # "how old was he when ...": a quantity
+        return "quantity"
+    if _DATE_ZH.search(question) or _DATE_EN.search(question):
+        return "date"
+    if _QUANTITY_ZH.search(question):
+        return "quantity"
+    if asks_address(question):  # "which endpoint": an address rather than a name
+        return "address"
+    if _NAME_ZH.search(question) or _NAME_EN.search(question):
+        return "name"
+    return "other"
+
+
+# a heading's or list item's number ("2. ", "3.1 ", "四、", "(2)"), not a leading amount ("3.5 美元")
+_LIST_NUMBER = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\d{1,3}[.)、]\s*(?!\d)|\d{1,2}(?:\.\d{1,2})+\s+(?![\d%]|美元|元|万|亿|倍|秒|分钟|小时|天|个|次|"
+    r"tokens?\b|[KMG]B?\b|dollars?\b|USD\b)|[一二三四五六七八九十]{1,3}、|[（(]\d{1,3}[)）])"
+)
+
+
+def carries(kind: str, text: str, question: str = "") -> bool:
+    """Whether ``text`` states what a question of ``kind`` asks for (for a name: one the ``question``
+    does not already say, "Who is OpenAI's CTO?" is not answered by a sentence naming only OpenAI)."""
+    text = _LIST_NUMBER.sub("", text)  # "3.1 请求流程", "2. 费用": a heading's or list item's number
+    if kind == "date":
+        return bool(DATE.search(text))
+    if kind == "quantity":
+        text = _NAME_NUMBER.sub("", text)  # whisper-1, GPT-4o: a name, not a quantity
+        masked = MASK * 3 in text  # a phone or ID number masked as PII is still the number asked for
+        return bool(masked or numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
+    if kind == "address":
+        return states_address(text)
+    if kind == "name":
+        asked = question.lower()
+        return any(name.lower() not in asked for name in _NAME.findall(text))
+    return True

@@ -1,0 +1,96 @@
+"""What may be quoted as an answer: not a heading, a label, a question, a lead-in, markup or code;
+prose run into a line of code is, from where the prose starts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+from answer.facts import numbers_in
+from answer.kinds import DATE
+from answer.sentences import Sentence
+from core.text import has_chinese
+
+# What never answers a question, however close it is: a heading, a bold label, a question (an FAQ's
+# "Q4: …?"), a lead-in ending in a colon, HTML markup, a line of code.
+_HEADING = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*\s*[:：]?\s*$)")
+_HTML_TAG = re.compile(r"<[A-Za-z/][^>]*>")
+_CODE_START = re.compile(
+    r"^\s*(import|from \S+ import|const|let|var|def|class \w+[:(]|async |await |function\b|return\b|raise\b|try:|"
+    r"except\b|print\(|curl|[{}\]]|\w+\s*=\s*\S+\(|[A-Za-z_][A-Za-z0-9_.]*\(.*\)\s*$)"
+)
+_CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lublin)"
+# f(x): prose puts a space or a CJK character before "(", or a CJK aside inside it ("agent(并计划…)")
+_CALL = re.compile(r"[A-Za-z0-9_]\((?![\u4e00-\u9fff])")
+_KEYWORD_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*=[\w\"']")  # file=audio_file, model="gpt-4o"
+
+
+def can_answer(text: str) -> bool:
+    """False for text that states nothing: a heading, a label, a question, a lead-in, markup or code."""
+    stripped = text.strip()
+    if _HEADING.match(stripped) or stripped.endswith(("?", "？")) or _HTML_TAG.search(stripped):
+        return False
+    if stripped.endswith((":", "：")) and len(stripped) < 60 and not DATE.search(stripped):
+        return False
+    if _CODE_START.match(stripped):
+        return False
+    if len(_CALL.findall(stripped)) + len(_KEYWORD_ARGUMENT.findall(stripped)) >= 2:
+        return False
+    code = sum(ch in _CODE_CHARS for ch in stripped)
+    return code < 3 or code / len(stripped) < 0.04
+
+
+# where prose may start after code run into one line with it: a clause end, a comment mark, a
+# space before Chinese text ('print(content) 前端集成建议:使用SSE…', 'org="…" # 可选,用于多团队计费')
+_PROSE_START = re.compile(r"[，,；;：:。]\s*|#\s+|//\s+|\s+(?=[\u4e00-\u9fff])")
+_PROSE_MIN_CHARS = 8
+
+
+def prose_tail(sentence: Sentence) -> Sentence | None:
+    """The longest end of a sentence that is prose when the whole is not (code and the sentence
+    explaining it, run into one line); None when no such end states anything."""
+    for match in _PROSE_START.finditer(sentence.text):
+        if not sentence.text[: match.start()].strip():
+            continue  # nothing before it: a comment or heading line of its own ("# GPT-5快速响应示例")
+        tail = sentence.text[match.end() :].strip()
+        if len(tail) < _PROSE_MIN_CHARS or not can_answer(tail) or _KEYWORD_ARGUMENT.search(tail):
+            continue  # still code: a comment's words run into the next argument ("中等详细程度 max_tokens=2000 )")
+        if has_chinese(tail) or len(tail.split()) >= 4:
+            start = sentence.start + sentence.text.index(tail, match.end())
+            # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
+            return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True)
+    return None
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\d{1,3}(?:\.\d{1,3})*[.)、]?|[一二三四五六七八九十]{1,3}、|[（(]\d{1,3}[)）])\s*"
+)
+
+
+def _bare(text: str) -> str:
+    return _NUMBERING.sub("", text).strip(" *#:：").lower()
+
+
+_SENTENCE_MARKS = re.compile(r"[。！？.!?；;，,：:、]")
+HEADING_CHARS = 40
+
+
+def is_heading(sentence: Sentence) -> bool:
+    """Whether the sentence is a heading: one of its chunk's headings, or a short line of its own that
+    states no number and has no sentence punctuation ("五、模型选择与配置", "4.1 语音转文字(Whisper)",
+    "🧭 API vs 微调模型"): plain text files keep their headings as text."""
+    bare = _bare(sentence.text)
+    if not bare or any(bare == _bare(part) for part in sentence.source.heading.split(" > ")):
+        return True
+    # an emoji opens a heading in chat-style articles, even when a line break before it was lost
+    return (
+        (sentence.alone or unicodedata.category(sentence.text.lstrip()[:1] or " ") == "So")
+        and len(bare) <= HEADING_CHARS
+        and not _SENTENCE_MARKS.search(bare)
+        and not PLAIN_NUMBER.search(bare)
+        and not numbers_in(re.sub(r"[A-Za-z]+-?\d[\w.-]*", "", bare))
+    )
+
+
+PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
