@@ -11,7 +11,7 @@ import re
 _MONEY_QUESTION = re.compile(
     r"\b(cost|costs|price|prices|priced|pay|paid|pays|fee|fees|charge|charged|charges|spend|spent|save|saves|"
     r"saving|savings|cheaper|budget|salary|worth|dollars?)\b|how much money|"
-    r"多少钱|费用|价格|价钱|收费|花费|付多少|要付|省多少|便宜多少|额度|售价|成本|工资|薪|多少美元|多少元",
+    r"多少钱|费用|价格|价钱|收费|花费|消费|开销|开支|付多少|要付|省多少|便宜多少|额度|售价|成本|工资|薪|多少美元|多少元",
     re.IGNORECASE,
 )
 _SIZE_QUESTION = re.compile(
@@ -65,7 +65,7 @@ def states_amount(kind: str, text: str) -> bool:
 # "address" alone is often a street's, "domain" and "link" mean other things in prose, 链接 is a verb too
 _ADDRESS_QUESTION = re.compile(
     r"\b(urls?|endpoints?|website|web address|base[ _]?url|hostname)\b|网址|端点|域名|链接(?:地址|是|在)|"
-    r"(?:接口|请求|访问|调用|服务|API\s*)地址",
+    r"(?:接口|请求|访问|调用|服务|API\s*)地址|(?:哪个|哪一个|什么)(?:页面|网页)|\b(which|what) (web )?page\b",
     re.IGNORECASE,
 )
 # a URL, a host name, or an API path ("POST /v1/embeddings")
@@ -77,6 +77,21 @@ _ADDRESS = re.compile(
 
 # the question says it wants the URL itself, not an endpoint that its name may answer
 _URL_QUESTION = re.compile(r"\b(urls?|website|web address|base[ _]?url|hostname)\b|网址|域名|地址", re.IGNORECASE)
+
+
+# a count in a Chinese question names its measure word ("多少张图片", "几条数据"): a line counting with it
+# ("至少100张图像"), or with 个 (which stands in for most), states the count asked for
+_COUNT_QUESTION = re.compile(r"(?:多少|几)([个次位名种项家条只台件张层倍人部本篇页行字])")
+
+
+def asked_count(question: str) -> str | None:
+    """The measure word of a Chinese how-many question ("张" for "多少张图片"), else None."""
+    match = _COUNT_QUESTION.search(question)
+    return match.group(1) if match else None
+
+
+def states_count(measure: str, text: str) -> bool:
+    return any(found in (measure, "个") for found in re.findall(rf"{_DIGIT}\s*([{measure}个])", text))
 
 
 def asks_url(question: str) -> bool:

@@ -8,6 +8,7 @@ import re
 from answer.asked import asks_address, states_address
 from answer.facts import numbers_in
 from core.providers.pii_mask import MASK
+from core.text import is_chinese
 
 _DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
 # "when" asks for a date at the start of a question, not in "... when the Broncos scored?"
@@ -47,9 +48,23 @@ _NUMBER_WORD = re.compile(
 _NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
 
 
+_CLAUSE = re.compile(r"[，,；;。？?！!]")
+
+
 def question_type(question: str) -> str:
     """``date`` (when), ``quantity`` (numbers, amounts), ``address`` (URL, endpoint), ``name`` (who/which)
-    or ``other``."""
+    or ``other``. A Chinese question asks in its last clause that has a question word: "想知道每分钟能调用
+    多少次，应该去哪个页面看" wants a page, not a number."""
+    if is_chinese(question):
+        clauses = [clause for clause in _CLAUSE.split(question) if clause.strip()]
+        for clause in reversed(clauses[1:]):
+            kind = _clause_type(clause)
+            if kind != "other":
+                return kind
+    return _clause_type(question)
+
+
+def _clause_type(question: str) -> str:
     if _QUANTITY_EN.search(question):  # "how old was he when ...": a quantity
         return "quantity"
     if _DATE_ZH.search(question) or _DATE_EN.search(question):

@@ -17,10 +17,12 @@ from answer.aliases import phrase_aliases, with_aliases
 from answer.asked import (
     asked_acronyms,
     asked_amount,
+    asked_count,
     asks_measure,
     asks_url,
     spells_out,
     states_amount,
+    states_count,
 )
 from answer.kinds import carries, question_type
 from answer.names import (
@@ -174,6 +176,7 @@ class SentenceScorer:
         kind = question_type(question)
         amount = asked_amount(question) if kind == "quantity" else None
         measure = kind == "quantity" and asks_measure(question)
+        measure_word = asked_count(question) if kind == "quantity" and amount is None else None
         url = kind == "address" and asks_url(question)
         acronyms = asked_acronyms(question)
         entities = question_entities(question)
@@ -235,7 +238,9 @@ class SentenceScorer:
             # what it is about: its list's lead-in, its paragraph's sentences before it, its table's
             # caption and its document's title
             caption = row.caption if row is not None else ""
-            named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {caption} {display}".lower()
+            # (a table row's display holds only the columns asked about: the row's other cells count too)
+            whole = sentence.text if row is not None else ""
+            named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {caption} {whole} {display}".lower()
             about_else = bool(subjects) and not all(entity in named for entity in subjects)
             if about_else:
                 # the source names it, this sentence is about something else (a name most candidates
@@ -246,7 +251,10 @@ class SentenceScorer:
             if variant:
                 factor *= 1 - VARIANT_PENALTY
             asked_value = (
-                (amount is not None and states_amount(amount, display)) or (kind == "address" and carried) or defines
+                (amount is not None and states_amount(amount, display))
+                or (measure_word is not None and states_count(measure_word, display))
+                or (kind == "address" and carried)
+                or defines
             )
             states = asked_value and not about_else and not variant
             if row is not None:

@@ -11,11 +11,13 @@ import pytest
 from answer.asked import (
     asked_acronyms,
     asked_amount,
+    asked_count,
     asks_address,
     asks_measure,
     spells_out,
     states_address,
     states_amount,
+    states_count,
 )
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
 from answer.kinds import carries, question_type
@@ -203,3 +205,27 @@ def test_a_measure_named_by_its_noun_is_answered_by_a_size_not_any_number(answer
     )
     extract = answerer.answer("上下文长度是多少？", sentences(text))
     assert extract.answered and [s.text for s in extract.quoted] == ["GPT-4 的上下文长度为 8192 tokens。"]
+
+
+def test_a_chinese_question_asks_in_its_last_clause_with_a_question_word() -> None:
+    assert question_type("想知道每分钟能调用多少次，应该去个人中心的哪个页面看？") == "address"  # a page
+    assert question_type("我们每分钟能调用多少次，该找谁提高？") == "name"
+    assert question_type("每月消费上限默认是多少？超了会怎样？") == "quantity"  # 怎样 asks for no type
+    assert question_type("Which page shows the limits, and how many requests can we send?") == "quantity"
+
+
+def test_spending_asks_for_money_and_a_measure_word_for_its_count() -> None:
+    assert asked_amount("API 账户每月的消费上限默认是多少？") == "money"
+    assert asked_count("起码得上传多少张图片？") == "张" and asked_count("训练数据最低要准备几条？") == "条"
+    assert asked_count("GPT-4o 是什么？") is None
+    assert states_count("张", "开发者可以通过上传至少100张图像来优化模型") and states_count(
+        "条", "最少需要10个训练样本"
+    )
+    assert not states_count("张", "GPT-4o 模型有 2 种版本")  # another measure word counts something else
+
+
+def test_a_count_with_the_asked_measure_word_answers_below_the_usual_threshold(answerer: ExtractiveAnswerer) -> None:
+    text = "GPT-4o 视觉微调说明\n开发者现在可以通过上传至少100张图像来优化模型的视觉任务表现。\n"
+    ranked = answerer.scorer.score("要对 GPT-4o 做图像方面的定制训练，起码得上传多少张图片？", sentences(text))
+    assert ranked[0].states_asked_value and "100张" in ranked[0].display
+    assert answerer.select("要对 GPT-4o 做图像方面的定制训练，起码得上传多少张图片？", ranked).answered

@@ -107,3 +107,15 @@ def test_a_name_the_caption_says_is_what_its_rows_are_about(answerer: Extractive
     ranked = answerer.scorer.score("API 限制表里 GPT-4 每分钟最多能发多少个请求？", found)
     assert ranked[0].display == "每分钟请求数 (RPM) — GPT-4 示例: 1000"
     assert answerer.select("API 限制表里 GPT-4 每分钟最多能发多少个请求？", ranked).answered
+
+
+def test_a_row_is_about_the_names_in_its_other_cells(answerer: ExtractiveAnswerer) -> None:
+    table = (
+        "🧠 模型选择策略\n| 任务类型 | 推荐模型 | 成本对比(每千token) |\n|---|---|---|\n"
+        "| 快速问答 | gpt-3.5-turbo | $0.002 |\n| 高质量生成 | gpt-4 | $0.03 / $0.06 |\n"
+    )
+    other = "员工每年享有十五天年假。\n报销须在三十天内提交。\n培训每季度举办一次。\n访客须在前台登记。\n"
+    question = "用 gpt-3.5-turbo 做简单问答每千个 token 大约多少钱？"
+    ranked = answerer.scorer.score(question, sentences(other + "\n" + table))
+    # the row shows the cost column only, yet names gpt-3.5-turbo: it states the price asked about
+    assert ranked[0].display == "快速问答 — 成本对比(每千token): $0.002" and ranked[0].states_asked_value
