@@ -1,6 +1,7 @@
 """What a question asks for, finer than its type, and whether a text states it: "每个月要付多少钱"
 wants a price (20 美元), "How big is the context window" a size (272K tokens), "Which endpoint do I
-connect to" an address (wss://api.openai.com/v1/realtime). A short list line stating exactly that
+connect to" an address (wss://api.openai.com/v1/realtime), "起码得上传多少张图片" a count in 张
+(至少100张图像). A short list line stating exactly that
 ("超大上下文:支持272K输入tokens") shares few words with a paraphrased question, so it scores low; the
 value it states is the evidence its words lack."""
 
@@ -79,6 +80,10 @@ _ADDRESS = re.compile(
 _URL_QUESTION = re.compile(r"\b(urls?|website|web address|base[ _]?url|hostname)\b|网址|域名|地址", re.IGNORECASE)
 
 
+def asks_url(question: str) -> bool:
+    return bool(_URL_QUESTION.search(question))
+
+
 # a count in a Chinese question names its measure word ("多少张图片", "几条数据"): a line counting with it
 # ("至少100张图像"), or with 个 (which stands in for most), states the count asked for
 _COUNT_QUESTION = re.compile(r"(?:多少|几)([个次位名种项家条只台件张层倍人部本篇页行字])")
@@ -91,11 +96,8 @@ def asked_count(question: str) -> str | None:
 
 
 def states_count(measure: str, text: str) -> bool:
+    """Whether ``text`` counts something with ``measure`` (or 个): "至少100张图像" for 张."""
     return any(found in (measure, "个") for found in re.findall(rf"{_DIGIT}\s*([{measure}个])", text))
-
-
-def asks_url(question: str) -> bool:
-    return bool(_URL_QUESTION.search(question))
 
 
 def asks_address(question: str) -> bool:
