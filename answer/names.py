@@ -133,11 +133,12 @@ def names_only_variants(text: str, entities: list[str]) -> bool:
     and never the name itself."""
     lowered = text.lower()
     variant = False
-    for entity in entities:
+    # only a versioned name has variants: gpt-5 → gpt-5-nano, gpt-4 → gpt-4o (whisper-1 is Whisper); the
+    # question's other names ("token" in "GPT-5 一次最多能吃进多少 token") do not make the text about gpt-5
+    for entity in (e for e in entities if e[-1].isdigit()):
         for match in re.finditer(re.escape(entity), lowered):
             following = lowered[match.end() : match.end() + 2]
-            # only a versioned name has variants: gpt-5 → gpt-5-nano, gpt-4 → gpt-4o (whisper-1 is Whisper)
-            if entity[-1].isdigit() and (following[:1].isascii() and following[:1].isalnum() or following[:1] == "-"):
+            if following[:1].isascii() and following[:1].isalnum() or following[:1] == "-":
                 variant = True
             else:
                 return False

@@ -39,6 +39,8 @@ def test_an_exact_name_beats_a_longer_variant_of_it(answerer: ExtractiveAnswerer
     extract = answerer.answer("GPT-5 的上下文有多大？", sentences(MODELS))
     assert extract.answered and "272K" in extract.quoted[0].text
     assert names_only_variants("gpt-5-nano:最快", ["gpt-5"]) and not names_only_variants("GPT-5 支持", ["gpt-5"])
+    # another name of the question said as itself ("token") does not make the line about gpt-5
+    assert names_only_variants("gpt-5-nano:100万token上下文", ["gpt-5", "token"])
 
 
 def test_a_when_question_wants_a_date(answerer: ExtractiveAnswerer) -> None:
