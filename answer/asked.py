@@ -63,9 +63,11 @@ def states_amount(kind: str, text: str) -> bool:
     return bool((_MONEY if kind == "money" else _SIZE).search(text))
 
 
+# words asking for the URL itself ("base URL", 网址), not for an endpoint that its name may answer
+_URL_WORDS = r"\b(urls?|website|web address|base[ _]?url|hostname)\b|网址|域名"
 # "address" alone is often a street's, "domain" and "link" mean other things in prose, 链接 is a verb too
 _ADDRESS_QUESTION = re.compile(
-    r"\b(urls?|endpoints?|website|web address|base[ _]?url|hostname)\b|网址|端点|域名|链接(?:地址|是|在)|"
+    rf"{_URL_WORDS}|\bendpoints?\b|端点|链接(?:地址|是|在)|"
     r"(?:接口|请求|访问|调用|服务|API\s*)地址|(?:哪个|哪一个|什么)(?:页面|网页)|\b(which|what) (web )?page\b",
     re.IGNORECASE,
 )
@@ -76,8 +78,7 @@ _ADDRESS = re.compile(
 )
 
 
-# the question says it wants the URL itself, not an endpoint that its name may answer
-_URL_QUESTION = re.compile(r"\b(urls?|website|web address|base[ _]?url|hostname)\b|网址|域名|地址", re.IGNORECASE)
+_URL_QUESTION = re.compile(rf"{_URL_WORDS}|地址", re.IGNORECASE)  # 地址: asked only of an address question
 
 
 def asks_url(question: str) -> bool:
