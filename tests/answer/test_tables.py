@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 
 from answer.extractive import ExtractiveAnswerer
-from answer.sentences import Sentence, source_sentences
 from answer.tables import TableRow, other_rows, table_row
-from retrieval.context import ContextAssembler
-from retrieval.search import SearchHit
+from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit
 
@@ -27,26 +25,6 @@ CONSOLE = (
     "| 工具 / 扩展能力 | 函数调用与插件 |\n"
     "| Playground / 试验环境 | 提供一个网页版界面让开发者写 prompt、调试交互、尝试不同模型和参数设置 |\n"
 )
-
-
-def sentences(text: str) -> list[Sentence]:
-    hit = SearchHit(
-        chunk_id="c0",
-        document_id="d0",
-        collection="default",
-        title="doc",
-        source="doc.md",
-        page=None,
-        pages=[],
-        heading="",
-        text=text,
-        score=1.0,
-        chunk_index=0,
-        version=1,
-        char_start=0,
-        char_end=len(text),
-    )
-    return source_sentences(ContextAssembler().assemble([hit], 10_000), [hit])
 
 
 def test_the_row_is_shown_with_the_column_the_question_names_most() -> None:
