@@ -11,15 +11,13 @@ Vectors are cached by text, so a popular passage's sentences are embedded once."
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 
 import numpy as np
 
 from core.errors import ProviderError
 from core.providers.embeddings import Embedder
 from core.providers.sentence_encoder import SentenceEncoder, shared_encoder
+from core.providers.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
 
@@ -27,40 +25,12 @@ CACHE_SIZE = 8192  # texts; 2 KB each (384 float32 dimensions, both models)
 MAX_TEXT_CHARS = 1000  # a candidate is a sentence or a clause; longer text only costs time
 
 
-class _VectorCache:
-    """Vectors of texts, computed by ``encode`` for the texts not cached yet (least recently used go)."""
-
-    def __init__(self, encode: Callable[[list[str]], np.ndarray], size: int) -> None:
-        self._encode, self._size = encode, size
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._cache)
-
-    def vectors(self, texts: list[str]) -> np.ndarray:
-        keys = [t[:MAX_TEXT_CHARS] for t in texts]
-        with self._lock:
-            found = {k: self._cache[k] for k in keys if k in self._cache}
-            for key in found:
-                self._cache.move_to_end(key)
-        missing = list(dict.fromkeys(k for k in keys if k not in found))
-        if missing:
-            fresh = dict(zip(missing, self._encode(missing), strict=True))
-            found.update(fresh)
-            with self._lock:
-                self._cache.update(fresh)
-                while len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
-        return np.stack([found[k] for k in keys])
-
-
 class SemanticSimilarity:
     """Under the Universal Sentence Encoder (both sides encoded alike)."""
 
     def __init__(self, encoder: SentenceEncoder | None = None, cache_size: int = CACHE_SIZE) -> None:
         self._encoder = encoder
-        self._cache = _VectorCache(lambda texts: (self._encoder or shared_encoder()).encode(texts), cache_size)
+        self._cache = VectorCache(cache_size)
         self.available = True
 
     def similarities(self, question: str, texts: list[str]) -> np.ndarray | None:
@@ -69,7 +39,8 @@ class SemanticSimilarity:
         if not self.available:
             return None
         try:
-            vectors = self._cache.vectors([question, *texts])
+            keys = [text[:MAX_TEXT_CHARS] for text in [question, *texts]]
+            vectors = self._cache.vectors(keys, lambda missing: (self._encoder or shared_encoder()).encode(missing))
         except ProviderError as error:
             log.error("sentence encoder unavailable; extractive answers use lexical evidence only: %s", error.message)
             self.available = False
@@ -85,12 +56,12 @@ class QuerySideSimilarity:
 
     def __init__(self, embedder: Embedder, cache_size: int = CACHE_SIZE) -> None:
         self._embedder = embedder  # the server's is a QueryCachingEmbedder: search embedded the question
-        self._passages = _VectorCache(embedder.embed_passages, cache_size)
+        self._passages = VectorCache(cache_size)
 
     def similarities(self, question: str, texts: list[str]) -> np.ndarray | None:
         try:
             query = self._embedder.embed_query(question)
-            passages = self._passages.vectors(texts)
+            passages = self._passages.vectors([text[:MAX_TEXT_CHARS] for text in texts], self._embedder.embed_passages)
         except ProviderError as error:
             log.warning("query-side embedder failed; this answer is scored without it: %s", error.message)
             return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from typing import Protocol
 
 import httpx
@@ -21,6 +20,7 @@ import openai
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
 from core.providers.omp_threads import OpenMPThreads
 from core.providers.openai_client import SDKClient, error_detail
+from core.providers.vector_cache import VectorCache
 from core.settings import Settings
 from core.tokens import truncate_to_tokens
 
@@ -169,25 +169,18 @@ class QueryCachingEmbedder:
         self.inner = embedder
         self.model_id = embedder.model_id
         self.dim = embedder.dim
-        self._size = size
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
+        self._queries = VectorCache(size)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)
 
     def embed_query(self, text: str) -> np.ndarray:
-        with self._lock:
-            cached = self._queries.get(text)
-            if cached is not None:
-                self._queries.move_to_end(text)
-                return cached.copy()
-        vector = self.inner.embed_query(text)  # outside the lock: a remote call must not hold others up
+        cached = self._queries.get(text)
+        if cached is not None:
+            return cached.copy()
+        vector = self.inner.embed_query(text)  # outside any lock: a remote call must not hold others up
         if len(text) <= self.MAX_CACHED_CHARS:
-            with self._lock:
-                self._queries[text] = vector.copy()
-                while len(self._queries) > self._size:
-                    self._queries.popitem(last=False)
+            self._queries.put({text: vector.copy()})
         return vector
 
 
