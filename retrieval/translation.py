@@ -10,7 +10,7 @@ questions are left as they are: their glosses are English words that Chinese doc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 
 from core.providers.glossary import Glossary
 from core.providers.lexical import LexicalEncoder, SparseVector
@@ -37,32 +37,36 @@ class QueryTranslator:
         self.glossary, self.lexical = glossary, lexical
         self._cache: dict[str, list[tuple[int, list[int]]]] = {}  # word -> candidates: static, so kept
 
+    def candidate_terms(self, query: str) -> list[int]:
+        """Every BM25 term a translation of the question may add: what to count before ``expand``."""
+        return sorted({t for candidates in self._per_word(query) for _, terms in candidates for t in terms})
+
     def expand(
-        self,
-        query: str,
-        sparse: SparseVector,
-        containing: Callable[[Sequence[int]], dict[int, int]],
-        weight: float = 1.0,
+        self, query: str, sparse: SparseVector, containing: Mapping[int, int], weight: float = 1.0
     ) -> SparseVector:
         """``sparse`` (the question's own terms) with the translations the documents use, each term at
-        ``weight`` (before IDF); ``containing`` counts the caller's chunks holding each term (one call)."""
-        if weight <= 0 or dominant_script(query) != "latn" or not self.glossary.available:
+        ``weight`` (before IDF); ``containing`` counts the caller's chunks holding each term of
+        ``candidate_terms`` (a term it leaves out is in none)."""
+        if weight <= 0:
             return sparse
-        per_word = [self._candidates(word) for word in self._content_words(query)]
-        per_word = [c for c in per_word if c]
-        if not per_word:
-            return sparse
-        counts = containing(sorted({t for candidates in per_word for _, terms in candidates for t in terms}))
         added: dict[int, float] = {}
-        for candidates in per_word:
-            used = [(position, -min(counts.get(t, 0) for t in terms), terms) for position, terms in candidates]
+        for candidates in self._per_word(query):
+            used = [(position, -min(containing.get(t, 0) for t in terms), terms) for position, terms in candidates]
             used = [u for u in used if u[1] < 0]  # every term of it in some chunk the caller can read
             for _, _, terms in sorted(used)[:PER_WORD]:
                 added.update(dict.fromkeys(terms, weight))
+        if not added:
+            return sparse
         own = dict(zip(sparse.indices, sparse.values, strict=True))
         for term, value in added.items():
             own[term] = max(own.get(term, 0.0), value)
         return SparseVector(list(own), list(own.values()))
+
+    def _per_word(self, query: str) -> list[list[tuple[int, list[int]]]]:
+        """Each content word's candidate translations; none for a question not in English."""
+        if dominant_script(query) != "latn" or not self.glossary.available:
+            return []
+        return [c for c in (self._candidates(word) for word in self._content_words(query)) if c]
 
     def _content_words(self, query: str) -> list[str]:
         words = [w.lower() for w in _WORD.findall(query)]

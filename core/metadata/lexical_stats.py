@@ -14,6 +14,7 @@ import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -168,21 +169,25 @@ class LexicalStatistics:
         with self.db.session() as session:
             forget_document(session=session, document_id=document_id)
 
-    def chunks_containing(self, terms: Sequence[int], collection_ids: Sequence[str]) -> dict[int, int]:
-        """Term → the chunks of ``collection_ids`` holding it (terms none holds are left out)."""
-        if not terms:
-            return {}
+    def counts(self, terms: Sequence[int], collection_ids: Sequence[str]) -> ScopeCounts:
+        """How many chunks of ``collection_ids`` there are and hold each of ``terms`` (one query)."""
         with self.db.session() as session:
-            return scope_statistics(session=session, collection_ids=collection_ids, terms=terms)[1]
+            total, containing = scope_statistics(session=session, collection_ids=collection_ids, terms=terms)
+        return ScopeCounts(total, containing)
 
-    def weigh_query(self, query: SparseVector, collection_ids: Sequence[str]) -> SparseVector:
-        """The query's terms weighted by their IDF over ``collection_ids`` only. Terms no readable
-        chunk contains keep the highest IDF (they match nothing the caller can see anyway)."""
-        if not query.indices:
-            return query
-        with self.db.session() as session:
-            total, containing = scope_statistics(session=session, collection_ids=collection_ids, terms=query.indices)
-        weights = [bm25_idf(total, containing.get(term, 0)) * value for term, value in zip(query.indices, query.values)]
+
+@dataclass(frozen=True)
+class ScopeCounts:
+    total: int  # chunks in the caller's scope
+    containing: dict[int, int]  # term -> chunks in the scope holding it (terms none holds are left out)
+
+    def weigh(self, query: SparseVector) -> SparseVector:
+        """The query's terms weighted by their IDF over the scope only. Terms no readable chunk
+        contains keep the highest IDF (they match nothing the caller can see anyway)."""
+        weights = [
+            bm25_idf(self.total, self.containing.get(term, 0)) * value
+            for term, value in zip(query.indices, query.values, strict=True)
+        ]
         return SparseVector(list(query.indices), weights)
 
 

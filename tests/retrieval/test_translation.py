@@ -34,23 +34,19 @@ def test_translations_the_documents_use_join_the_question(lexical: LexicalEncode
     question = "Is the traffic encrypted?"
     own = lexical.encode_query(question)
     used = _terms(lexical, "加密", "密码", "流量")  # the documents never say 交通 or 编码
-    asked: list[list[int]] = []
-
-    def containing(terms: list[int]) -> dict[int, int]:
-        asked.append(list(terms))
-        return {t: 3 for t in terms if t in used}
-
-    expanded = translator.expand(question, own, containing)  # type: ignore[arg-type]
+    candidates = translator.candidate_terms(question)  # what search counts, with the question's terms
+    assert set(candidates) >= used | _terms(lexical, "交通")
+    expanded = translator.expand(question, own, {t: 3 for t in candidates if t in used})
     added = set(expanded.indices) - set(own.indices)
     assert added == _terms(lexical, "加密", "密码", "流量")
-    assert len(asked) == 1  # one statistics call per question
     weights = dict(zip(expanded.indices, expanded.values, strict=True))
     assert all(weights[t] == 1.0 for t in added)
 
 
 def test_at_most_two_translations_per_word_primary_senses_first(lexical: LexicalEncoder) -> None:
     translator = QueryTranslator(Glossary(ENTRIES), lexical)
-    expanded = translator.expand("encrypted", lexical.encode_query("encrypted"), lambda terms: dict.fromkeys(terms, 1))
+    everywhere = dict.fromkeys(translator.candidate_terms("encrypted"), 1)
+    expanded = translator.expand("encrypted", lexical.encode_query("encrypted"), everywhere)
     assert set(expanded.indices) >= _terms(lexical, "加密", "密码")
     assert not set(expanded.indices) & _terms(lexical, "编码")  # its sense comes fourth
 
@@ -58,7 +54,9 @@ def test_at_most_two_translations_per_word_primary_senses_first(lexical: Lexical
 def test_chinese_questions_and_unused_translations_change_nothing(lexical: LexicalEncoder) -> None:
     translator = QueryTranslator(Glossary(ENTRIES), lexical)
     chinese = lexical.encode_query("流量是否加密？")
-    assert translator.expand("流量是否加密？", chinese, lambda terms: dict.fromkeys(terms, 1)) == chinese
+    assert translator.candidate_terms("流量是否加密？") == []
+    assert translator.expand("流量是否加密？", chinese, dict.fromkeys(range(100_000), 1)) == chinese
     english = lexical.encode_query("Is the traffic encrypted?")
-    assert translator.expand("Is the traffic encrypted?", english, lambda terms: {}) == english
-    assert translator.expand("Is it encrypted?", english, lambda terms: {}, weight=0) == english
+    assert translator.expand("Is the traffic encrypted?", english, {}) == english
+    everywhere = dict.fromkeys(translator.candidate_terms("Is it encrypted?"), 1)
+    assert translator.expand("Is it encrypted?", english, everywhere, weight=0) == english
