@@ -2,8 +2,9 @@
 rare they are among the candidates (words from the BM25 tokenizer, and character bigrams for
 Chinese), how close it is in meaning (sentence embeddings, for the best lexical candidates), whether
 it carries what the question asks for (a number, a date, a name: ``answer.kinds``), and the rank of
-its source. Also: the shortest clause of a long sentence that answers. What may be quoted at all is
-``answer.quotable``'s, how a table row is shown and picked ``answer.tables``'."""
+its source (how those weigh is ``answer.factors``'). Also: the shortest clause of a long sentence
+that answers. What may be quoted at all is ``answer.quotable``'s, how a table row is shown and picked
+``answer.tables``'."""
 
 from __future__ import annotations
 
@@ -14,28 +15,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
-from answer.asked import (
-    asked_acronyms,
-    asked_amount,
-    asked_count,
-    asks_measure,
-    asks_url,
-    spells_out,
-    states_amount,
-    states_count,
-)
-from answer.kinds import carries, question_type
-from answer.names import (
-    distinctive,
-    mentions_all,
-    names_another_tier,
-    names_only_variants,
-    names_subject,
-    question_entities,
-    question_tiers,
-    spelled_names,
-)
-from answer.quotable import PLAIN_NUMBER, can_answer, is_heading, prose_tail
+from answer.factors import VARIANT_PENALTY, Asked
+from answer.names import mentions_all
+from answer.quotable import can_answer, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from answer.tables import TABLE_RULE, TableRow, is_table_line, other_rows, table_row
@@ -50,28 +32,7 @@ _CLAUSE_END = re.compile(r"[，,；;：:、]\s*|\|\s+(?=\|)|\s[-•]\s")
 MAX_QUOTE_CHARS = 200
 LABEL_EVIDENCE = 0.6  # a list entry or table row labelled by the question's own number (error 429)
 MIN_QUOTE_CHARS = 60  # a clause of a long line shorter than this is quoted with the next one
-# The question names a number (error 403, AIME 2025) the sentence lacks: it is about another one.
-NUMBER_PENALTY = 0.3
-MISSING_NAME_PENALTY = NUMBER_PENALTY  # the same for a name the question asks about (its source has it)
-# A heading names a subject and rarely states its answer ("4.1 语音转文字(Whisper)" does; "五、模型选择
-# 与配置" does not): only a strong match of the question makes it the answer.
-HEADING_PENALTY = 0.5
-# The sentence names only another variant of the question's name (gpt-5-nano for GPT-5).
-VARIANT_PENALTY = 0.5
 OTHER_ROW_PENALTY = VARIANT_PENALTY  # a row of the table the question names, not the row it names
-TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
-# it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
-# while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
-TYPE_PENALTY = 0.7
-# a line without what the question's type asks for; an endpoint may be answered by its name ("the Chat
-# Completions API"), so a line without an address keeps more, unless the question asks for the URL itself
-MISSING_TYPE_PENALTY = {
-    "quantity": TYPE_PENALTY,
-    "date": TYPE_PENALTY,
-    "address": TYPE_PENALTY / 2,
-    "url": TYPE_PENALTY,
-}
-RANK_BONUS = 0.08
 # The semantic term: its share of the evidence, and the similarities mapped to 0 (unrelated
 # sentences' median) and 1 (well above answering sentences' median), from SQuAD and CMRC dev.
 SEMANTIC_WEIGHT = 0.35
@@ -173,15 +134,8 @@ class SentenceScorer:
         idf_glossed = _idf(glossed, term_sets, total)
         idf_grams = _idf(wanted_grams, gram_sets, total)
         rarity = idf_terms | idf_grams
-        kind = question_type(question)
-        amount = asked_amount(question) if kind == "quantity" else None
-        measure = kind == "quantity" and asks_measure(question)
-        measure_word = asked_count(question) if kind == "quantity" and amount is None else None
-        url = kind == "address" and asks_url(question)
-        acronyms = asked_acronyms(question)
-        entities = question_entities(question)
-        tiers = question_tiers(question, entities)
-        numbers = question_numbers(question)
+        asked = Asked.of(question, sentences)
+        entities, numbers = asked.entities, asked.numbers
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
         rows: dict[int, TableRow] = {}  # candidates that are table rows, by index
 
@@ -194,7 +148,6 @@ class SentenceScorer:
 
         one_per_source = {s.n: s for s in reversed(sentences)}
         named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
-        subjects = distinctive(entities + spelled_names(question, entities, sentences), sentences)
         # what each candidate says, for the models: a list item with its lead-in ("GPT-5 引入了多项特性:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
@@ -222,41 +175,7 @@ class SentenceScorer:
                 # the entry for the question's number ("429: 请求频率超限", "403 — 描述: 权限不足"): BM25
                 # keeps no numbers, so its words alone would count too little
                 lexical = max(lexical, LABEL_EVIDENCE)
-            # what an acronym stands for, spelled out (a Chinese definition can not be told apart)
-            defines = any(spells_out(display, acronym) for acronym in acronyms)
-            carried = defines or (kind != "other" and carries(kind, quote.text, question))
-            if measure and carried and not defines and not states_amount("size", display):
-                carried = False  # "两部分" is a number, not the length asked for
-            bonus = TYPE_BONUS if carried else 0.0
-            # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
-            penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get("url" if url else kind, 0.0)
-            factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
-            if is_heading(sentence) and not names_subject(display, subjects):
-                factor *= 1 - HEADING_PENALTY
-            if numbers and not numbers & set(PLAIN_NUMBER.findall(display)):
-                factor *= 1 - NUMBER_PENALTY
-            # what it is about: its list's lead-in, its paragraph's sentences before it, its table's
-            # caption and its document's title
-            caption = row.caption if row is not None else ""
-            # (a table row's display holds only the columns asked about: the row's other cells count too)
-            whole = sentence.text if row is not None else ""
-            named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {caption} {whole} {display}".lower()
-            about_else = bool(subjects) and not all(entity in named for entity in subjects)
-            if about_else:
-                # the source names it, this sentence is about something else (a name most candidates
-                # mention, OpenAI in an OpenAI knowledge base, tells nothing); what its list's lead-in
-                # or its paragraph's sentences before it name, it is about too
-                factor *= 1 - MISSING_NAME_PENALTY
-            variant = (bool(entities) and names_only_variants(display, entities)) or names_another_tier(display, tiers)
-            if variant:
-                factor *= 1 - VARIANT_PENALTY
-            asked_value = (
-                (amount is not None and states_amount(amount, display))
-                or (measure_word is not None and states_count(measure_word, display))
-                or (kind == "address" and carried)
-                or defines
-            )
-            states = asked_value and not about_else and not variant
+            factor, states = asked.judge(sentence, quote, display, row)
             if row is not None:
                 rows[len(candidates)] = row
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
@@ -409,8 +328,3 @@ def _labelled_by(text: str, numbers: set[str]) -> bool:
     """Whether ``text`` is the entry of a list or table labelled by one of ``numbers``."""
     label = _LABEL.match(text)
     return label is not None and label.group(1) in numbers
-
-
-def question_numbers(question: str) -> set[str]:
-    """The numbers a question names on their own (403, 2025), not inside names (GPT-4o, o1)."""
-    return set(PLAIN_NUMBER.findall(question))

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 from answer.extractive import ExtractiveAnswerer
+from answer.factors import question_numbers
 from answer.kinds import carries, question_type
 from answer.names import distinctive, names_only_variants, question_entities
 from answer.prompts import NO_ANSWER
 from answer.quotable import can_answer, is_heading, prose_tail
-from answer.scoring import question_numbers
 from answer.sentences import SentenceMatcher
 from core.providers.glossary import Glossary
 from core.providers.lexical import LexicalEncoder

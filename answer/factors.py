@@ -1,0 +1,136 @@
+"""What a question asks for and about (``Asked``), and how a candidate sentence's evidence is weighed
+for it: the type of value it carries, its source's rank, whether it is a heading, and whether it is
+about the question's subject rather than another name, version or tier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from answer.asked import (
+    asked_acronyms,
+    asked_amount,
+    asked_count,
+    asks_measure,
+    asks_url,
+    spells_out,
+    states_amount,
+    states_count,
+)
+from answer.kinds import carries, question_type
+from answer.names import (
+    distinctive,
+    names_another_tier,
+    names_only_variants,
+    names_subject,
+    question_entities,
+    question_tiers,
+    spelled_names,
+)
+from answer.quotable import PLAIN_NUMBER, is_heading
+from answer.sentences import Sentence
+from answer.tables import TableRow
+
+# The question names a number (error 403, AIME 2025) the sentence lacks: it is about another one.
+NUMBER_PENALTY = 0.3
+MISSING_NAME_PENALTY = NUMBER_PENALTY  # the same for a name the question asks about (its source has it)
+# A heading names a subject and rarely states its answer ("4.1 语音转文字(Whisper)" does; "五、模型选择
+# 与配置" does not): only a strong match of the question makes it the answer.
+HEADING_PENALTY = 0.5
+# The sentence names only another variant of the question's name (gpt-5-nano for GPT-5).
+VARIANT_PENALTY = 0.5
+TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
+# it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
+# while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
+TYPE_PENALTY = 0.7
+# a line without what the question's type asks for; an endpoint may be answered by its name ("the Chat
+# Completions API"), so a line without an address keeps more, unless the question asks for the URL itself
+MISSING_TYPE_PENALTY = {
+    "quantity": TYPE_PENALTY,
+    "date": TYPE_PENALTY,
+    "address": TYPE_PENALTY / 2,
+    "url": TYPE_PENALTY,
+}
+RANK_BONUS = 0.08
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for and about, read once per question."""
+
+    question: str
+    kind: str  # answer.kinds.question_type
+    amount: str | None  # money or size (answer.asked.asked_amount)
+    measure: bool  # the measure is named: only a size with its unit answers
+    measure_word: str | None  # a Chinese count's measure word (多少张)
+    url: bool  # the URL itself is asked for
+    acronyms: list[str]  # whose meaning is asked
+    entities: list[str]  # the technical names it is about
+    tiers: list[tuple[str, str]]  # the (name, tier) pairs it asks about
+    numbers: set[str]  # the numbers it names on their own
+    subjects: list[str]  # its names few candidates mention
+
+    @classmethod
+    def of(cls, question: str, sentences: list[Sentence]) -> Asked:
+        kind = question_type(question)
+        amount = asked_amount(question) if kind == "quantity" else None
+        entities = question_entities(question)
+        return cls(
+            question=question,
+            kind=kind,
+            amount=amount,
+            measure=kind == "quantity" and asks_measure(question),
+            measure_word=asked_count(question) if kind == "quantity" and amount is None else None,
+            url=kind == "address" and asks_url(question),
+            acronyms=asked_acronyms(question),
+            entities=entities,
+            tiers=question_tiers(question, entities),
+            numbers=question_numbers(question),
+            subjects=distinctive(entities + spelled_names(question, entities, sentences), sentences),
+        )
+
+    def judge(self, sentence: Sentence, quote: Sentence, display: str, row: TableRow | None) -> tuple[float, bool]:
+        """The factor of a candidate's evidence for its type, rank, structure and subject, and whether it
+        states the value asked for about the question's subject (``Scored.states_asked_value``)."""
+        kind, subjects, numbers = self.kind, self.subjects, self.numbers
+        # what an acronym stands for, spelled out (a Chinese definition can not be told apart)
+        defines = any(spells_out(display, acronym) for acronym in self.acronyms)
+        carried = defines or (kind != "other" and carries(kind, quote.text, self.question))
+        if self.measure and carried and not defines and not states_amount("size", display):
+            carried = False  # "两部分" is a number, not the length asked for
+        bonus = TYPE_BONUS if carried else 0.0
+        # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
+        penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get("url" if self.url else kind, 0.0)
+        factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
+        if is_heading(sentence) and not names_subject(display, subjects):
+            factor *= 1 - HEADING_PENALTY
+        if numbers and not numbers & set(PLAIN_NUMBER.findall(display)):
+            factor *= 1 - NUMBER_PENALTY
+        # what it is about: its list's lead-in, its paragraph's sentences before it, its table's
+        # caption and its document's title
+        caption = row.caption if row is not None else ""
+        # (a table row's display holds only the columns asked about: the row's other cells count too)
+        whole = sentence.text if row is not None else ""
+        named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {caption} {whole} {display}".lower()
+        about_else = bool(subjects) and not all(entity in named for entity in subjects)
+        if about_else:
+            # the source names it, this sentence is about something else (a name most candidates
+            # mention, OpenAI in an OpenAI knowledge base, tells nothing); what its list's lead-in
+            # or its paragraph's sentences before it name, it is about too
+            factor *= 1 - MISSING_NAME_PENALTY
+        variant = (bool(self.entities) and names_only_variants(display, self.entities)) or names_another_tier(
+            display, self.tiers
+        )
+        if variant:
+            factor *= 1 - VARIANT_PENALTY
+        asked_value = (
+            (self.amount is not None and states_amount(self.amount, display))
+            or (self.measure_word is not None and states_count(self.measure_word, display))
+            or (kind == "address" and carried)
+            or defines
+        )
+        return factor, asked_value and not about_else and not variant
+
+
+def question_numbers(question: str) -> set[str]:
+    """The numbers a question names on their own (403, 2025), not inside names (GPT-4o, o1)."""
+    return set(PLAIN_NUMBER.findall(question))
