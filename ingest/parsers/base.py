@@ -134,6 +134,9 @@ def _starts_with_symbol(line: str) -> bool:
 def _is_heading_line(line: str) -> bool:
     """A short numbered or emoji-led line without sentence punctuation: "一、概述", "3. Pricing"."""
     stripped = line.strip()
+    # Chinese characters count two, Hangul one: with columns()'s east-Asian widths the numbered Korean
+    # headings of a 4-page PDF of the corpus ("(1) 「감염병의 예방 및 관리에 관한 법률」 개정") ran into
+    # their paragraphs; nothing else in ../shared/corpus changed
     columns = sum(2 if _CJK_CHAR.match(ch) else 1 for ch in stripped)
     numbered = _ITEM_START.match(stripped) and not stripped.startswith(("|", "-", "*", "+", "•"))
     return (
