@@ -110,7 +110,8 @@ class Asked:
         caption = row.caption if row is not None else ""
         # (a table row's display holds only the columns asked about: the row's other cells count too)
         whole = sentence.text if row is not None else ""
-        named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {caption} {whole} {display}".lower()
+        named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {sentence.annotates} {caption} {whole} {display}"
+        named = named.lower()
         about_else = bool(subjects) and not all(entity in named for entity in subjects)
         if about_else:
             # the source names it, this sentence is about something else (a name most candidates

@@ -59,8 +59,24 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
         if has_chinese(tail) or len(tail.split()) >= 4:
             start = sentence.start + sentence.text.index(tail, match.end())
             # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
-            return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True)
+            # a comment (not prose run into the code) is about the statement it follows
+            comment = match.group().startswith(("#", "//"))
+            annotated = _statement_before(sentence.text[: match.start()]) if comment else ""
+            return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True, annotates=annotated)
     return None
+
+
+# where a statement starts: an assignment or a keyword argument ("openai.organization =", "model=")
+_STATEMENT_START = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\s*=(?!=)")
+_STATEMENT_CHARS = 80
+
+
+def _statement_before(code: str) -> str:
+    """The statement a comment follows: from the last assignment in ``code`` (its lines may have run
+    into one), else its last characters: what the comment says something about."""
+    starts = [m.start() for m in _STATEMENT_START.finditer(code)]
+    statement = code[starts[-1] :] if starts else code
+    return statement.strip()[-_STATEMENT_CHARS:]
 
 
 _NUMBERING = re.compile(

@@ -158,7 +158,9 @@ class SentenceScorer:
                 prose = prose_tail(sentence)
                 if prose is None:
                     continue
-                sentence, terms, grams = prose, self._terms(prose.text, chinese_question, aliases), bigrams(prose.text)
+                # a comment is about the statement it follows: its names count as the comment's words
+                about = f"{prose.annotates} {prose.text}"
+                sentence, terms, grams = prose, self._terms(about, chinese_question, aliases), bigrams(prose.text)
             if entities and not named_in[sentence.n]:
                 continue
             row = table_row(sentence, question, sentences) if is_table_line(sentence.text) else None
@@ -179,7 +181,7 @@ class SentenceScorer:
             if row is not None:
                 rows[len(candidates)] = row
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
-            meanings.append(f"{sentence.lead_in} {display}" if sentence.lead_in else display)
+            meanings.append(" ".join(part for part in (sentence.lead_in, sentence.annotates, display) if part))
 
         # a row of a table whose other row's label matches the question more is that other row's neighbour
         def label_evidence(label: str) -> float:

@@ -35,6 +35,7 @@ class Sentence:
     alone: bool = False  # the sentence is a whole line of its own, not a list item ("- …", "• …")
     lead_in: str = ""  # the lines ending in a colon that introduce its list ("A: GPT-5 引入了多项特性:")
     before: str = ""  # the sentences before it on its line (its paragraph), at most BEFORE_CHARS
+    annotates: str = ""  # a code comment's: the statement it follows ('openai.organization = "org-…"')
 
 
 def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:

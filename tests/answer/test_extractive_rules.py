@@ -239,3 +239,17 @@ def test_a_question_asking_for_the_url_itself_wants_a_line_with_one(answerer: Ex
         "Which endpoint URL should we connect to for realtime voice conversations?", sentences(text)
     )
     assert extract.answered and [s.text for s in extract.quoted] == [text.splitlines()[1]]
+
+
+def test_a_comment_is_about_the_statement_it_follows(answerer: ExtractiveAnswerer) -> None:
+    # a code block as plain-text extraction leaves it: one line, the comment at its end
+    code = 'import openai openai.api_key = "YOUR_KEY" openai.organization = "org-XXXX" # 可选,用于多团队计费\n'
+    text = code + "前往控制台创建API Key,并设置组织权限。\n不要将API Key硬编码在代码中。\n"
+    [comment] = [prose_tail(s) for s in sentences(code)]
+    assert comment is not None and comment.annotates == 'openai.organization = "org-XXXX"'
+    ranked = answerer.scorer.score("代码里设置 openai.organization 有什么用？", sentences(text))
+    assert ranked[0].display == "可选,用于多团队计费"  # its words alone do not name organization
+    # prose run into the code is not about its last statement
+    prose = 'content = chunk.get("content") print(content) 前端集成建议:使用SSE推送每个chunk。\n'
+    [tail] = [prose_tail(s) for s in sentences(prose)]
+    assert tail is not None and tail.annotates == ""
