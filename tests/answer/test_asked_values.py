@@ -229,3 +229,20 @@ def test_a_count_with_the_asked_measure_word_answers_below_the_usual_threshold(a
     ranked = answerer.scorer.score("要对 GPT-4o 做图像方面的定制训练，起码得上传多少张图片？", sentences(text))
     assert ranked[0].states_asked_value and "100张" in ranked[0].display
     assert answerer.select("要对 GPT-4o 做图像方面的定制训练，起码得上传多少张图片？", ranked).answered
+
+
+def test_the_line_stating_the_address_follows_the_line_naming_the_tool(answerer: ExtractiveAnswerer) -> None:
+    tool, address, other = sentences(
+        "OpenAI 官方提供了一个工具 Tokenizer，可以查看文本如何被转换成 Tokens。\n"
+        "Tokenizer 工具地址：https://platform.openai.com/tokenizer\n"
+        "Playground 地址：https://platform.openai.com/playground\n"
+    )
+    question = "Is there an official tool to see how text gets split into tokens? What's the URL?"
+    ranked = [
+        Scored(0.5, tool, tool.text),
+        Scored(0.36, other, other.text),  # under 85% of the best: no second quote without the address
+        Scored(0.36, address, address.text, states_asked_value=True),
+    ]
+    assert answerer.select(question, ranked).quoted == [tool, address]
+    too_far = [Scored(0.5, tool, tool.text), Scored(0.3, address, address.text, states_asked_value=True)]
+    assert answerer.select(question, too_far).quoted == [tool]
