@@ -64,6 +64,8 @@ def test_chat_with_a_real_llm_server(llama_server: str, settings, admin_key: str
             "llm_max_tokens": 120,
             "llm_context_window": 4096,
             "llm_timeout_s": 120,
+            # greedy: sampled, the 135M model's text now and then trips the output moderation filter
+            "llm_temperature": 0.0,
         }
     )
     with TestClient(create_app(configured)) as client:
@@ -142,6 +144,8 @@ def test_a_small_model_that_cites_nothing_still_gets_citations(llama_server: str
             "llm_max_tokens": 80,
             "llm_context_window": 4096,
             "llm_timeout_s": 120,
+            # greedy: sampled, the 135M model's text now and then trips the output moderation filter
+            "llm_temperature": 0.0,
         }
     )
     with TestClient(create_app(configured)) as client:
