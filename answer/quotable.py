@@ -58,10 +58,10 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
             continue  # still code: a comment's words run into the next argument ("中等详细程度 max_tokens=2000 )")
         if has_chinese(tail) or len(tail.split()) >= 4:
             start = sentence.start + sentence.text.index(tail, match.end())
-            # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
             # a comment (not prose run into the code) is about the statement it follows
             comment = match.group().startswith(("#", "//"))
             annotated = _statement_before(sentence.text[: match.start()]) if comment else ""
+            # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
             return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True, annotates=annotated)
     return None
 

@@ -163,13 +163,14 @@ class SentenceScorer:
                 sentence, terms, grams = prose, self._terms(about, chinese_question, aliases), bigrams(prose.text)
             if entities and not named_in[sentence.n]:
                 continue
-            row = table_row(sentence, question, sentences) if is_table_line(sentence.text) else None
-            if row is not None:
+            row: TableRow | None = None
+            if is_table_line(sentence.text):
+                row = table_row(sentence, question, sentences)
+                if row is None:
+                    continue  # a table's header row states no value
                 quote, display = sentence, row.display
                 # a table row also matches by its column headers
                 terms, grams = self._terms(display, chinese_question, aliases), bigrams(display)
-            elif is_table_line(sentence.text):
-                continue  # a table's header row states no value
             else:
                 quote, display = self._shorten(sentence, wanted, wanted_grams, chinese_question, rarity, aliases)
             lexical = matched(display, terms, grams)

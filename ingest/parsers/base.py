@@ -137,11 +137,11 @@ def _is_heading_line(line: str) -> bool:
     # Chinese characters count two, Hangul one: with columns()'s east-Asian widths the numbered Korean
     # headings of a 4-page PDF of the corpus ("(1) 「감염병의 예방 및 관리에 관한 법률」 개정") ran into
     # their paragraphs; nothing else in ../shared/corpus changed
-    columns = sum(2 if _CJK_CHAR.match(ch) else 1 for ch in stripped)
+    width = sum(2 if _CJK_CHAR.match(ch) else 1 for ch in stripped)
     numbered = _ITEM_START.match(stripped) and not stripped.startswith(("|", "-", "*", "+", "•"))
     return (
         (bool(numbered) or _starts_with_symbol(stripped))
-        and columns <= HEADING_COLUMNS
+        and width <= HEADING_COLUMNS
         and not _SENTENCE_PUNCTUATION.search(_ITEM_START.sub("", stripped, count=1))
     )
 
