@@ -20,8 +20,10 @@ from answer.kinds import carries, question_type
 from answer.names import (
     distinctive,
     names_another_tier,
+    names_only_base,
     names_only_variants,
     names_subject,
+    question_compounds,
     question_entities,
     question_tiers,
     spelled_names,
@@ -38,6 +40,9 @@ MISSING_NAME_PENALTY = NUMBER_PENALTY  # the same for a name the question asks a
 HEADING_PENALTY = 0.5
 # The sentence names only another variant of the question's name (gpt-5-nano for GPT-5).
 VARIANT_PENALTY = 0.5
+# The sentence names the base product of the variant asked about (GPT-4o for "GPT-4o mini") and its
+# context never names the variant
+BASE_PRODUCT_PENALTY = 0.7
 TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
 # it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
 # while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
@@ -66,6 +71,7 @@ class Asked:
     acronyms: list[str]  # whose meaning is asked
     entities: list[str]  # the technical names it is about
     tiers: list[tuple[str, str]]  # the (name, tier) pairs it asks about
+    compounds: list[tuple[str, str]]  # the (name, variant) pairs it asks about: ("gpt-4o", "gpt-4o mini")
     numbers: set[str]  # the numbers it names on their own
     subjects: list[str]  # its names few candidates mention
 
@@ -84,6 +90,7 @@ class Asked:
             acronyms=asked_acronyms(question),
             entities=entities,
             tiers=question_tiers(question, entities),
+            compounds=question_compounds(question, sentences),
             numbers=question_numbers(question),
             subjects=distinctive(entities + spelled_names(question, entities, sentences), sentences),
         )
@@ -110,7 +117,7 @@ class Asked:
         caption = row.caption if row is not None else ""
         # (a table row's display holds only the columns asked about: the row's other cells count too)
         whole = sentence.text if row is not None else ""
-        named = f"{sentence.source.title} {sentence.lead_in} {sentence.before} {sentence.annotates} {caption} {whole} {display}"
+        named = f"{sentence.source.title} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.annotates} {caption} {whole} {display}"
         named = named.lower()
         about_else = bool(subjects) and not all(entity in named for entity in subjects)
         if about_else:
@@ -123,6 +130,11 @@ class Asked:
         )
         if variant:
             factor *= 1 - VARIANT_PENALTY
+        # GPT-4o's price is no answer about GPT-4o mini, however well the rest matches: a wrong value
+        base_only = names_only_base(named, self.compounds)
+        if base_only:
+            factor *= 1 - BASE_PRODUCT_PENALTY
+            variant = True
         asked_value = (
             (self.amount is not None and states_amount(self.amount, display))
             or (self.measure_word is not None and states_count(self.measure_word, display))

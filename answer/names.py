@@ -115,8 +115,10 @@ def spelled_names(question: str, entities: list[str], sentences: list[Sentence])
     words = {word.lower() for word in _CAPITALISED.findall(question)} - _NOT_NAMES - set(entities)
     if not words:
         return []
-    # in English text a capitalised word is an ordinary one; inside Chinese text it was kept as a name
-    kept = [s.text.lower() for s in sentences if has_chinese(s.text)]
+    # in English text a capitalised word is an ordinary one; inside a Chinese document it was kept as a
+    # name, also on a line of its own without Chinese ("Kimi:https://api.moonshot.cn/v1")
+    chinese_sources = {s.n for s in {s.n: s for s in sentences}.values() if has_chinese(s.source.text)}
+    kept = [s.text.lower() for s in sentences if s.n in chinese_sources]
     spelled = set().union(*(_WORDS.findall(text) for text in kept)) if kept else set()
     return sorted(words & spelled)
 
@@ -175,6 +177,36 @@ def names_another_tier(text: str, tiers: list[tuple[str, str]]) -> bool:
                 return False
             other = True
     return other
+
+
+# "GPT-4o mini": a versioned name and the word after it, which the knowledge base uses as a variant's
+# suffix ("gpt-4o-mini", "o1-mini"): one product, not GPT-4o described as small
+_NAME_THEN_WORD = re.compile(r"(?<![\w.-])([A-Za-z]+-?\d[\w.]*)[ _]([A-Za-z]+)(?![\w-])")
+
+
+def question_compounds(question: str, sentences: list[Sentence]) -> list[tuple[str, str]]:
+    """The (name, compound) pairs a question names a versioned product's variant with a space
+    (("gpt-4o", "gpt-4o mini") for "GPT-4o mini 收费多少"), when the candidates' sources write that word
+    as a variant suffix of some versioned name ("gpt-4o-mini", "o1-mini"): "GPT-5 API" is no variant."""
+    pairs = [(name.lower(), word.lower()) for name, word in _NAME_THEN_WORD.findall(question)]
+    if not pairs or not sentences:
+        return []
+    sources = " ".join({s.n: s.source.text for s in sentences}.values()).lower()
+    return [
+        (name, f"{name} {word}")
+        for name, word in pairs
+        if re.search(rf"[a-z]+-?\d[a-z0-9.]*-{re.escape(word)}(?![a-z0-9])", sources)
+    ]
+
+
+def names_only_base(text: str, compounds: list[tuple[str, str]]) -> bool:
+    """Whether ``text`` names a compound's base product (GPT-4o) and never the compound itself
+    ("GPT-4o mini", "gpt-4o-mini"): it states something about another product."""
+    lowered = text.lower()
+    for _, compound in compounds:
+        if compound in lowered or compound.replace(" ", "-") in lowered:
+            return False
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) is not None for name, _ in compounds)
 
 
 def mentions_all(sentence: Sentence, entities: list[str]) -> bool:

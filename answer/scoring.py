@@ -16,6 +16,7 @@ import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
 from answer.factors import VARIANT_PENALTY, Asked
+from answer.kinds import carries
 from answer.names import mentions_all
 from answer.quotable import can_answer, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
@@ -172,7 +173,7 @@ class SentenceScorer:
                 # a table row also matches by its column headers
                 terms, grams = self._terms(display, chinese_question, aliases), bigrams(display)
             else:
-                quote, display = self._shorten(sentence, wanted, wanted_grams, chinese_question, rarity, aliases)
+                quote, display = self._shorten(sentence, wanted, wanted_grams, chinese_question, rarity, aliases, asked)
             lexical = matched(display, terms, grams)
             if numbers and _labelled_by(display, numbers):
                 # the entry for the question's number ("429: 请求频率超限", "403 — 描述: 权限不足"): BM25
@@ -273,9 +274,14 @@ class SentenceScorer:
         chinese_question: bool,
         rarity: dict[object, float],
         aliases: dict[str, frozenset[int]],
+        asked: Asked,
     ) -> tuple[Sentence, str]:
         if len(sentence.text) <= MAX_QUOTE_CHARS:
             return sentence, sentence.text
+        # a window carrying what the question asks for (the name after "计划替代旧的") counts as one
+        # more of its terms, of average rarity
+        typed = asked.kind != "other"
+        carried_weight = sum(rarity.values()) / len(rarity) if rarity else 0.0
         # the window of consecutive clauses (≤ MAX_QUOTE_CHARS) holding most of the question's terms,
         # weighted by rarity (the clause naming "Responses API … 替代", not the one saying "API" twice)
         cuts = [0] + [m.end() for m in _CLAUSE_END.finditer(sentence.text)] + [len(sentence.text)]
@@ -287,6 +293,8 @@ class SentenceScorer:
                 piece = sentence.text[cuts[i] : cuts[j]]
                 found = (wanted & self._terms(piece, chinese_question, aliases)) | (grams & bigrams(piece))
                 hit = sum(rarity.get(term, 1.0) for term in found)
+                if typed and found and carries(asked.kind, piece, asked.question):
+                    hit += carried_weight
                 # the fewest characters for as many terms: the clause that says it, not its neighbours
                 if hit > best[0] or (hit == best[0] and cuts[j] - cuts[i] < best[2] - best[1]):
                     best = (hit, cuts[i], cuts[j])

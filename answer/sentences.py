@@ -36,6 +36,7 @@ class Sentence:
     lead_in: str = ""  # the lines ending in a colon that introduce its list ("A: GPT-5 引入了多项特性:")
     before: str = ""  # the sentences before it on its line (its paragraph), at most BEFORE_CHARS
     annotates: str = ""  # a code comment's: the statement it follows ('openai.organization = "org-…"')
+    about: str = ""  # what its list is about beyond its lead-in (answer.sentences._lead_ins)
 
 
 def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:
@@ -52,7 +53,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
             limit = min(len(text), len(source.text) - body_offset)
             if limit <= 0:
                 break
-            line_starts, leads = _lead_ins(text)
+            line_starts, leads, abouts = _lead_ins(text)
             for a, b in sentence_spans(text, 0, limit):
                 alone = _line_start(text, a) and (b == len(text) or text[b:].lstrip(" \t")[:1] in ("\n", ""))
                 bullet = BULLET.match(text[a:b].lstrip())
@@ -75,6 +76,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         rank=rank,
                         alone=alone,
                         lead_in=leads[line],
+                        about=abouts[line],
                         before=_before(text, line_starts[line], a),
                     )
                 )
@@ -87,30 +89,48 @@ def _before(text: str, line_start: int, start: int) -> str:
     return text[max(line_start, start - BEFORE_CHARS) : start].strip()
 
 
-def _lead_ins(text: str) -> tuple[list[int], list[str]]:
-    """Each line's start and the lead-in in effect on it: the run of lines of their own ending in a
-    colon before it ("A: GPT-5 引入了多项特性:", then "核心特性:"), kept over the list items that
-    follow and ended by any other line of its own (a heading, a paragraph)."""
+def _lead_ins(text: str) -> tuple[list[int], list[str], list[str]]:
+    """Each line's start, the lead-in in effect on it and what its list is about.
+
+    The lead-in is the run of lines of their own ending in a colon before it ("A: GPT-5 引入了多项特性:",
+    then "核心特性:"), kept over the list items that follow and ended by any other line of its own (a
+    heading, a paragraph). What a list is about is wider: the run's first lines also for a colon line
+    after the list ("性能提升:", a sibling of "核心特性:") and its lists, and the line just before a list
+    without a colon line ("所有国产大模型兼容 OpenAI 协议,只需换base_url"). Only the lead-in is part of
+    what a list item says: sibling lists sharing a head would all read alike."""
     starts: list[int] = []
     leads: list[str] = []
+    abouts: list[str] = []
     lead, chained = "", False  # chained: the last non-blank line was a lead-in itself
+    head = ""  # the run's lines before its last: what its siblings after a list are about too
+    previous = ""  # the last line of its own that was neither a lead-in nor a list item
+    introduced = ""  # such a line just before the list in effect
     position = 0
     for line in text.splitlines(keepends=True):
         starts.append(position)
-        leads.append(lead)
         position += len(line)
         stripped = line.strip()
-        if not stripped:
-            continue
         if BULLET.match(stripped):
-            chained = False  # a colon line after the list starts a lead-in of its own
+            if not lead and previous:
+                introduced = previous[-LEAD_IN_CHARS:]
+            chained, previous = False, ""  # a colon line after the list starts a lead-in of its own
+        elif stripped:
+            introduced = ""
+        leads.append(lead)
+        ends_run = bool(stripped) and not BULLET.match(stripped) and not stripped.endswith((":", "："))
+        abouts.append("" if ends_run else f"{head} {introduced}".strip())
+        if not stripped or BULLET.match(stripped):
             continue
         if stripped.endswith((":", "：")):
-            lead = (f"{lead} {stripped}" if chained else stripped)[-LEAD_IN_CHARS:]
-            chained = True
+            if chained:
+                head = lead
+                lead = f"{lead} {stripped}"[-LEAD_IN_CHARS:]
+            else:
+                lead = stripped[-LEAD_IN_CHARS:]
+            chained, previous = True, ""
         else:
-            lead, chained = "", False
-    return starts or [0], leads or [""]
+            lead, chained, head, previous = "", False, "", stripped
+    return starts or [0], leads or [""], abouts or [""]
 
 
 def _segments(chunks: list[SearchHit]) -> Iterator[tuple[int, str, int]]:

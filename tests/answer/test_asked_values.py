@@ -21,7 +21,14 @@ from answer.asked import (
 )
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
 from answer.kinds import carries, question_type
-from answer.names import names_another_tier, question_entities, question_tiers, spelled_names
+from answer.names import (
+    names_another_tier,
+    names_only_base,
+    question_compounds,
+    question_entities,
+    question_tiers,
+    spelled_names,
+)
 from answer.scoring import Scored
 from tests.answer.test_extractive import sentences
 
@@ -102,6 +109,33 @@ def test_another_tier_of_the_asked_product_is_a_variant(answerer: ExtractiveAnsw
     assert answerer.answer("How much does ChatGPT Plus cost per month?", sentences(text)).answered
 
 
+def test_the_base_product_of_the_asked_variant_is_another_product(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        "- 现如今，GPT-4o 版本的费用已经下降到每百万个输入 token 2.5 美元。\n"
+        "- 学徒级的小模型(如GPT-4o mini)由大模型指导。\n- 模型列表: gpt-4o, gpt-4o-mini, o1-mini\n"
+    )
+    question = "GPT-4o mini 每百万输入 token 收费多少？"
+    compounds = question_compounds(question, sentences(text))
+    assert compounds == [("gpt-4o", "gpt-4o mini")]
+    # the knowledge base writes "mini" as a variant's suffix; it writes no "gpt-5-api"
+    assert question_compounds("GPT-5 API 每百万输入 token 收费多少？", sentences(text)) == []
+    assert names_only_base("GPT-4o 版本的费用已经下降到每百万个输入 2.5 美元", compounds)
+    assert not names_only_base("gpt-4o-mini 每百万输入 0.15 美元", compounds)
+    assert not names_only_base("GPT-4o mini 与 GPT-4o 的区别", compounds)
+    assert not names_only_base("GPT-4o-audio 的费用", compounds)  # another variant: not the base itself
+
+    # GPT-4o's price is no answer about GPT-4o mini: it states no value of the asked product, and
+    # scores under a third of what it does for GPT-4o
+    def price_line(asked: str) -> Scored:
+        return next(c for c in answerer.scorer.score(asked, sentences(text)) if "2.5 美元" in c.display)
+
+    about_base = price_line("GPT-4o 每百万输入 token 收费多少？")
+    about_variant = price_line(question)
+    assert about_base.states_asked_value and not about_variant.states_asked_value
+    assert about_variant.score < about_base.score / 3
+    assert not answerer.answer(question, sentences(text)).answered
+
+
 def test_a_who_question_is_not_answered_by_the_name_it_asks_about() -> None:
     assert not carries("name", "它是 OpenAI 面向开发者的一站式服务平台。", "Who is OpenAI's CTO?")
     assert carries("name", "OpenAI 首席执行官 Sam Altman 表示", "Who is OpenAI's CEO?")
@@ -117,6 +151,9 @@ def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: Extra
     assert spelled_names(question, [], sentences(text)) == ["api", "whisper"]
     assert spelled_names("What does the Realtime model cost?", [], sentences(text)) == []  # not in the sources
     assert spelled_names("Whisper 多少钱？", [], sentences(text)) == []  # a Chinese question's names are entities
+    # a line of a Chinese document without Chinese of its own keeps the name as the document does
+    listed = "国内兼容的服务商:\n- Kimi:https://api.moonshot.cn/v1\n"
+    assert spelled_names("What base URL does Kimi use?", [], sentences(listed)) == ["kimi"]
     english = "Whisper transcribes speech.\nThe Batch API halves the price.\n"
     assert spelled_names(question, [], sentences(english)) == []  # ordinary words in English text
     # the price line is about a call, not Whisper: no stated amount of the asked subject, no answer

@@ -101,6 +101,13 @@ def test_a_long_sentence_is_cut_to_the_answering_clause(answerer: ExtractiveAnsw
     assert long[quote.start : quote.end] == quote.text
 
 
+def test_of_two_clauses_matching_alike_the_one_stating_the_asked_value_is_quoted(answerer: ExtractiveAnswerer) -> None:
+    filler = "文档中的其他内容与此无关,只是为了让这一行足够长,以便测试片段的选择,这里再写一些说明文字,继续补充一些描述,"
+    line = f"Batch API 批量处理适合离线任务,{filler * 3}Batch API 批量处理的账单会便宜 50%,适合大批量离线任务。"
+    best = answerer.scorer.score("How much cheaper is Batch API processing?", sentences(line))[0]
+    assert "50%" in best.display and len(best.display) <= 200
+
+
 @pytest.mark.parametrize(
     ("question", "language"), [("公司年会在哪里举办？", "zh"), ("Where is the company's annual party held?", "en")]
 )

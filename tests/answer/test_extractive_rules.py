@@ -197,6 +197,29 @@ def test_a_list_item_is_about_what_its_lead_in_names() -> None:
     assert chained["自适应推理深度:自动决定快速回答还是深度思考"] == "A: GPT-5(2025年8月发布)引入了多项特性: 核心特性:"
 
 
+SIBLINGS = (
+    "A: GPT-5(2025年8月发布)引入了多项特性:\n\n核心特性:\n\n- 超大上下文:支持272K输入tokens\n\n"
+    "性能提升:\n\n- 编程能力:SWE-bench Verified达到74.9%\n- 数学能力:AIME 2025达到94.6%准确率\n\n"
+    "Q23: 其他模型表现如何?\n\n"
+    "所有对比模型都在同一套题上测试,成绩如下\n\n- 编程能力:SWE-bench Verified达到49%\n"
+)
+
+
+def test_a_sibling_list_is_about_its_runs_head_and_a_list_about_the_line_before_it() -> None:
+    found = {s.text: s for s in sentences(SIBLINGS)}
+    sibling = found["编程能力:SWE-bench Verified达到74.9%"]
+    # the lead-in stays the sibling's own (what the item says); what it is about includes the run's head
+    assert sibling.lead_in == "性能提升:" and sibling.about == "A: GPT-5(2025年8月发布)引入了多项特性:"
+    introduced = found["编程能力:SWE-bench Verified达到49%"]
+    assert introduced.lead_in == "" and introduced.about == "所有对比模型都在同一套题上测试,成绩如下"
+    assert found["Q23: 其他模型表现如何?"].about == ""  # a line of its own ends the run
+
+
+def test_the_sibling_item_about_the_asked_subject_answers(answerer: ExtractiveAnswerer) -> None:
+    ranked = answerer.scorer.score("What score did GPT-5 reach on SWE-bench Verified?", sentences(SIBLINGS))
+    assert "74.9%" in ranked[0].display and "49%" not in ranked[0].display
+
+
 def test_the_item_under_a_lead_in_naming_the_subject_answers(answerer: ExtractiveAnswerer) -> None:
     # the item itself does not name GPT-5, its lead-in does: no missing-name penalty for it
     ranked = answerer.scorer.score("GPT-5 的上下文长度有多大？", sentences(LEAD_IN))
