@@ -87,18 +87,26 @@ def asks_url(question: str) -> bool:
 
 # a count in a Chinese question names its measure word ("多少张图片", "几条数据"): a line counting with it
 # ("至少100张图像"), or with 个 (which stands in for most), states the count asked for
-_COUNT_QUESTION = re.compile(r"(?:多少|几)([个次位名种项家条只台件张层倍人部本篇页行字])")
+_MEASURE_WORDS = "个次位名种项家条只台件张层倍人部本篇页行字"
+_COUNT_QUESTION = re.compile(rf"(?:多少|几)([{_MEASURE_WORDS}])")
+# an English how-many question has no measure word: over a Chinese line, a count with any one answers
+# it ("How many voices" by "6 种音色"); an English line states a count without one
+_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 
 
 def asked_count(question: str) -> str | None:
-    """The measure word of a Chinese how-many question ("张" for "多少张图片"), else None."""
+    """The measure word of a Chinese how-many question ("张" for "多少张图片"), every measure word for
+    an English one, else None."""
     match = _COUNT_QUESTION.search(question)
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    return _MEASURE_WORDS if _HOW_MANY.search(question) else None
 
 
 def states_count(measure: str, text: str) -> bool:
-    """Whether ``text`` counts something with ``measure`` (or 个): "至少100张图像" for 张."""
-    return any(found in (measure, "个") for found in re.findall(rf"{_DIGIT}\s*([{measure}个])", text))
+    """Whether ``text`` counts something with ``measure`` (one measure word or several) or 个: "至少100张
+    图像" for 张."""
+    return any(found in measure or found == "个" for found in re.findall(rf"{_DIGIT}\s*([{measure}个])", text))
 
 
 def asks_address(question: str) -> bool:

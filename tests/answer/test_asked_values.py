@@ -259,6 +259,10 @@ def test_spending_asks_for_money_and_a_measure_word_for_its_count() -> None:
         "条", "最少需要10个训练样本"
     )
     assert not states_count("张", "GPT-4o 模型有 2 种版本")  # another measure word counts something else
+    # an English how-many question names no measure word: a Chinese count with any one states it
+    english = asked_count("How many voices does the text-to-speech model offer?")
+    assert english is not None and states_count(english, "tts-1:文字转语音(6 种音色)")
+    assert not states_count(english, "The model offers 6 voices.") and not states_count(english, "GPT-4o 发布")
 
 
 def test_a_count_with_the_asked_measure_word_answers_below_the_usual_threshold(answerer: ExtractiveAnswerer) -> None:
