@@ -94,7 +94,9 @@ def carries(kind: str, text: str, question: str = "") -> bool:
     if kind == "quantity":
         text = _NAME_NUMBER.sub("", text)  # whisper-1, GPT-4o: a name, not a quantity
         masked = MASK * 3 in text  # a phone or ID number masked as PII is still the number asked for
-        return bool(masked or numbers_in(text) or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
+        # the question's own numbers ("a 401 error", "Super Bowl 50") are what it is about, not its answer
+        stated = numbers_in(text) - numbers_in(_NAME_NUMBER.sub("", question))
+        return bool(masked or stated or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "address":
         return states_address(text)
     if kind == "name":

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from answer.extractive import ExtractiveAnswerer
-from answer.factors import question_numbers
+from answer.factors import Asked, question_numbers
 from answer.kinds import carries, question_type
 from answer.names import distinctive, names_only_variants, question_entities
 from answer.prompts import NO_ANSWER
@@ -109,10 +109,24 @@ def test_across_languages_the_dictionary_finds_the_question_words() -> None:
 
 
 def test_a_number_inside_a_name_is_no_quantity() -> None:
-
     assert not carries("quantity", "whisper-1:语音转文字(多语言)")
     assert carries("quantity", "tts-1:文字转语音(6 种音色)")
     assert question_type("What is the maximum file size for an upload?") == "quantity"
+
+
+def test_the_questions_own_number_is_no_quantity_it_asks_for() -> None:
+    question = "When troubleshooting a 401 error, how many characters long should a valid API key be?"
+    assert not carries("quantity", "401: API Key无效或格式错误", question)
+    assert carries("quantity", '检查API Key格式(以"sk-"开头,51个字符)', question)
+    assert carries("quantity", "401 错误在 3 秒内重试", question)
+    text = '- 401: API Key无效或格式错误\n- 429: 请求频率超限\n- 检查API Key格式(以"sk-"开头,51个字符)\n'
+    label, _, count = sentences(text)
+    asked = Asked.of(question, [label, count])
+    # the label line shares the question's words but states nothing it asks: the count line weighs more
+    (label_factor, label_states), (count_factor, count_states) = (
+        asked.judge(s, s, s.text, None) for s in (label, count)
+    )
+    assert count_states and not label_states and count_factor > 2 * label_factor
 
 
 def test_prose_run_into_a_line_of_code_still_answers(answerer: ExtractiveAnswerer) -> None:
