@@ -41,3 +41,14 @@ def test_the_table_row_named_by_the_acronym_answers(matcher: SentenceMatcher) ->
     answerer = ExtractiveAnswerer(matcher)
     extract = answerer.answer("What is the tokens-per-minute limit for GPT-3.5-Turbo?", sentences(text))
     assert extract.answered and "90,000" in extract.text and "3500" not in extract.text
+
+
+def test_a_longer_word_starting_with_a_question_words_stem_holds_it(matcher: SentenceMatcher) -> None:
+    aliases = phrase_aliases("Where should we watch for API changes, and how is text split into tokens?", matcher)
+    assert with_aliases("关注官方Changelog(https://platform.openai.com/docs/changelog)", frozenset(), aliases) >= (
+        matcher.terms("changes")
+    )
+    assert with_aliases("OpenAI 的 Tokenizer 工具", frozenset(), aliases) >= matcher.terms("tokens")
+    # the word itself is no compound of it, and short stems ("split" → "splitter" is fine, "text" is not)
+    assert with_aliases("the changed text", frozenset(), aliases) == frozenset()
+    assert with_aliases("a textbook", frozenset(), aliases) == frozenset()

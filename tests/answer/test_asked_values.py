@@ -170,6 +170,9 @@ def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: Extra
         ("Kimi 的接口地址是什么？", True),
         ("OpenAI 控制台的网址是什么？", True),
         ("What is the address of the Paris office?", False),  # a street's
+        ("Where should we watch for official API changes?", True),  # where to look it up: a page
+        ("在哪里可以查看账户余额？", True),
+        ("Where was the company founded?", False),  # a place
         ("What links the two theories?", False),
         ("下载链接在哪里？", True),
         ("如何链接公司的数据库？", False),  # a verb
