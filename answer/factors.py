@@ -110,14 +110,15 @@ class Asked:
         factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
         if is_heading(sentence) and not names_subject(display, subjects):
             factor *= 1 - HEADING_PENALTY
-        if numbers and not numbers & set(PLAIN_NUMBER.findall(display)):
+        # a line pointing back ("这一价格降幅…") is about the numbers of the line it points to too
+        if numbers and not numbers & set(PLAIN_NUMBER.findall(f"{sentence.refers} {display}")):
             factor *= 1 - NUMBER_PENALTY
         # what it is about: its list's lead-in, its paragraph's sentences before it, its table's
         # caption and its document's title
         caption = row.caption if row is not None else ""
         # (a table row's display holds only the columns asked about: the row's other cells count too)
         whole = sentence.text if row is not None else ""
-        named = f"{sentence.source.title} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.annotates} {caption} {whole} {display}"
+        named = f"{sentence.source.title} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.refers} {sentence.annotates} {caption} {whole} {display}"
         named = named.lower()
         about_else = bool(subjects) and not all(entity in named for entity in subjects)
         if about_else:

@@ -183,7 +183,9 @@ class SentenceScorer:
             if row is not None:
                 rows[len(candidates)] = row
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
-            meanings.append(" ".join(part for part in (sentence.lead_in, sentence.annotates, display) if part))
+            # a line pointing back ("这一价格降幅…") says what about with the line it points to
+            parts = (sentence.lead_in, sentence.annotates, sentence.refers, display)
+            meanings.append(" ".join(part for part in parts if part))
 
         # a row of a table whose other row's label matches the question more is that other row's neighbour
         def label_evidence(label: str) -> float:

@@ -37,6 +37,7 @@ class Sentence:
     before: str = ""  # the sentences before it on its line (its paragraph), at most BEFORE_CHARS
     annotates: str = ""  # a code comment's: the statement it follows ('openai.organization = "org-…"')
     about: str = ""  # what its list is about beyond its lead-in (answer.sentences._lead_ins)
+    refers: str = ""  # opening its line with a pointer back ("这一…"): the prose line it points to
 
 
 def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:
@@ -78,6 +79,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         lead_in=leads[line],
                         about=abouts[line],
                         before=_before(text, line_starts[line], a),
+                        refers=_referred(text, line_starts[line], a),
                     )
                 )
     return found
@@ -87,6 +89,23 @@ def _before(text: str, line_start: int, start: int) -> str:
     """The sentences before ``start`` on its line, without the line's bullet, at most BEFORE_CHARS."""
     line_start += _prefix_length(text[line_start:start])
     return text[max(line_start, start - BEFORE_CHARS) : start].strip()
+
+
+# a line opening with one of these continues the line before it ("这一价格降幅达到了惊人的 91%！" after the
+# prices it compares). Within a line, the sentences before one are its ``before`` already.
+_ANAPHOR = re.compile(r"^(?:这一|这种|这些|这个|此|该|上述|以上)")
+_PROSE_LINE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _referred(text: str, line_start: int, start: int) -> str:
+    """For a sentence opening a line with a pointer back ("这一…"), the end of the last prose line
+    before it (an image or a blank line between them is skipped), at most BEFORE_CHARS."""
+    if line_start != start - _prefix_length(text[line_start:start]) or not _ANAPHOR.match(text[start:]):
+        return ""
+    for line in reversed(text[:line_start].splitlines()):
+        if _PROSE_LINE.search(line):
+            return line.strip()[-BEFORE_CHARS:]
+    return ""
 
 
 def _lead_ins(text: str) -> tuple[list[int], list[str], list[str]]:

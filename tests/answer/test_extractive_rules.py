@@ -290,3 +290,19 @@ def test_a_comment_is_about_the_statement_it_follows(answerer: ExtractiveAnswere
     prose = 'content = chunk.get("content") print(content) 前端集成建议:使用SSE推送每个chunk。\n'
     [tail] = [prose_tail(s) for s in sentences(prose)]
     assert tail is not None and tail.annotates == ""
+
+
+def test_a_line_pointing_back_is_about_the_line_before_it(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        "比如，当 2023 年 3 月发布的 GPT-4 还要每百万个输入 Token 收费 30 美元时，现如今，GPT-4o 的费用已经下降到 2.5 美元。\n\n"
+        "![](https://example.com/chart.png)\n\n"
+        "这一价格降幅达到了惊人的 91%！这种降价让更多企业能够负担得起。\n"
+    )
+    found = {s.text: s for s in sentences(text)}
+    drop = found["这一价格降幅达到了惊人的 91%！"]
+    assert drop.refers.startswith("比如，当 2023 年 3 月发布的 GPT-4") and drop.before == ""
+    assert found["这种降价让更多企业能够负担得起。"].refers == ""  # within a line: its before says it
+    # the question's number 2023 is in the line pointed to: no missing-number penalty for the 91% line
+    asked = Asked.of("GPT-4 从 2023 年到现在价格降了百分之多少？", list(found.values()))
+    factor, states = asked.judge(drop, drop, drop.text, None)
+    assert states and factor > 1
