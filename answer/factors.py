@@ -135,14 +135,13 @@ class Asked:
         base_only = names_only_base(named, self.compounds)
         if base_only:
             factor *= 1 - BASE_PRODUCT_PENALTY
-            variant = True
         asked_value = (
             (self.amount is not None and states_amount(self.amount, display))
             or (self.measure_word is not None and states_count(self.measure_word, display))
             or (kind == "address" and carried)
             or defines
         )
-        return factor, asked_value and not about_else and not variant
+        return factor, asked_value and not about_else and not variant and not base_only
 
 
 def question_numbers(question: str) -> set[str]:

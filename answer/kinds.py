@@ -4,6 +4,7 @@ carries it: "员工每年有多少天年假" wants a number, "When was it releas
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from answer.asked import asks_address, states_address
 from answer.facts import numbers_in
@@ -85,6 +86,12 @@ _LIST_NUMBER = re.compile(
 )
 
 
+@lru_cache(maxsize=256)
+def _own_numbers(question: str) -> frozenset[float]:
+    """The values a question names outside its names: asked once per candidate and clause, read once."""
+    return frozenset(numbers_in(_NAME_NUMBER.sub("", question)))
+
+
 def carries(kind: str, text: str, question: str = "") -> bool:
     """Whether ``text`` states what a question of ``kind`` asks for (for a name: one the ``question``
     does not already say, "Who is OpenAI's CTO?" is not answered by a sentence naming only OpenAI)."""
@@ -95,7 +102,7 @@ def carries(kind: str, text: str, question: str = "") -> bool:
         text = _NAME_NUMBER.sub("", text)  # whisper-1, GPT-4o: a name, not a quantity
         masked = MASK * 3 in text  # a phone or ID number masked as PII is still the number asked for
         # the question's own numbers ("a 401 error", "Super Bowl 50") are what it is about, not its answer
-        stated = numbers_in(text) - numbers_in(_NAME_NUMBER.sub("", question))
+        stated = numbers_in(text) - _own_numbers(question)
         return bool(masked or stated or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "address":
         return states_address(text)
