@@ -27,8 +27,10 @@ _QUANTITY_EN = re.compile(
     re.I,
 )
 _NAME_NUMBER = re.compile(r"[A-Za-z]+[-_]?\d[\w.-]*")
-# counted things in Chinese: 一个, 两次, 数百名, 半年, 三成
+# counted things in Chinese: 两次, 数百名, 半年, 三成, 一天; not "一个"/"一种" alone, which is mostly "a"
+# ("是一个RESTful接口" states no count)
 _COUNT_ZH = re.compile(
+    r"(?!一[个种位名项家条只台件所张层部本])"
     r"[一两二三四五六七八九十百千万亿数几半多]+[个次位名种项座家条只台件所张层倍成年月天周岁元人部本]"
 )
 _NAME_ZH = re.compile(r"谁|哪|什么名字|叫什么|哪个|哪家|什么模型")

@@ -91,6 +91,9 @@ _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 
 
 SUBJECT_SHARE = 0.2  # OpenAI in a third of an OpenAI knowledge base's sentences is no subject of its own
+# ... nor is a name that every one of at least this many retrieved documents mentions: what the knowledge
+# base is about ("OpenAI" in "OpenAI API Key"), though its FAQ answers rarely repeat it
+TOPIC_DOCUMENTS = 3
 
 
 def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
@@ -98,7 +101,16 @@ def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
     if not entities or not sentences:
         return []
     texts = [s.text.lower() for s in sentences]
-    return [e for e in entities if sum(e in t for t in texts) <= SUBJECT_SHARE * len(texts)]
+    by_document: dict[str, list[str]] = {}
+    for sentence, text in zip(sentences, texts, strict=True):
+        by_document.setdefault(sentence.source.document_id, []).append(text)
+
+    def topic(entity: str) -> bool:
+        return len(by_document) >= TOPIC_DOCUMENTS and all(
+            any(entity in text for text in document) for document in by_document.values()
+        )
+
+    return [e for e in entities if sum(e in t for t in texts) <= SUBJECT_SHARE * len(texts) and not topic(e)]
 
 
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][A-Za-z]+")  # not the question's first word

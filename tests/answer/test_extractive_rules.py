@@ -158,6 +158,13 @@ def test_a_heading_or_list_number_is_no_quantity() -> None:
     assert carries("quantity", "3.5 美元每月") and carries("quantity", "1.5 小时内退款")
 
 
+def test_one_of_something_is_an_article_not_a_count() -> None:
+    assert not carries("quantity", "A: OpenAI API是一个RESTful接口,允许开发者访问模型。")
+    assert not carries("quantity", "这是一种新的计费方式")
+    assert carries("quantity", "十一个工作日内到账") and carries("quantity", "最多保留一天")
+    assert carries("quantity", "一百个请求之后限流")
+
+
 def test_keyword_arguments_mark_code() -> None:
     assert not can_answer("file=audio_file ) print(transcription.text)")
     assert can_answer("把 temperature=0 设为默认值，输出更稳定。")
@@ -167,6 +174,19 @@ def test_a_name_in_most_candidates_is_no_subject_a_heading_can_answer_for() -> N
     lines = ["OpenAI 开发者平台概览", "OpenAI 提供 API。", "OpenAI 的模型很多。", "计费按 token。", "支持流式输出。"]
     found = sentences("\n".join([*lines, "Whisper 用于语音转文字。"]) + "\n")
     assert distinctive(["openai", "whisper"], found) == ["whisper"]
+
+
+def test_a_name_every_retrieved_document_mentions_is_the_topic_not_a_subject() -> None:
+    filler = "".join(f"第{n}条说明请参考官方文档。\n" for n in range(8))
+    documents = [
+        'OpenAI API 常见问题\n检查API Key格式(以"sk-"开头,51个字符)\n' + filler,
+        "OpenAI 平台概览\n" + filler,
+        "使用 OpenAI 的模型\n" + filler,
+    ]
+    found = sentences(*documents)
+    assert distinctive(["openai", "api", "key"], found) == ["api", "key"]
+    # in two documents it may still be what the question is about
+    assert distinctive(["openai", "api", "key"], sentences(*documents[:2])) == ["openai", "api", "key"]
 
 
 def test_the_entry_labelled_by_the_question_number_answers(answerer: ExtractiveAnswerer) -> None:
