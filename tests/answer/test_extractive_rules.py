@@ -326,3 +326,16 @@ def test_a_line_pointing_back_is_about_the_line_before_it(answerer: ExtractiveAn
     asked = Asked.of("GPT-4 从 2023 年到现在价格降了百分之多少？", list(found.values()))
     factor, states = asked.judge(drop, drop, drop.text, None)
     assert states and factor > 1
+
+
+def test_a_list_item_stating_the_value_inherits_its_heading_match(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        "模型调用前请先阅读官方文档中的说明。\n"
+        "🔁 API变更适配策略\n"
+        "- 关注官方Changelog(https://platform.openai.com/docs/changelog);\n"
+        "- 使用版本化接口;\n"
+        "计费说明请咨询财务部门的同事。\n"
+    )
+    extract = answerer.answer("API 有变更时应该去哪里查看？", sentences(text))
+    assert extract.answered and "docs/changelog" in extract.text
+    assert not any(s.text.startswith("🔁") for s in extract.quoted)  # the heading states no address
