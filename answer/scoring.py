@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 
@@ -151,6 +152,11 @@ class SentenceScorer:
                 lexical = max(lexical, _weighted(idf_glossed, terms))
             return max(lexical, _weighted(idf_grams, grams)) if wanted_grams else lexical
 
+        @cache
+        def shares_words(text: str) -> bool:
+            """Whether ``text`` uses a word of the question (or its gloss, or a Chinese bigram of it)."""
+            return bool(wanted & self._terms(text, chinese_question, aliases)) or bool(wanted_grams & bigrams(text))
+
         one_per_source = {s.n: s for s in reversed(sentences)}
         named_in = {n: mentions_all(s, entities) for n, s in one_per_source.items()} if entities else {}
         # what each candidate says, for the models: a list item with its lead-in ("GPT-5 引入了多项特性:
@@ -187,8 +193,11 @@ class SentenceScorer:
             if row is not None:
                 rows[len(candidates)] = row
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
-            # a line pointing back ("这一价格降幅…") says what about with the line it points to
-            parts = (sentence.lead_in, sentence.annotates, sentence.refers, display)
+            # a line pointing back ("这一价格降幅…") says what about with the line it points to; a lead-in
+            # about something else than the question ("常见认证错误及解决方案:") would make a self-contained
+            # item ("检查API Key格式(以"sk-"开头,51个字符)") read as about that other thing
+            lead_in = sentence.lead_in if sentence.lead_in and shares_words(sentence.lead_in) else ""
+            parts = (lead_in, sentence.annotates, sentence.refers, display)
             meanings.append(" ".join(part for part in parts if part))
 
         # a row of a table whose other row's label matches the question more is that other row's neighbour

@@ -189,3 +189,16 @@ def test_a_lone_candidate_keeps_its_score_under_the_query_side_model() -> None:
     question = "How long is annual leave?"
     assert weighed.scorer.score(question, sentences(text)) == plain.scorer.score(question, sentences(text))
     assert weighed.answer(question, sentences(text)).answered
+
+
+def test_a_list_items_lead_in_is_read_with_it_only_when_it_shares_a_word_with_the_question() -> None:
+    text = (
+        "A: 常见认证错误及解决方案:\n"
+        "- 检查API Key格式(以sk-开头,51个字符)\n"
+        "A: API Key 的安全管理方法:\n"
+        "- 为不同项目创建独立密钥\n"
+    )
+    encoder = ScriptedEncoder({})
+    _answerer(encoder).scorer.score("API Key 一共有多少个字符？", sentences(text))
+    assert "检查API Key格式(以sk-开头,51个字符)" in encoder.encoded  # the errors' lead-in says nothing asked
+    assert "A: API Key 的安全管理方法: 为不同项目创建独立密钥" in encoder.encoded  # this one names the API Key
