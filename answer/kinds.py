@@ -14,7 +14,9 @@ from core.text import is_chinese
 _DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
 # "when" asks for a date at the start of a question, not in "... when the Broncos scored?"
 _DATE_EN = re.compile(
-    r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b", re.I
+    r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b|"
+    r"\bdates?\b",  # "the training data cutoff date"
+    re.I,
 )
 _QUANTITY_ZH = re.compile(
     r"多少|(?<!哪)几|至少|最多|最少|上限|下限|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之|"

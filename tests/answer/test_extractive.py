@@ -62,6 +62,8 @@ def sentences(*documents: str) -> list[Sentence]:
         ("什么时候提交报销？", "date"),
         ("How much does GPT-4o cost?", "quantity"),
         ("When was it released?", "date"),
+        ("What is the training data cutoff date of gpt-4o?", "date"),
+        ("Will the update change anything?", "other"),  # "update" holds no date
         ("谁负责审批？", "name"),
         ("Which model transcribes audio?", "name"),
         ("Whisper 模型是做什么用的？", "other"),
