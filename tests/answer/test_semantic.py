@@ -202,3 +202,21 @@ def test_a_list_items_lead_in_is_read_with_it_only_when_it_shares_a_word_with_th
     _answerer(encoder).scorer.score("API Key 一共有多少个字符？", sentences(text))
     assert "检查API Key格式(以sk-开头,51个字符)" in encoder.encoded  # the errors' lead-in says nothing asked
     assert "A: API Key 的安全管理方法: 为不同项目创建独立密钥" in encoder.encoded  # this one names the API Key
+
+
+class PaddingEncoder:
+    """Like the real model, a batch moves every vector a little (by its longest text's length)."""
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        longest = max((len(text) for text in texts), default=0)
+        rows = [np.array([len(text), 1.0, longest / 100], dtype=np.float32) for text in texts]
+        return np.stack([row / np.linalg.norm(row) for row in rows]) if rows else np.zeros((0, 3), np.float32)
+
+
+def test_a_sentences_similarity_does_not_depend_on_the_sentences_embedded_with_it() -> None:
+    alone = SemanticSimilarity(PaddingEncoder()).similarities("Q: leave", ["fifteen days"])  # type: ignore[arg-type]
+    together = SemanticSimilarity(PaddingEncoder()).similarities(  # type: ignore[arg-type]
+        "Q: leave", ["fifteen days", "a much longer sentence about travel expenses and their approval"]
+    )
+    assert alone is not None and together is not None
+    assert together[0] == pytest.approx(alone[0])
