@@ -14,8 +14,8 @@ from core.text import is_chinese
 _DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
 # "when" asks for a date at the start of a question, not in "... when the Broncos scored?"
 _DATE_EN = re.compile(
-    r"^\W*when\b|\b(what|which|in which|in what) (year|date|month|day|century|decade)\b|\bwhat time\b|"
-    r"\bdates?\b",  # "the training data cutoff date"
+    r"^\W*when\b|\b(what|which|in which|in what) (year|month|day|century|decade)\b|\bwhat time\b|"
+    r"\bdates?\b",  # anywhere: "the training data cutoff date"
     re.I,
 )
 _QUANTITY_ZH = re.compile(
