@@ -15,9 +15,12 @@ _MONEY_QUESTION = re.compile(
     r"多少钱|费用|价格|价钱|收费|花费|消费|开销|开支|付多少|要付|省多少|便宜多少|额度|售价|成本|工资|薪|多少美元|多少元",
     re.IGNORECASE,
 )
+_UNIT_WORDS = r"tokens?|characters?|chars?|bytes?|seconds?|minutes?|hours?|days?|weeks?|months?|years?"
 _SIZE_QUESTION = re.compile(
     r"\bhow (big|large|long|wide|tall|high|heavy|far|deep|old)\b|\b(size|length|capacity|duration)\b|"
-    r"多大|多长|多宽|多高|多重|多远|多深|多久|大小|长度|容量|多少岁|几岁",
+    r"多大|多长|多宽|多高|多重|多远|多深|多久|大小|长度|容量|多少岁|几岁|"
+    # a count of a unit is a size: "how many days" is answered by "30 天", not by "3 个步骤"
+    rf"\bhow many ({_UNIT_WORDS})\b|(?:多少|几)(?:个)?(?:天|小时|分钟|秒|周|星期|月|年|字符|字节|token)",
     re.IGNORECASE,
 )
 _DIGIT = r"[\d零一二两三四五六七八九十百千万亿]"
@@ -92,9 +95,9 @@ def asks_url(question: str) -> bool:
 # ("至少100张图像"), or with 个 (which stands in for most), states the count asked for
 _MEASURE_WORDS = "个次位名种项家条只台件张层倍人部本篇页行字"
 _COUNT_QUESTION = re.compile(rf"(?:多少|几)([{_MEASURE_WORDS}])")
-# an English how-many question has no measure word: over a Chinese line, a count with any one answers
+# an English how-many (or number-of) question has no measure word: over a Chinese line, a count with any one answers
 # it ("How many voices" by "6 种音色"); an English line states a count without one
-_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE)  # "the minimum number of images"
 
 
 def asked_count(question: str) -> str | None:

@@ -53,6 +53,10 @@ FAQ = (
         ("一个 API Key 应该有多长？", "size"),
         ("How many voices does the model offer?", None),  # a count: any number would do
         ("GPT-4 每分钟最多能发多少个请求？", None),
+        # a count of a unit is a size: "30 天" answers it, "3 个步骤" does not
+        ("For how many days are API inputs kept?", "size"),
+        ("数据会保留多少天？", "size"),
+        ("一个 API Key 有多少个字符？", "size"),
     ],
 )
 def test_the_kind_of_amount_a_question_asks_for(question: str, kind: str | None) -> None:
@@ -266,6 +270,13 @@ def test_spending_asks_for_money_and_a_measure_word_for_its_count() -> None:
     english = asked_count("How many voices does the text-to-speech model offer?")
     assert english is not None and states_count(english, "tts-1:文字转语音(6 种音色)")
     assert not states_count(english, "The model offers 6 voices.") and not states_count(english, "GPT-4o 发布")
+    # "the minimum number of images" counts as a how-many question does
+    number_of = asked_count("What is the minimum number of images needed for vision fine-tuning?")
+    assert number_of is not None and states_count(number_of, "开发者现在可以通过上传至少100张图像来优化模型")
+
+
+def test_a_how_many_days_question_is_not_answered_by_another_count() -> None:
+    assert states_amount("size", "输入和输出数据最多保留 30 天") and not states_amount("size", "分为 3 个步骤")
 
 
 def test_a_count_with_the_asked_measure_word_answers_below_the_usual_threshold(answerer: ExtractiveAnswerer) -> None:
