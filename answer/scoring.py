@@ -144,6 +144,7 @@ class SentenceScorer:
         entities, numbers = asked.entities, asked.numbers
         candidates: list[tuple[float, float, Scored]] = []  # lexical evidence, type and rank factor
         rows: dict[int, TableRow] = {}  # candidates that are table rows, by index
+        labelled: set[int] = set()  # candidates labelled by the question's own number, by index
 
         def matched(text: str, terms: frozenset[int], grams: frozenset[str]) -> float:
             """The question's terms ``text`` holds, weighted by rarity (words, glosses, bigrams)."""
@@ -189,6 +190,7 @@ class SentenceScorer:
                 # the entry for the question's number ("429: 请求频率超限", "403 — 描述: 权限不足"): BM25
                 # keeps no numbers, so its words alone would count too little
                 lexical = max(lexical, LABEL_EVIDENCE)
+                labelled.add(len(candidates))
             factor, states = asked.judge(sentence, quote, display, row)
             if row is not None:
                 rows[len(candidates)] = row
@@ -213,6 +215,9 @@ class SentenceScorer:
         evidence = self._evidence(question, candidates, meanings)
         evidence = self._query_side(question, candidates, evidence, meanings)
         evidence = _inherit_headers(candidates, evidence)
+        # ... whatever the models make of its words: in the other language than the question its label's
+        # evidence would count only in the blend with meaning ("What does a 403 error mean?")
+        evidence = [max(e, LABEL_EVIDENCE) if i in labelled else e for i, e in enumerate(evidence)]
         # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
         scored = [replace(c[2], score=e * c[1]) for c, e in zip(candidates, evidence, strict=True)]
         return sorted(scored, key=lambda s: -s.score)

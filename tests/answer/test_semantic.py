@@ -220,3 +220,29 @@ def test_a_sentences_similarity_does_not_depend_on_the_sentences_embedded_with_i
     )
     assert alone is not None and together is not None
     assert together[0] == pytest.approx(alone[0])
+
+
+class CloseWhenContaining(ScriptedEncoder):
+    """The question, and every text holding ``part`` at ``similarity`` to it; others orthogonal."""
+
+    def __init__(self, part: str, similarity: float) -> None:
+        super().__init__({})
+        self.part, self.similarity = part, similarity
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.close = {text: self.similarity for text in texts if self.part in text}
+        return super().encode(texts)
+
+
+def test_the_row_labelled_by_the_number_asked_about_answers_whatever_its_meaning_scores() -> None:
+    # the models find the request flow closer to "What does a 403 error mean?" than the row for 403,
+    # written in the other language: its label is the evidence they miss
+    text = (
+        "3.1 请求 / 调用流程 - 开发者向 OpenAI 平台注册 / 登录 → 创建 API Key - 在代码 / SDK /后端里,"
+        "通过 HTTPS 向 OpenAI API 端点发起请求,API 返回结果或错误\n\n"
+        "| 状态码 | 描述 | 解决方法 |\n|---|---|---|\n| 401 | API Key无效 | 检查API Key |\n"
+        "| 403 | 权限不足 | 检查组织权限 |\n| 429 | 请求频率超限 | 加入重试机制 |\n"
+    )
+    answerer = _answerer(CloseWhenContaining("调用流程", 0.3))
+    extract = answerer.answer("Q: What does a 403 error from the OpenAI API mean?", sentences(text))
+    assert extract.answered and "403" in extract.quoted[0].text
