@@ -16,11 +16,11 @@ _MONEY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _UNIT_WORDS = r"tokens?|characters?|chars?|bytes?|seconds?|minutes?|hours?|days?|weeks?|months?|years?"
+# a count of a unit is a size: "how many days" is answered by "30 天", not by "3 个步骤" or "3.3 流式"
+_UNIT_COUNT = rf"\bhow many ({_UNIT_WORDS})\b|(?:多少|几)(?:个)?(?:天|小时|分钟|秒|周|星期|月|年|字符|字节|token)"
 _SIZE_QUESTION = re.compile(
     r"\bhow (big|large|long|wide|tall|high|heavy|far|deep|old)\b|\b(size|length|capacity|duration)\b|"
-    r"多大|多长|多宽|多高|多重|多远|多深|多久|大小|长度|容量|多少岁|几岁|"
-    # a count of a unit is a size: "how many days" is answered by "30 天", not by "3 个步骤"
-    rf"\bhow many ({_UNIT_WORDS})\b|(?:多少|几)(?:个)?(?:天|小时|分钟|秒|周|星期|月|年|字符|字节|token)",
+    rf"多大|多长|多宽|多高|多重|多远|多深|多久|大小|长度|容量|多少岁|几岁|{_UNIT_COUNT}",
     re.IGNORECASE,
 )
 _DIGIT = r"[\d零一二两三四五六七八九十百千万亿]"
@@ -35,16 +35,22 @@ _SIZE_UNITS = (
     r"miles?|英里|feet|foot|ft\b|英尺|inches|英寸|kg\b|公斤|千克|克|吨|tons?|pounds?|磅|lbs?|平方|square|acres?|"
     r"秒|分钟|小时|天|周|星期|个月|年|岁|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|世纪"
 )
-# "272K", "1M tokens", "128K输出tokens", "51个字符", "3 小时"
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|"
+    r"ninety|hundreds?|thousands?|several|a few|a dozen"
+)
+# "272K", "1M tokens", "128K输出tokens", "51个字符", "3 小时", "thirty days"
 _SIZE = re.compile(
-    rf"\d(?:\.\d+)?\s?[KMB](?![A-Za-z])|{_DIGIT}[\d,.]*\s*(?:万|亿)?\s*(?:{_SIZE_UNITS})",
+    rf"\d(?:\.\d+)?\s?[KMB](?![A-Za-z])|{_DIGIT}[\d,.]*\s*(?:万|亿)?\s*(?:{_SIZE_UNITS})|"
+    rf"\b(?:{_NUMBER_WORDS})[\s-]+(?:{_UNIT_WORDS})\b",
     re.IGNORECASE,
 )
 
 
 # a measure named by its noun ("the context length of GPT-4", "上下文长度"): its answer has a unit ("8192
 # tokens"); "how long" and 多久 are often answered in words ("three years", "at age 38")
-_MEASURE_QUESTION = re.compile(r"\b(size|length|capacity)\b|长度|大小(?!写)|容量", re.IGNORECASE)
+# (so is a count of a unit, "how many days")
+_MEASURE_QUESTION = re.compile(rf"\b(size|length|capacity)\b|长度|大小(?!写)|容量|{_UNIT_COUNT}", re.IGNORECASE)
 
 
 def asks_measure(question: str) -> bool:

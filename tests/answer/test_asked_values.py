@@ -275,8 +275,14 @@ def test_spending_asks_for_money_and_a_measure_word_for_its_count() -> None:
     assert number_of is not None and states_count(number_of, "开发者现在可以通过上传至少100张图像来优化模型")
 
 
-def test_a_how_many_days_question_is_not_answered_by_another_count() -> None:
+def test_a_how_many_days_question_is_not_answered_by_another_count(answerer: ExtractiveAnswerer) -> None:
     assert states_amount("size", "输入和输出数据最多保留 30 天") and not states_amount("size", "分为 3 个步骤")
+    assert states_amount("size", "kept for thirty days") and not states_amount("size", "3.3 流式 / 实时")
+    assert asks_measure("How many days are API inputs and outputs kept?") and asks_measure("数据保留多少天？")
+    assert not asks_measure("How many voices does the model offer?")
+    text = "API 的输入和输出分 3 个阶段处理,输入和输出过大会被截断。\n监控用的数据保留 30 天。\n"
+    ranked = answerer.scorer.score("API 的输入和输出数据会保留多少天？", sentences(text))
+    assert "30 天" in ranked[0].display and ranked[0].score > ranked[1].score
 
 
 def test_a_count_with_the_asked_measure_word_answers_below_the_usual_threshold(answerer: ExtractiveAnswerer) -> None:
