@@ -75,7 +75,7 @@ def test_a_distant_sentence_in_the_other_language_is_no_answer() -> None:
 
 def test_meaning_lifts_the_answering_sentence_above_a_lexically_similar_one() -> None:
     text = (
-        "Employees can ask their manager about the 2 kinds of paid leave days at any time.\n"
+        "Employees can ask their manager about paid leave days at any time, 2 days in advance.\n"
         "Each employee is entitled to fifteen days off with full salary every year.\n"
     )
     close = {"Each employee is entitled to fifteen days off with full salary every year.": 0.7}
