@@ -90,6 +90,37 @@ class ExtractiveAnswerer:
                 break
         if not chosen:
             return Extract(NO_ANSWER[language], answered=False)
+        chosen = _with_continuations(chosen, ranked, threshold, per_source)
         lines = [f"- {c.display} [{c.sentence.n}]" for c in chosen]
         quoted = [c.sentence for c in chosen]
         return Extract(EXTRACTIVE_LEAD[language] + "\n" + "\n".join(lines), answered=True, quoted=quoted)
+
+
+def _with_continuations(
+    chosen: list[Scored], ranked: list[Scored], threshold: float, per_source: dict[int, int]
+) -> list[Scored]:
+    """Each quote followed by the line pointing back to it ("这一价格降幅达到了惊人的 91%" after the line
+    with the two prices) when that line clears the threshold on its own: it finishes the quoted
+    statement, however far under the quote's score its few words of the question leave it."""
+    result: list[Scored] = []
+    room = MAX_SENTENCES - len(chosen)
+    for quote in chosen:
+        result.append(quote)
+        said = quote.sentence.text.strip()
+        continuation = next(
+            (
+                candidate
+                for candidate in ranked
+                if candidate.score >= threshold
+                and candidate.sentence.refers
+                and candidate.sentence.n == quote.sentence.n
+                and said.endswith(candidate.sentence.refers)
+                and all(candidate.display != c.display for c in chosen)
+            ),
+            None,
+        )
+        if continuation is not None and room > 0 and per_source.get(quote.sentence.n, 0) < MAX_PER_SOURCE:
+            result.append(continuation)
+            per_source[quote.sentence.n] = per_source.get(quote.sentence.n, 0) + 1
+            room -= 1
+    return result

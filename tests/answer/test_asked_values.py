@@ -307,3 +307,19 @@ def test_the_line_stating_the_address_follows_the_line_naming_the_tool(answerer:
     assert answerer.select(question, ranked).quoted == [tool, address]
     too_far = [Scored(0.5, tool, tool.text), Scored(0.3, address, address.text, states_asked_value=True)]
     assert answerer.select(question, too_far).quoted == [tool]
+
+
+def test_a_line_pointing_back_to_the_quote_finishes_it(answerer: ExtractiveAnswerer) -> None:
+    prices, drop, other = sentences(
+        "比如,当 GPT-4 还要每百万个输入 Token 收费 30 美元时,现如今,GPT-4o 的费用已经下降到每百万个输入 2.5 美元。\n"
+        "这一价格降幅达到了惊人的 91%!\n"
+        "GPT-4.1 的价格另见价格表。\n"
+    )
+    assert drop.refers and prices.text.strip().endswith(drop.refers)
+    question = "从 GPT-4 到 GPT-4o,输入 token 的价格一共降了多少?"
+    # the drop scores far under the prices' line (its few words of the question), yet clears the threshold
+    ranked = [Scored(1.0, prices, prices.text), Scored(0.5, drop, drop.text), Scored(0.45, other, other.text)]
+    assert answerer.select(question, ranked).quoted == [prices, drop]
+    # under the threshold it does not follow
+    ranked = [Scored(1.0, prices, prices.text), Scored(0.3, drop, drop.text)]
+    assert answerer.select(question, ranked).quoted == [prices]
