@@ -68,6 +68,8 @@ def question_entities(question: str) -> list[str]:
     names = []
     for word in _ENTITY.findall(question):
         word = _described(word)
+        if word[0].isdigit():  # "per-1K-token": a quantity, not a name
+            continue
         if word.lower() in _NOT_NAMES or len(word) < (2 if chinese else 3):
             continue
         camel = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
@@ -82,7 +84,11 @@ _DESCRIBED = re.compile(r"(?<=[A-Za-z])-[a-z]+$")
 
 def _described(word: str) -> str:
     """The name of a name with a description attached ("OpenAI-compatible": OpenAI); versioned names
-    keep their variant ("gpt-4o-mini", "o1-mini")."""
+    keep their variant ("gpt-4o-mini", "o1-mini"). A function word joined on is no part of it
+    ("per-1K-token": 1K-token)."""
+    joined, _, rest = word.partition("-")
+    if rest and joined.islower() and joined in _NOT_NAMES:
+        word = rest
     head = _DESCRIBED.sub("", word)
     return head if head != word and not any(ch.isdigit() for ch in head) and not head.islower() else word
 
@@ -147,9 +153,10 @@ def names_only_variants(text: str, entities: list[str]) -> bool:
     and never the name itself."""
     lowered = text.lower()
     variant = False
-    # only a versioned name has variants: gpt-5 → gpt-5-nano, gpt-4 → gpt-4o (whisper-1 is Whisper); the
-    # question's other names ("token" in "GPT-5 一次最多能吃进多少 token") do not make the text about gpt-5
-    for entity in (e for e in entities if e[-1].isdigit()):
+    # only a versioned name has variants: gpt-5 → gpt-5-nano, gpt-4 → gpt-4o, gpt-3.5-turbo →
+    # gpt-3.5-turbo-instruct (whisper-1 is Whisper); the question's other names ("token" in "GPT-5
+    # 一次最多能吃进多少 token") do not make the text about gpt-5
+    for entity in (e for e in entities if any(ch.isdigit() for ch in e)):
         for match in re.finditer(re.escape(entity), lowered):
             following = lowered[match.end() : match.end() + 2]
             if following[:1].isascii() and following[:1].isalnum() or following[:1] == "-":

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from answer.names import question_entities
 from answer.sentences import Sentence
 
 TABLE_RULE = re.compile(r"^[\s|:\-]+$")
@@ -64,7 +65,14 @@ def table_row(row: Sentence, question: str, context: list[Sentence]) -> TableRow
     # sharing most of its words is the one named
     shared = [len(asked & header_words(name)) for name, _ in pairs[1:]]
     most = max(shared, default=0)
-    chosen = [pair for pair, count in zip(pairs[1:], shared, strict=True) if count == most] if most else pairs[1:]
+    # a cell naming the versioned product the question is about ("gpt-3.5-turbo" in a 推荐模型 column
+    # the question does not name) says which row it is: it is shown with the columns asked for
+    versioned = [name for name in question_entities(question) if any(ch.isdigit() for ch in name)]
+    chosen = [
+        (name, value)
+        for (name, value), count in zip(pairs[1:], shared, strict=True)
+        if not most or count == most or any(product in value.lower() for product in versioned)
+    ]
     label = values[0] if values else ""
     display = f"{label} — " + "; ".join(f"{name}: {value}" for name, value in chosen)
     return TableRow(display, label, (row.n, header.start), caption)

@@ -41,6 +41,14 @@ def test_an_exact_name_beats_a_longer_variant_of_it(answerer: ExtractiveAnswerer
     assert names_only_variants("gpt-5-nano:最快", ["gpt-5"]) and not names_only_variants("GPT-5 支持", ["gpt-5"])
     # another name of the question said as itself ("token") does not make the line about gpt-5
     assert names_only_variants("gpt-5-nano:100万token上下文", ["gpt-5", "token"])
+    # a versioned name not ending in its number has variants too
+    assert names_only_variants("| 微调需求 | gpt-3.5-turbo-instruct |", ["gpt-3.5-turbo"])
+    assert names_only_variants("gpt-4o-mini:便宜", ["gpt-4o"]) and not names_only_variants("whisper-1", ["whisper"])
+
+
+def test_a_quantity_joined_to_a_function_word_is_no_name() -> None:
+    assert question_entities("What's the per-1K-token cost of gpt-3.5-turbo?") == ["gpt-3.5-turbo"]
+    assert question_entities("How many people were on the test flight of the AS-206?") == ["as-206"]
 
 
 def test_a_when_question_wants_a_date(answerer: ExtractiveAnswerer) -> None:

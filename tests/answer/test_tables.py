@@ -95,5 +95,25 @@ def test_a_row_is_about_the_names_in_its_other_cells(answerer: ExtractiveAnswere
     other = "员工每年享有十五天年假。\n报销须在三十天内提交。\n培训每季度举办一次。\n访客须在前台登记。\n"
     question = "用 gpt-3.5-turbo 做简单问答每千个 token 大约多少钱？"
     ranked = answerer.scorer.score(question, sentences(other + "\n" + table))
-    # the row shows the cost column only, yet names gpt-3.5-turbo: it states the price asked about
-    assert ranked[0].display == "快速问答 — 成本对比(每千token): $0.002" and ranked[0].states_asked_value
+    # the row shows the cost column the question names and the cell naming the model it asks about
+    assert ranked[0].display == "快速问答 — 推荐模型: gpt-3.5-turbo; 成本对比(每千token): $0.002"
+    assert ranked[0].states_asked_value
+
+
+MODEL_CHOICE = (
+    "🧠 模型选择策略\n| 任务类型 | 推荐模型 | 成本对比(每千token) |\n|---|---|---|\n"
+    "| 快速问答 | gpt-3.5-turbo | $0.002 |\n| 高质量生成 | gpt-4 | $0.03 / $0.06 |\n"
+    "| 极低成本任务 | text-davinci-003 | $0.02 |\n| 微调需求 | gpt-3.5-turbo-instruct | $0.003 |\n"
+)
+
+
+def test_the_row_naming_the_asked_model_answers_not_a_row_labelled_by_more_words(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    # "cost" and "tasks" label the 极低成本任务 row; gpt-3.5-turbo, in a column the question does not
+    # name, says which row is meant, and gpt-3.5-turbo-instruct is another model
+    question = "What's the per-1K-token cost of gpt-3.5-turbo for quick Q&A tasks?"
+    extract = answerer.answer(question, sentences(MODEL_CHOICE))
+    assert extract.answered
+    assert [s.text for s in extract.quoted] == ["| 快速问答 | gpt-3.5-turbo | $0.002 |"]
+    assert "推荐模型: gpt-3.5-turbo; 成本对比(每千token): $0.002" in extract.text
