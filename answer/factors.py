@@ -23,6 +23,7 @@ from answer.names import (
     names_only_base,
     names_only_variants,
     names_subject,
+    qualifiers,
     question_compounds,
     question_entities,
     question_tiers,
@@ -74,6 +75,7 @@ class Asked:
     compounds: list[tuple[str, str]]  # the (name, variant) pairs it asks about: ("gpt-4o", "gpt-4o mini")
     numbers: set[str]  # the numbers it names on their own
     subjects: list[str]  # its names few candidates mention
+    qualified: dict[str, str]  # a name qualifying the next one, by it (answer.names.qualifiers)
 
     @classmethod
     def of(cls, question: str, sentences: list[Sentence]) -> Asked:
@@ -93,6 +95,7 @@ class Asked:
             compounds=question_compounds(question, sentences),
             numbers=question_numbers(question),
             subjects=distinctive(entities + spelled_names(question, entities, sentences), sentences),
+            qualified=qualifiers(question, entities),
         )
 
     def judge(self, sentence: Sentence, quote: Sentence, display: str, row: TableRow | None) -> tuple[float, bool]:
@@ -120,7 +123,10 @@ class Asked:
         whole = sentence.text if row is not None else ""
         named = f"{sentence.source.title} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.refers} {sentence.annotates} {caption} {whole} {display}"
         named = named.lower()
-        about_else = bool(subjects) and not all(entity in named for entity in subjects)
+        # (a source naming OpenAI is about OpenAI's API key where a line names the API key)
+        about_else = bool(subjects) and not all(
+            entity in named or self.qualified.get(entity, entity) in named for entity in subjects
+        )
         if about_else:
             # the source names it, this sentence is about something else (a name most candidates
             # mention, OpenAI in an OpenAI knowledge base, tells nothing); what its list's lead-in

@@ -141,6 +141,19 @@ def spelled_names(question: str, entities: list[str], sentences: list[Sentence])
     return sorted(words & spelled)
 
 
+def qualifiers(question: str, entities: list[str]) -> dict[str, str]:
+    """The question's brand names (mixed case: OpenAI, ChatGPT) that qualify the name right after them,
+    by that name ("OpenAI API Key": openai → api): a line naming the API key of a source that names
+    OpenAI is about OpenAI's. (Ordinary capitalised words, "Sky Digital", name one thing together.)"""
+    found = {}
+    for first, second in zip(entities, entities[1:], strict=False):
+        pair = re.search(rf"({re.escape(first)})\s+{re.escape(second)}", question, re.IGNORECASE)
+        spelled = pair.group(1) if pair else ""
+        if first != second and any(ch.isupper() for ch in spelled[1:]) and any(ch.islower() for ch in spelled):
+            found[first] = second
+    return found
+
+
 def names_subject(text: str, entities: list[str]) -> bool:
     """Whether ``text`` names one of the question's names that is more than a short acronym
     ("4.1 语音转文字(Whisper)" for a Whisper question; API, SDK name nothing in particular)."""

@@ -10,7 +10,7 @@ import pytest
 from answer.extractive import ExtractiveAnswerer
 from answer.factors import Asked, question_numbers
 from answer.kinds import carries, question_type
-from answer.names import distinctive, names_only_variants, question_entities
+from answer.names import distinctive, names_only_variants, qualifiers, question_entities
 from answer.prompts import NO_ANSWER
 from answer.quotable import can_answer, is_heading, prose_tail
 from answer.sentences import SentenceMatcher
@@ -347,3 +347,19 @@ def test_a_list_item_stating_the_value_inherits_its_heading_match(answerer: Extr
     extract = answerer.answer("API 有变更时应该去哪里查看？", sentences(text))
     assert extract.answered and "docs/changelog" in extract.text
     assert not any(s.text.startswith("🔁") for s in extract.quoted)  # the heading states no address
+
+
+def test_a_brand_qualifying_the_next_name_is_named_by_its_source(answerer: ExtractiveAnswerer) -> None:
+    # the line names the API key, its source names OpenAI: it is about OpenAI's API key
+    guide = (
+        "登录OpenAI平台，在个人中心创建密钥。\n常见认证错误及解决方案:\n401 Unauthorized错误:\n"
+        '- 检查API Key格式(以"sk-"开头,51个字符)\n- 检查API Key权限设置\n'
+    )
+    other = "员工每年享有十五天年假。\n报销须在三十天内提交。\n培训每季度举办一次。\n访客须在前台登记。\n"
+    question = "一个正常的 OpenAI API Key 应该有多少个字符?"
+    ranked = answerer.scorer.score(question, sentences(guide, other))
+    # it states the size asked for about the question's subject: it answers from the value threshold
+    assert "51个字符" in ranked[0].display and ranked[0].states_asked_value
+    assert answerer.select(question, ranked).answered
+    assert qualifiers("OpenAI API Key 有多长", ["openai", "api", "key"]) == {"openai": "api"}
+    assert qualifiers("Sky Digital 是什么时候推出的", ["sky", "digital"]) == {}  # one name, not a brand's
