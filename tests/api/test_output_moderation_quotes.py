@@ -13,7 +13,7 @@ from core.providers.moderation import OPENAI_CATEGORIES, ModerationResult
 from core.providers.moderation_classifier import LocalModerator
 from core.providers.pii import DEFAULT_POLICY
 from tests.api.test_chat import assert_quotes_verbatim
-from tests.conftest import CORPUS, bearer, require_shared, with_fake_llm
+from tests.conftest import bearer, with_fake_llm
 from tests.ingest.test_documents_api import upload, wait_until_done
 from tests.servers import FakeLLM
 
@@ -144,24 +144,3 @@ def test_gate_releases_quotes_and_blocks_generated_text() -> None:
     assert gate.feed("So hurt them first. Next") == "" and gate.blocked == ["violence"]
     extractive = SentenceGate(_FlagsEverything(), DEFAULT_POLICY, quotes_only=True)  # type: ignore[arg-type]
     assert extractive.feed("From the documents:\n- anything at all [1]\n") and not extractive.blocked
-
-
-@pytest.mark.slow
-def test_a_question_about_the_moderation_api_over_the_platform_articles_is_answered(
-    client: TestClient, admin_key: str, settings
-) -> None:  # type: ignore[no-untyped-def]
-    folder = require_shared(CORPUS / "openai-platform-zh")
-    for path in sorted(folder.glob("*.txt")):
-        document = upload(client, admin_key, path.name, path.read_bytes()).json()["document"]
-        assert wait_until_done(client, admin_key, document["id"])["status"] == "ready"
-    for question in (
-        "Moderation API 返回哪些类别？比如 self-harm 和 violence 吗？",
-        "Which categories does the Moderation API return, for example self-harm?",
-    ):
-        result = client.post("/v1/chat", json={"message": question}, headers=bearer(admin_key)).json()
-        # the articles state the categories only in a JSON code sample, which is never quoted
-        assert result["mode"] in ("extractive", "no_answer"), (question, result)
-        assert not result["moderation"]["flagged"], (question, result)
-        if result["mode"] == "extractive":
-            assert result["citations"], result
-            assert_quotes_verbatim(settings, result)
