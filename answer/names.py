@@ -154,6 +154,11 @@ def qualifiers(question: str, entities: list[str]) -> dict[str, str]:
     return found
 
 
+def is_versioned(name: str) -> bool:
+    """Whether a name carries a version (gpt-5, gpt-3.5-turbo, o1-mini): such a name has variants and no tiers."""
+    return any(ch.isdigit() for ch in name)
+
+
 def names_subject(text: str, entities: list[str]) -> bool:
     """Whether ``text`` names one of the question's names that is more than a short acronym
     ("4.1 语音转文字(Whisper)" for a Whisper question; API, SDK name nothing in particular)."""
@@ -169,7 +174,7 @@ def names_only_variants(text: str, entities: list[str]) -> bool:
     # only a versioned name has variants: gpt-5 → gpt-5-nano, gpt-4 → gpt-4o, gpt-3.5-turbo →
     # gpt-3.5-turbo-instruct (whisper-1 is Whisper); the question's other names ("token" in "GPT-5
     # 一次最多能吃进多少 token") do not make the text about gpt-5
-    for entity in (e for e in entities if any(ch.isdigit() for ch in e)):
+    for entity in filter(is_versioned, entities):
         for match in re.finditer(re.escape(entity), lowered):
             following = lowered[match.end() : match.end() + 2]
             if following[:1].isascii() and following[:1].isalnum() or following[:1] == "-":
@@ -190,7 +195,7 @@ def question_tiers(question: str, entities: list[str]) -> list[tuple[str, str]]:
         return []  # a Chinese question's Latin words are all names already: "Team" must be in the source
     tiers = []
     for name in entities:
-        if any(ch.isdigit() for ch in name):
+        if is_versioned(name):
             continue
         tier = re.search(f"(?i:{re.escape(name)}){_TIER}", question)
         if tier and tier.group(1).lower() not in _NOT_NAMES:

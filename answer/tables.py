@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from answer.names import question_entities
+from answer.names import is_versioned, question_entities
 from answer.sentences import Sentence
 
 TABLE_RULE = re.compile(r"^[\s|:\-]+$")
@@ -67,7 +67,7 @@ def table_row(row: Sentence, question: str, context: list[Sentence]) -> TableRow
     most = max(shared, default=0)
     # a cell naming the versioned product the question is about ("gpt-3.5-turbo" in a 推荐模型 column
     # the question does not name) says which row it is: it is shown with the columns asked for
-    versioned = [name for name in question_entities(question) if any(ch.isdigit() for ch in name)]
+    versioned = list(filter(is_versioned, question_entities(question)))
     chosen = [
         (name, value)
         for (name, value), count in zip(pairs[1:], shared, strict=True)
