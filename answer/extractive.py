@@ -107,6 +107,8 @@ def _with_continuations(
     room = MAX_SENTENCES - len(chosen)
     for quote in chosen:
         result.append(quote)
+        if room <= 0 or per_source.get(quote.sentence.n, 0) >= MAX_PER_SOURCE:
+            continue  # no room for a continuation: not worth looking for one
         said = quote.sentence.text.strip()
         continuation = next(
             (
@@ -120,7 +122,7 @@ def _with_continuations(
             ),
             None,
         )
-        if continuation is not None and room > 0 and per_source.get(quote.sentence.n, 0) < MAX_PER_SOURCE:
+        if continuation is not None:
             result.append(continuation)
             per_source[quote.sentence.n] = per_source.get(quote.sentence.n, 0) + 1
             room -= 1
