@@ -124,18 +124,22 @@ def _lead_ins(text: str) -> tuple[list[int], list[str], list[str]]:
     head = ""  # the run's lines before its last: what its siblings after a list are about too
     previous = ""  # the last line of its own that was neither a lead-in nor a list item
     introduced = ""  # such a line just before the list in effect
+    numbered = ""  # the last numbered item ("3. 语音模型"): the lead-in of the bulleted items under it
     position = 0
     for line in text.splitlines(keepends=True):
         starts.append(position)
         position += len(line)
         stripped = line.strip()
-        if BULLET.match(stripped):
+        bullet = BULLET.match(stripped)
+        if bullet:
             if not lead and previous:
                 introduced = previous[-LEAD_IN_CHARS:]
             chained, previous = False, ""  # a colon line after the list starts a lead-in of its own
         elif stripped:
-            introduced = ""
-        leads.append(lead)
+            introduced, numbered = "", ""
+        leads.append(lead or (numbered if bullet and not bullet.group(0)[0].isdigit() else ""))
+        if bullet and bullet.group(0)[0].isdigit():
+            numbered = stripped[bullet.end() :][-LEAD_IN_CHARS:]
         ends_run = bool(stripped) and not BULLET.match(stripped) and not stripped.endswith((":", "："))
         abouts.append("" if ends_run else f"{head} {introduced}".strip())
         if not stripped or BULLET.match(stripped):

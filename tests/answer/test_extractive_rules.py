@@ -239,6 +239,20 @@ def test_a_list_item_is_about_what_its_lead_in_names() -> None:
     assert chained["自适应推理深度:自动决定快速回答还是深度思考"] == "A: GPT-5(2025年8月发布)引入了多项特性: 核心特性:"
 
 
+NUMBERED = (
+    "五、模型选择\n\n2. 图像模型\n\n  • dall-e-3:高质量文生图、图编辑\n\n3. 语音模型\n\n"
+    "  • whisper-1:语音转文字(多语言)\n  • tts-1:文字转语音(6 种音色)\n\n4. 嵌入模型说明如下\n"
+)
+
+
+def test_bulleted_items_under_a_numbered_item_have_it_as_their_lead_in() -> None:
+    found = {s.text: s for s in sentences(NUMBERED)}
+    assert found["whisper-1:语音转文字(多语言)"].lead_in == "语音模型"
+    assert found["tts-1:文字转语音(6 种音色)"].lead_in == "语音模型"
+    assert found["dall-e-3:高质量文生图、图编辑"].lead_in == "图像模型"
+    assert found["嵌入模型说明如下"].lead_in == ""  # a numbered item is no lead-in of the next one
+
+
 SIBLINGS = (
     "A: GPT-5(2025年8月发布)引入了多项特性:\n\n核心特性:\n\n- 超大上下文:支持272K输入tokens\n\n"
     "性能提升:\n\n- 编程能力:SWE-bench Verified达到74.9%\n- 数学能力:AIME 2025达到94.6%准确率\n\n"

