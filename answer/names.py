@@ -57,6 +57,10 @@ _NOT_NAMES = ENGLISH_FUNCTION_WORDS | frozenset(
 )
 
 
+# "API-vs-fine-tuning" compares two things: it is no name (and "API-vs-fine" none that a source holds)
+_VERSUS = re.compile(r"-(?:vs\.?|versus)-", re.IGNORECASE)
+
+
 def question_entities(question: str) -> list[str]:
     """The technical names a question is about: Latin-script words holding a digit (GPT-5, o1-mini),
     mixed case (ChatGPT, OpenAI) or a hyphen after a capital (DALL-E). Names like these stay as they
@@ -66,7 +70,7 @@ def question_entities(question: str) -> list[str]:
     kept it in its original form, as the documents do."""
     chinese = is_chinese(question)  # mostly Chinese: an English question quoting 年假 keeps the English rule
     names = []
-    for word in _ENTITY.findall(question):
+    for word in _ENTITY.findall(_VERSUS.sub(" ", question)):
         word = _described(word)
         if word[0].isdigit():  # "per-1K-token": a quantity, not a name
             continue

@@ -51,6 +51,14 @@ def test_a_quantity_joined_to_a_function_word_is_no_name() -> None:
     assert question_entities("How many people were on the test flight of the AS-206?") == ["as-206"]
 
 
+def test_a_comparison_joined_by_vs_is_no_name(answerer: ExtractiveAnswerer) -> None:
+    question = "Legal says we have strict compliance requirements. Per the API-vs-fine-tuning table, what fits?"
+    assert question_entities(question) == []  # once "api-vs-fine": no source names it, so nothing could answer
+    assert question_entities("GPT-4o-vs-GPT-5 pricing?") == ["gpt-4o", "gpt-5"]
+    table = "🧭 API vs 微调模型的选择决策\n| 场景 | 推荐选择 |\n|---|---|\n| 严格合规要求 | 私有化部署模型 |\n"
+    assert answerer.scorer.score(question, sentences(table))  # the table's row is a candidate
+
+
 def test_a_when_question_wants_a_date(answerer: ExtractiveAnswerer) -> None:
     text = "OpenAI 是一家人工智能公司，总部位于旧金山。\nOpenAI 成立于2015年12月。\n"
     extract = answerer.answer("OpenAI 是什么时候成立的？", sentences(text))
