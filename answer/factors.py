@@ -121,7 +121,7 @@ class Asked:
         caption = row.caption if row is not None else ""
         # (a table row's display holds only the columns asked about: the row's other cells count too)
         whole = sentence.text if row is not None else ""
-        named = f"{sentence.source.title} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.refers} {sentence.annotates} {caption} {whole} {display}"
+        named = f"{sentence.source.title} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.refers} {sentence.refers_across} {sentence.annotates} {caption} {whole} {display}"
         named = named.lower()
         # (a source naming OpenAI is about OpenAI's API key where a line names the API key)
         about_else = bool(subjects) and not all(

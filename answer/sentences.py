@@ -20,6 +20,7 @@ BULLET = re.compile(r"^(?:[-*•·▪◦]|\d{1,2}[.)、])\s+")
 MIN_SENTENCE_CHARS = 6
 BEFORE_CHARS = 300
 LEAD_IN_CHARS = 200  # a long run of colon lines keeps its end: the lines nearest the list
+PARAGRAPH_BREAK_CHARS = 4  # chunks this far apart have only blank lines between them (the chunker cuts there)
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Sentence:
     annotates: str = ""  # a code comment's: the statement it follows ('openai.organization = "org-…"')
     about: str = ""  # what its list is about beyond its lead-in (answer.sentences._lead_ins)
     refers: str = ""  # opening its line with a pointer back ("这一…"): the prose line it points to
+    # ... that line when it ends the source's chunk before the one this line opens: only what the
+    # sentence is about (the names it points back to), not what it says (answer.factors)
+    refers_across: str = ""
 
 
 def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sentence]:
@@ -50,10 +54,14 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
     found: list[Sentence] = []
     for rank, source in enumerate(context.sources):
         chunks = sorted((by_id[c] for c in source.chunk_ids if c in by_id), key=lambda h: h.char_start)
+        earlier_end, earlier_text = -1, ""
         for doc_start, text, body_offset in _segments(chunks):
             limit = min(len(text), len(source.text) - body_offset)
             if limit <= 0:
                 break
+            # the segment before ends where this one starts but for a paragraph break
+            across = earlier_text if 0 <= doc_start - earlier_end <= PARAGRAPH_BREAK_CHARS else ""
+            earlier_end, earlier_text = doc_start + len(text), text
             line_starts, leads, abouts = _lead_ins(text)
             for a, b in sentence_spans(text, 0, limit):
                 alone = _line_start(text, a) and (b == len(text) or text[b:].lstrip(" \t")[:1] in ("\n", ""))
@@ -80,6 +88,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         about=abouts[line],
                         before=_before(text, line_starts[line], a),
                         refers=_referred(text, line_starts[line], a),
+                        refers_across=_referred_across(across, text, line_starts[line], a),
                     )
                 )
     return found
@@ -106,6 +115,14 @@ def _referred(text: str, line_start: int, start: int) -> str:
         if _PROSE_LINE.search(line):
             return line.strip()[-BEFORE_CHARS:]
     return ""
+
+
+def _referred_across(earlier: str, text: str, line_start: int, start: int) -> str:
+    """For a sentence opening the first line of a segment with a pointer back, the last prose line of
+    the segment ``earlier`` (ending where this one starts)."""
+    if not earlier or line_start != 0:
+        return ""
+    return _referred(f"{earlier}\n{text[:start]}{text[start : start + 8]}", len(earlier) + 1, len(earlier) + 1 + start)
 
 
 def _lead_ins(text: str) -> tuple[list[int], list[str], list[str]]:

@@ -13,9 +13,11 @@ from answer.kinds import carries, question_type
 from answer.names import distinctive, names_only_variants, qualifiers, question_entities
 from answer.prompts import NO_ANSWER
 from answer.quotable import can_answer, is_heading, prose_tail
-from answer.sentences import SentenceMatcher
+from answer.sentences import Sentence, SentenceMatcher, source_sentences
 from core.providers.glossary import Glossary
 from core.providers.lexical import LexicalEncoder
+from retrieval.context import ContextAssembler
+from retrieval.search import SearchHit
 from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit
@@ -356,6 +358,34 @@ def test_a_line_pointing_back_is_about_the_line_before_it(answerer: ExtractiveAn
     asked = Asked.of("GPT-4 从 2023 年到现在价格降了百分之多少？", list(found.values()))
     factor, states = asked.judge(drop, drop, drop.text, None)
     assert states and factor > 1
+
+
+def test_a_line_opening_a_chunk_is_about_the_line_ending_the_chunk_before() -> None:
+    limits = "在调用 API 的过程中，OpenAI 设置了每分钟请求最大次数（RPM）和每分钟 Token 通信量最大值（TPM）。"
+    page = "这些限制可以在个人中心的 **Rate Limits** 页面查看：https://platform.openai.com/account/rate-limits"
+    other = (  # RPM and TPM are in few of the candidates: what the question is about
+        "默认的每月消费上限为 120 美元，可以在 Usage Limits 页面修改。\n新用户注册后可获得免费额度。\n"
+        "账单按月结算，发票在 Billing 页面下载。\n团队成员可以共享同一个组织。\n模型列表在 Models 页面查看。\n"
+    )
+
+    def chunk(i: int, text: str, start: int) -> SearchHit:
+        return SearchHit(
+            f"c{i}", "d0", "default", "doc", "doc.txt", None, [], "", text, 1.0 - i / 10, i, 1, start, start + len(text)
+        )
+
+    def sentences_of(*hits: SearchHit) -> dict[str, Sentence]:
+        return {s.text: s for s in source_sentences(ContextAssembler().assemble(list(hits), 10_000), list(hits))}
+
+    # the chunker cut at the blank line between the two paragraphs
+    found = sentences_of(chunk(0, limits, 0), chunk(1, page + "\n", len(limits) + 2), chunk(2, other, 400))
+    line = found[page]
+    assert line.refers == "" and line.refers_across == limits  # what it says is its own; what about, both
+    assert all(s.refers_across == "" for s in found.values() if s is not line)  # no pointer back, or not next
+    question = "Where in the account can I look up my RPM and TPM limits?"
+    factor, _ = Asked.of(question, list(found.values())).judge(line, line, line.text, None)
+    apart = sentences_of(chunk(0, limits, 0), chunk(1, page + "\n", len(limits) + 40))[page]
+    assert apart.refers_across == ""  # more than a paragraph break between: not the line it points to
+    assert factor > Asked.of(question, list(found.values())).judge(apart, apart, apart.text, None)[0]
 
 
 def test_a_list_item_stating_the_value_inherits_its_heading_match(answerer: ExtractiveAnswerer) -> None:
