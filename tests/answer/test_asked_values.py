@@ -175,6 +175,8 @@ def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: Extra
         ("OpenAI 控制台的网址是什么？", True),
         ("What is the address of the Paris office?", False),  # a street's
         ("Where should we watch for official API changes?", True),  # where to look it up: a page
+        ("Where in the account can I look up my RPM and TPM limits?", True),
+        ("Where in the cell do proteins fold?", False),  # no looking up
         ("在哪里可以查看账户余额？", True),
         ("Where was the company founded?", False),  # a place
         ("What links the two theories?", False),
