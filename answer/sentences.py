@@ -72,6 +72,7 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                     continue
                 start = doc_start + a
                 line = bisect_right(line_starts, a) - 1
+                points_back = _points_back(text, line_starts[line], a)
                 chunk = next((h for h in reversed(chunks) if h.char_start <= start), chunks[0])
                 found.append(
                     Sentence(
@@ -87,8 +88,9 @@ def source_sentences(context: ContextPublic, hits: list[SearchHit]) -> list[Sent
                         lead_in=leads[line],
                         about=abouts[line],
                         before=_before(text, line_starts[line], a),
-                        refers=_referred(text, line_starts[line], a),
-                        refers_across=_referred_across(across, text, line_starts[line], a),
+                        refers=_last_prose_line(text[: line_starts[line]]) if points_back else "",
+                        # (on a segment's first line nothing is before it in the segment)
+                        refers_across=_last_prose_line(across) if points_back and line == 0 else "",
                     )
                 )
     return found
@@ -106,23 +108,18 @@ _ANAPHOR = re.compile(r"^(?:这一|这种|这些|这个|此|该|上述|以上)")
 _PROSE_LINE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _referred(text: str, line_start: int, start: int) -> str:
-    """For a sentence opening a line with a pointer back ("这一…"), the end of the last prose line
-    before it (an image or a blank line between them is skipped), at most BEFORE_CHARS."""
-    if line_start != start - _prefix_length(text[line_start:start]) or not _ANAPHOR.match(text[start:]):
-        return ""
-    for line in reversed(text[:line_start].splitlines()):
+def _points_back(text: str, line_start: int, start: int) -> bool:
+    """Whether the sentence at ``start`` opens its line with a pointer back ("这一…")."""
+    return line_start == start - _prefix_length(text[line_start:start]) and bool(_ANAPHOR.match(text[start:]))
+
+
+def _last_prose_line(text: str) -> str:
+    """The end of ``text``'s last prose line (an image or a blank line after it is skipped), at most
+    BEFORE_CHARS: the line a sentence pointing back refers to."""
+    for line in reversed(text.splitlines()):
         if _PROSE_LINE.search(line):
             return line.strip()[-BEFORE_CHARS:]
     return ""
-
-
-def _referred_across(earlier: str, text: str, line_start: int, start: int) -> str:
-    """For a sentence opening the first line of a segment with a pointer back, the last prose line of
-    the segment ``earlier`` (ending where this one starts)."""
-    if not earlier or line_start != 0:
-        return ""
-    return _referred(f"{earlier}\n{text[:start]}{text[start : start + 8]}", len(earlier) + 1, len(earlier) + 1 + start)
 
 
 def _lead_ins(text: str) -> tuple[list[int], list[str], list[str]]:
@@ -154,12 +151,13 @@ def _lead_ins(text: str) -> tuple[list[int], list[str], list[str]]:
             chained, previous = False, ""  # a colon line after the list starts a lead-in of its own
         elif stripped:
             introduced, numbered = "", ""
-        leads.append(lead or (numbered if bullet and not bullet.group(0)[0].isdigit() else ""))
-        if bullet and bullet.group(0)[0].isdigit():
+        numbered_item = bullet is not None and bullet.group(0)[0].isdigit()
+        leads.append(lead or (numbered if bullet and not numbered_item else ""))
+        if bullet and numbered_item:
             numbered = stripped[bullet.end() :][-LEAD_IN_CHARS:]
-        ends_run = bool(stripped) and not BULLET.match(stripped) and not stripped.endswith((":", "："))
+        ends_run = bool(stripped) and not bullet and not stripped.endswith((":", "："))
         abouts.append("" if ends_run else f"{head} {introduced}".strip())
-        if not stripped or BULLET.match(stripped):
+        if not stripped or bullet:
             continue
         if stripped.endswith((":", "：")):
             if chained:
