@@ -72,6 +72,22 @@ def states_amount(kind: str, text: str) -> bool:
     return bool((_MONEY if kind == "money" else _SIZE).search(text))
 
 
+# what an amount is of: a price or size per input, output, training, cached or batch token is a
+# different value for each ("GPT-4o 微调训练每百万 token 收费多少" is not answered by its input price)
+_VALUE_KINDS = {
+    "input": re.compile(r"输入|\binputs?\b|\bprompt tokens\b", re.IGNORECASE),
+    "output": re.compile(r"输出|\boutputs?\b|\bcompletion tokens\b", re.IGNORECASE),
+    "training": re.compile(r"训练|微调|\btraining\b|\bfine[- ]?tun", re.IGNORECASE),
+    "cached": re.compile(r"缓存|\bcached?\b|\bcaching\b", re.IGNORECASE),
+    "batch": re.compile(r"批量|批处理|\bbatch", re.IGNORECASE),
+}
+
+
+def value_kinds(text: str) -> frozenset[str]:
+    """What the amounts ``text`` names are of: input, output, training, cached or batch tokens."""
+    return frozenset(kind for kind, pattern in _VALUE_KINDS.items() if pattern.search(text))
+
+
 # words asking for the URL itself ("base URL", 网址), not for an endpoint that its name may answer
 _URL_WORDS = r"\b(urls?|website|web address|base[ _]?url|hostname)\b|网址|域名"
 # "address" alone is often a street's, "domain" and "link" mean other things in prose, 链接 is a verb too

@@ -15,6 +15,7 @@ from answer.asked import (
     spells_out,
     states_amount,
     states_count,
+    value_kinds,
 )
 from answer.kinds import carries, question_type
 from answer.names import (
@@ -44,6 +45,9 @@ VARIANT_PENALTY = 0.5
 # The sentence names the base product of the variant asked about (GPT-4o for "GPT-4o mini") and its
 # context never names the variant
 BASE_PRODUCT_PENALTY = 0.7
+# The sentence states an amount of another kind than the one asked for: an input price for a training
+# price ("GPT-4o 微调训练每百万 token 收费多少"), and its context never names the kind asked for
+OTHER_KIND_PENALTY = 0.7
 TYPE_BONUS = 0.15  # the sentence carries what the question type asks for
 # it does not (a when / how-many question): 0.3 to 0.8 changed 1 of 300 answers per dev set (bench.extractive),
 # while among sentences of one topic (bench.articles_qa) it is what tells the answer from a near miss
@@ -76,6 +80,7 @@ class Asked:
     numbers: set[str]  # the numbers it names on their own
     subjects: list[str]  # its names few candidates mention
     qualified: dict[str, str]  # a name qualifying the next one, by it (answer.names.qualifiers)
+    value_kinds: frozenset[str]  # what the amount asked for is of (answer.asked.value_kinds)
 
     @classmethod
     def of(cls, question: str, sentences: list[Sentence]) -> Asked:
@@ -96,6 +101,7 @@ class Asked:
             numbers=question_numbers(question),
             subjects=distinctive(entities + spelled_names(question, entities, sentences), sentences),
             qualified=qualifiers(question, entities),
+            value_kinds=value_kinds(question) if amount is not None else frozenset(),
         )
 
     def judge(self, sentence: Sentence, quote: Sentence, display: str, row: TableRow | None) -> tuple[float, bool]:
@@ -141,13 +147,19 @@ class Asked:
         base_only = names_only_base(named, self.compounds)
         if base_only:
             factor *= 1 - BASE_PRODUCT_PENALTY
+        # an amount of another kind: its line (with the line it points back to, its list's lead-in)
+        # names another kind, and nothing it is about names the kind asked for
+        said_kinds = value_kinds(f"{sentence.lead_in} {sentence.refers} {display}")
+        other_kind = bool(self.value_kinds and said_kinds) and not (value_kinds(named) & self.value_kinds)
+        if other_kind:
+            factor *= 1 - OTHER_KIND_PENALTY
         asked_value = (
             (self.amount is not None and states_amount(self.amount, display))
             or (self.measure_word is not None and states_count(self.measure_word, display))
             or (kind == "address" and carried)
             or defines
         )
-        return factor, asked_value and not about_else and not variant and not base_only
+        return factor, asked_value and not (about_else or variant or base_only or other_kind)
 
 
 def question_numbers(question: str) -> set[str]:

@@ -18,6 +18,7 @@ from answer.asked import (
     states_address,
     states_amount,
     states_count,
+    value_kinds,
 )
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
 from answer.kinds import carries, question_type
@@ -138,6 +139,36 @@ def test_the_base_product_of_the_asked_variant_is_another_product(answerer: Extr
     assert about_base.states_asked_value and not about_variant.states_asked_value
     assert about_variant.score < about_base.score / 3
     assert not answerer.answer(question, sentences(text)).answered
+
+
+def test_an_amount_of_another_kind_is_not_the_amount_asked_for(answerer: ExtractiveAnswerer) -> None:
+    assert value_kinds("GPT-4o 微调训练每百万 token 收费多少？") == {"training"}
+    assert value_kinds("支持272K输入tokens,128K输出tokens") == {"input", "output"}
+    assert value_kinds("How much do cached input tokens cost?") == {"cached", "input"}
+    assert value_kinds("GPT-4o 每百万 token 收费多少？") == frozenset()
+    text = (
+        "- 现如今，GPT-4o 版本的费用已经下降到每百万个输入 token 2.5 美元。\n"
+        "- 微调后的模型成本略高于基础模型。\n- 模型列表: gpt-4o, gpt-4o-mini, o1-mini\n"
+    )
+
+    def price_line(asked: str) -> Scored:
+        return next(c for c in answerer.scorer.score(asked, sentences(text)) if "2.5 美元" in c.display)
+
+    # GPT-4o's input price is no answer to its training price: a wrong value however many words it shares
+    for question in (
+        "GPT-4o 微调训练每百万 token 收费多少？",
+        "How much does fine-tuning GPT-4o cost per million training tokens?",
+    ):
+        assert not price_line(question).states_asked_value
+        assert not answerer.answer(question, sentences(text)).answered
+    # the price of a kind the question does not name, or of the kind it names, still answers
+    for question in (
+        "GPT-4o 每百万 token 收费多少？",
+        "GPT-4o 每百万输入 token 收费多少？",
+        "微调后的 GPT-4o 每百万输入 token 多少钱？",
+    ):
+        assert price_line(question).states_asked_value
+        assert answerer.answer(question, sentences(text)).answered
 
 
 def test_a_who_question_is_not_answered_by_the_name_it_asks_about() -> None:
