@@ -113,6 +113,11 @@ class Asked:
         carried = defines or (kind != "other" and carries(kind, quote.text, self.question))
         if self.measure and carried and not defines and not states_amount("size", display):
             carried = False  # "两部分" is a number, not the length asked for
+        # a share or a price ("省钱 50%") is no count of the requests a Chinese question asks for with its
+        # measure word ("多少条请求"); "how many" names none, and "how many of the voters" takes a share
+        counted = self.measure_word is not None and len(self.measure_word) == 1
+        if counted and carried and not defines and not states_count(self.measure_word or "", display):
+            carried = not states_amount("money", display)
         bonus = TYPE_BONUS if carried else 0.0
         # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
         penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get("url" if self.url else kind, 0.0)

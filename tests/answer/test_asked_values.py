@@ -21,6 +21,7 @@ from answer.asked import (
     value_kinds,
 )
 from answer.extractive import ANSWER_THRESHOLD, VALUE_THRESHOLD, ExtractiveAnswerer
+from answer.factors import Asked
 from answer.kinds import carries, question_type
 from answer.names import (
     names_another_tier,
@@ -323,6 +324,28 @@ def test_a_count_with_the_asked_measure_word_answers_below_the_usual_threshold(a
     ranked = answerer.scorer.score("要对 GPT-4o 做图像方面的定制训练，起码得上传多少张图片？", sentences(text))
     assert ranked[0].states_asked_value and "100张" in ranked[0].display
     assert answerer.select("要对 GPT-4o 做图像方面的定制训练，起码得上传多少张图片？", ranked).answered
+
+
+def test_a_share_or_a_price_is_no_count(answerer: ExtractiveAnswerer) -> None:
+    text = "- 批量处理(Batch API)— 省钱 50%\n- 批量处理多个请求;\n- 最多 100 条请求可以放进一个批次\n"
+    saving, _, count = sentences(text)
+
+    def line(question: str, wanted: str) -> Scored:
+        return next(c for c in answerer.scorer.score(question, sentences(text)) if wanted in c.display)
+
+    # "省钱 50%" carries a number, not the count of requests asked for: it loses the type bonus, and
+    # with it the answer when nothing else answers
+    chinese = "Batch API 一个批处理文件最多可以放多少条请求？"
+    assert line(chinese, "50%").score < line(chinese, "100 条").score
+    assert not answerer.answer(chinese, sentences(text.replace(count.text, "批处理文件用 JSONL 格式"))).answered
+    # "how many" names no measure word, and "How many of the voters …" is answered by a share
+    english = "How many requests can one Batch API file hold?"
+    chinese_factor, _ = Asked.of(chinese, [saving]).judge(saving, saving, saving.text, None)
+    english_factor, _ = Asked.of(english, [saving]).judge(saving, saving, saving.text, None)
+    assert chinese_factor < 1 < english_factor
+    # the saving still answers how much is saved, and a count with the measure word a count
+    assert answerer.answer("Batch API 能省多少钱？", [saving]).answered
+    assert line("一个批次最多可以放多少条请求？", "100 条").states_asked_value
 
 
 def test_the_line_stating_the_address_follows_the_line_naming_the_tool(answerer: ExtractiveAnswerer) -> None:
