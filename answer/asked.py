@@ -131,6 +131,11 @@ def asked_count(question: str) -> str | None:
     return _MEASURE_WORDS if _HOW_MANY.search(question) else None
 
 
+def names_measure_word(measure: str) -> bool:
+    """Whether a count question named its own measure word (多少条 → 条), not every one (how many)."""
+    return len(measure) == 1
+
+
 def states_count(measure: str, text: str) -> bool:
     """Whether ``text`` counts something with ``measure`` (one measure word or several) or 个: "至少100张
     图像" for 张."""

@@ -12,6 +12,7 @@ from answer.asked import (
     asked_count,
     asks_measure,
     asks_url,
+    names_measure_word,
     spells_out,
     states_amount,
     states_count,
@@ -115,9 +116,9 @@ class Asked:
             carried = False  # "两部分" is a number, not the length asked for
         # a share or a price ("省钱 50%") is no count of the requests a Chinese question asks for with its
         # measure word ("多少条请求"); "how many" names none, and "how many of the voters" takes a share
-        counted = self.measure_word is not None and len(self.measure_word) == 1
-        if counted and carried and not defines and not states_count(self.measure_word or "", display):
-            carried = not states_amount("money", display)
+        measure_word = self.measure_word
+        if measure_word and names_measure_word(measure_word) and carried and not defines:
+            carried = states_count(measure_word, display) or not states_amount("money", display)
         bonus = TYPE_BONUS if carried else 0.0
         # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
         penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get("url" if self.url else kind, 0.0)
@@ -154,8 +155,11 @@ class Asked:
             factor *= 1 - BASE_PRODUCT_PENALTY
         # an amount of another kind: its line (with the line it points back to, its list's lead-in)
         # names another kind, and nothing it is about names the kind asked for
-        said_kinds = value_kinds(f"{sentence.lead_in} {sentence.refers} {display}")
-        other_kind = bool(self.value_kinds and said_kinds) and not (value_kinds(named) & self.value_kinds)
+        other_kind = (
+            bool(self.value_kinds)
+            and bool(value_kinds(f"{sentence.lead_in} {sentence.refers} {display}"))
+            and not value_kinds(named) & self.value_kinds
+        )
         if other_kind:
             factor *= 1 - OTHER_KIND_PENALTY
         asked_value = (

@@ -36,6 +36,12 @@ from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit
 
+
+def candidate(answerer: ExtractiveAnswerer, question: str, text: str, holding: str) -> Scored:
+    """The scored candidate of ``text``'s sentences whose display holds ``holding``."""
+    return next(c for c in answerer.scorer.score(question, sentences(text)) if holding in c.display)
+
+
 FAQ = (
     "OpenAI API FAQ\n\n"
     "- 新手福利: 注册后即可开始调用\n"
@@ -133,7 +139,7 @@ def test_the_base_product_of_the_asked_variant_is_another_product(answerer: Extr
     # GPT-4o's price is no answer about GPT-4o mini: it states no value of the asked product, and
     # scores under a third of what it does for GPT-4o
     def price_line(asked: str) -> Scored:
-        return next(c for c in answerer.scorer.score(asked, sentences(text)) if "2.5 美元" in c.display)
+        return candidate(answerer, asked, text, "2.5 美元")
 
     about_base = price_line("GPT-4o 每百万输入 token 收费多少？")
     about_variant = price_line(question)
@@ -153,7 +159,7 @@ def test_an_amount_of_another_kind_is_not_the_amount_asked_for(answerer: Extract
     )
 
     def price_line(asked: str) -> Scored:
-        return next(c for c in answerer.scorer.score(asked, sentences(text)) if "2.5 美元" in c.display)
+        return candidate(answerer, asked, text, "2.5 美元")
 
     # GPT-4o's input price is no answer to its training price: a wrong value however many words it shares
     for question in (
@@ -330,8 +336,8 @@ def test_a_share_or_a_price_is_no_count(answerer: ExtractiveAnswerer) -> None:
     text = "- 批量处理(Batch API)— 省钱 50%\n- 批量处理多个请求;\n- 最多 100 条请求可以放进一个批次\n"
     saving, _, count = sentences(text)
 
-    def line(question: str, wanted: str) -> Scored:
-        return next(c for c in answerer.scorer.score(question, sentences(text)) if wanted in c.display)
+    def line(question: str, holding: str) -> Scored:
+        return candidate(answerer, question, text, holding)
 
     # "省钱 50%" carries a number, not the count of requests asked for: it loses the type bonus, and
     # with it the answer when nothing else answers
