@@ -24,6 +24,7 @@ _CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lu
 # f(x): prose puts a space or a CJK character before "(", or a CJK aside inside it ("agent(并计划…)")
 _CALL = re.compile(r"[A-Za-z0-9_]\((?![\u4e00-\u9fff])")
 _KEYWORD_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*=[\w\"']")  # file=audio_file, model="gpt-4o"
+LEAD_IN_MAX_CHARS = 60  # a line ending in a colon that is longer states something itself
 
 
 def can_answer(text: str) -> bool:
@@ -31,7 +32,7 @@ def can_answer(text: str) -> bool:
     stripped = text.strip()
     if _HEADING.match(stripped) or stripped.endswith(("?", "？")) or _HTML_TAG.search(stripped):
         return False
-    if stripped.endswith((":", "：")) and len(stripped) < 60 and not DATE.search(stripped):
+    if stripped.endswith((":", "：")) and len(stripped) < LEAD_IN_MAX_CHARS and not DATE.search(stripped):
         return False
     if _CODE_START.match(stripped):
         return False
@@ -39,6 +40,20 @@ def can_answer(text: str) -> bool:
         return False
     code = sum(ch in _CODE_CHARS for ch in stripped)
     return code < 3 or code / len(stripped) < 0.04
+
+
+_VERSIONED_NAME = re.compile(r"[A-Za-z]+-?\d[\w.-]*")  # "GPT-4o", "v1": a name, not a count
+
+
+def announces_count(text: str) -> bool:
+    """Whether ``text`` is a lead-in saying how many items follow ("可以看到主要有五个功能区："): it
+    answers a question asking how many, though as a lead-in it answers nothing else."""
+    stripped = text.strip()
+    return (
+        stripped.endswith((":", "："))
+        and len(stripped) < LEAD_IN_MAX_CHARS
+        and bool(numbers_in(_VERSIONED_NAME.sub("", stripped)))
+    )
 
 
 # where prose may start after code run into one line with it: a clause end, a comment mark, a

@@ -19,7 +19,7 @@ from answer.aliases import phrase_aliases, with_aliases
 from answer.factors import VARIANT_PENALTY, Asked
 from answer.kinds import carries
 from answer.names import mentions_all
-from answer.quotable import can_answer, prose_tail
+from answer.quotable import announces_count, can_answer, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from answer.tables import TABLE_RULE, TableRow, is_table_line, other_rows, table_row
@@ -166,7 +166,9 @@ class SentenceScorer:
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
             if TABLE_RULE.match(sentence.text):
                 continue
-            if not can_answer(sentence.text):
+            # a lead-in counting its items answers how many ("主要有五个功能区：")
+            counted = asked.kind == "quantity" and announces_count(sentence.text)
+            if not can_answer(sentence.text) and not counted:
                 prose = prose_tail(sentence)
                 if prose is None:
                     continue

@@ -12,7 +12,7 @@ from answer.factors import Asked, question_numbers
 from answer.kinds import carries, question_type
 from answer.names import distinctive, names_only_variants, qualifiers, question_entities
 from answer.prompts import NO_ANSWER
-from answer.quotable import can_answer, is_heading, prose_tail
+from answer.quotable import announces_count, can_answer, is_heading, prose_tail
 from answer.sentences import Sentence, SentenceMatcher, source_sentences
 from core.providers.glossary import Glossary
 from core.providers.lexical import LexicalEncoder
@@ -415,3 +415,19 @@ def test_a_brand_qualifying_the_next_name_is_named_by_its_source(answerer: Extra
     assert answerer.select(question, ranked).answered
     assert qualifiers("OpenAI API Key 有多长", ["openai", "api", "key"]) == {"openai": "api"}
     assert qualifiers("Sky Digital 是什么时候推出的", ["sky", "digital"]) == {}  # one name, not a brand's
+
+
+PLATFORM_AREAS = (
+    "进入 OpenAI 开发者平台，可以看到主要有五个功能区：\n\n"
+    "- Playground：在线调试提示词和参数\n- API Keys：创建和管理密钥\n- Usage：查看用量和余额\n"
+)
+
+
+def test_a_lead_in_counting_its_items_answers_how_many(answerer: ExtractiveAnswerer) -> None:
+    extract = answerer.answer("OpenAI 开发者平台一共分成几个主要功能区?", sentences(PLATFORM_AREAS))
+    assert extract.answered and "五个功能区" in extract.quoted[0].text
+    # ... and nothing else: for another question the lead-in is no candidate
+    other = answerer.scorer.score("哪个功能区可以创建和管理 API 密钥？", sentences(PLATFORM_AREAS))
+    assert other and not any(candidate.sentence.text.endswith("：") for candidate in other)
+    assert announces_count("主要有五个功能区：") and announces_count("There are 3 tiers:")
+    assert not announces_count("GPT-4o 的特点：") and not announces_count("主要功能区如下：")
