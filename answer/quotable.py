@@ -120,7 +120,7 @@ def is_heading(sentence: Sentence) -> bool:
         and len(bare) <= HEADING_CHARS
         and not _SENTENCE_MARKS.search(bare)
         and not PLAIN_NUMBER.search(bare)
-        and not numbers_in(re.sub(r"[A-Za-z]+-?\d[\w.-]*", "", bare))
+        and not numbers_in(_VERSIONED_NAME.sub("", bare))
     )
 
 
