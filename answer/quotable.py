@@ -45,15 +45,22 @@ def can_answer(text: str) -> bool:
 _VERSIONED_NAME = re.compile(r"[A-Za-z]+-?\d[\w.-]*")  # "GPT-4o", "v1": a name, not a count
 
 
-def announces_count(text: str) -> bool:
-    """Whether ``text`` is a lead-in saying how many items follow ("可以看到主要有五个功能区："): it
-    answers a question asking how many, though as a lead-in it answers nothing else."""
+# what a lead-in counts: the word after its number ("五个功能区" -> 功能, "3 tiers" -> tier)
+_COUNTED = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:个|种|类|项|条|步|大)?\s*(?:主要)?\s*"
+    r"(?:([\u4e00-\u9fff]{2})|([A-Za-z]+?)s?\b)"
+)
+
+
+def announces_count(text: str, question: str) -> bool:
+    """Whether ``text`` is a lead-in saying how many of what the question counts follow ("可以看到主要
+    有五个功能区：" for "一共分成几个主要功能区"): it answers that question, though as a lead-in it answers
+    nothing else (and five areas are no answer to how many data centres)."""
     stripped = text.strip()
-    return (
-        stripped.endswith((":", "："))
-        and len(stripped) < LEAD_IN_MAX_CHARS
-        and bool(numbers_in(_VERSIONED_NAME.sub("", stripped)))
-    )
+    if not stripped.endswith((":", "：")) or len(stripped) >= LEAD_IN_MAX_CHARS:
+        return False
+    counted = _COUNTED.search(_VERSIONED_NAME.sub("", stripped))
+    return counted is not None and (counted.group(1) or counted.group(2)).lower() in question.lower()
 
 
 # where prose may start after code run into one line with it: a clause end, a comment mark, a

@@ -167,7 +167,7 @@ class SentenceScorer:
             if TABLE_RULE.match(sentence.text):
                 continue
             # a lead-in counting its items answers how many ("主要有五个功能区：")
-            counted = asked.kind == "quantity" and announces_count(sentence.text)
+            counted = asked.kind == "quantity" and announces_count(sentence.text, question)
             if not can_answer(sentence.text) and not counted:
                 prose = prose_tail(sentence)
                 if prose is None:

@@ -104,7 +104,8 @@ def test_concurrent_turns_cannot_spend_past_the_budget(settings, fake_llm: FakeL
             json={"user": "busy", "role": "reader", "monthly_token_budget": budget},
             headers=bearer(admin_key),
         ).json()["key"]
-        fake_llm.script = [("slow", "Remote workers must use the company VPN at all times [1].", 0.03)] * 10
+        # slow enough that all ten turns start while the first holds its reservation, on a busy machine too
+        fake_llm.script = [("slow", "Remote workers must use the company VPN at all times [1].", 0.1)] * 10
 
         def ask(_: int) -> int:
             return client.post(

@@ -429,5 +429,12 @@ def test_a_lead_in_counting_its_items_answers_how_many(answerer: ExtractiveAnswe
     # ... and nothing else: for another question the lead-in is no candidate
     other = answerer.scorer.score("哪个功能区可以创建和管理 API 密钥？", sentences(PLATFORM_AREAS))
     assert other and not any(candidate.sentence.text.endswith("：") for candidate in other)
-    assert announces_count("主要有五个功能区：") and announces_count("There are 3 tiers:")
-    assert not announces_count("GPT-4o 的特点：") and not announces_count("主要功能区如下：")
+    # it counts what the question counts: five areas are no answer to how many data centres
+    assert not answerer.answer("OpenAI 在全球一共有几个数据中心？", sentences(PLATFORM_AREAS)).answered
+    assert announces_count("主要有五个功能区：", "几个功能区") and announces_count(
+        "There are 3 tiers:", "How many tiers?"
+    )
+    assert not announces_count("There are 3 tiers:", "How many regions?")
+    assert not announces_count("GPT-4o 的特点：", "GPT-4o 有几个特点") and not announces_count(
+        "功能区如下：", "几个功能区"
+    )
