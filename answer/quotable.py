@@ -27,12 +27,17 @@ _KEYWORD_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*=[\w\"']")  # file=audio_file, mo
 LEAD_IN_MAX_CHARS = 60  # a line ending in a colon that is longer states something itself
 
 
+def _is_lead_in(stripped: str) -> bool:
+    """A short line ending in a colon: it introduces what follows."""
+    return stripped.endswith((":", "：")) and len(stripped) < LEAD_IN_MAX_CHARS
+
+
 def can_answer(text: str) -> bool:
     """False for text that states nothing: a heading, a label, a question, a lead-in, markup or code."""
     stripped = text.strip()
     if _HEADING.match(stripped) or stripped.endswith(("?", "？")) or _HTML_TAG.search(stripped):
         return False
-    if stripped.endswith((":", "：")) and len(stripped) < LEAD_IN_MAX_CHARS and not DATE.search(stripped):
+    if _is_lead_in(stripped) and not DATE.search(stripped):
         return False
     if _CODE_START.match(stripped):
         return False
@@ -57,7 +62,7 @@ def announces_count(text: str, question: str) -> bool:
     有五个功能区：" for "一共分成几个主要功能区"): it answers that question, though as a lead-in it answers
     nothing else (and five areas are no answer to how many data centres)."""
     stripped = text.strip()
-    if not stripped.endswith((":", "：")) or len(stripped) >= LEAD_IN_MAX_CHARS:
+    if not _is_lead_in(stripped):
         return False
     counted = _COUNTED.search(_VERSIONED_NAME.sub("", stripped))
     return counted is not None and (counted.group(1) or counted.group(2)).lower() in question.lower()

@@ -168,7 +168,7 @@ class SentenceScorer:
                 continue
             # a lead-in counting its items answers how many ("主要有五个功能区：")
             counted = asked.kind == "quantity" and announces_count(sentence.text, question)
-            if not can_answer(sentence.text) and not counted:
+            if not (counted or can_answer(sentence.text)):
                 prose = prose_tail(sentence)
                 if prose is None:
                     continue
