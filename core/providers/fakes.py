@@ -10,6 +10,12 @@ import numpy as np
 from core.providers.llm import Completion, StreamEvent, Usage
 
 
+def hashed_gaussian(key: str, dim: int) -> np.ndarray:
+    """A standard normal vector seeded from ``key``'s SHA-256: the same in every process."""
+    seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "little")
+    return np.random.default_rng(seed).standard_normal(dim)
+
+
 class FakeEmbedder:
     """Unit vectors seeded from each text's SHA-256: reproducible across processes.
 
@@ -27,8 +33,7 @@ class FakeEmbedder:
     def _vector(self, text: str) -> np.ndarray:
         vector = np.zeros(self.dim, dtype=np.float32)
         for word in text.lower().split() or [text]:
-            seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
-            vector += np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+            vector += hashed_gaussian(word, self.dim).astype(np.float32)
         return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:

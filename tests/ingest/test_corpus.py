@@ -5,7 +5,6 @@ bench/ingest.py measures)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import threading
@@ -18,6 +17,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from api.app import create_app
+from core.providers.fakes import hashed_gaussian
 from core.providers.sentence_encoder import DIMENSIONS
 from core.vectorstore import StoreFilter
 from ingest.parsers.base import join_wrapped_lines
@@ -32,13 +32,13 @@ def _normalise(text: str) -> str:
 
 class _HashedSentenceEncoder:
     """The multilingual vector's size and flow through ingestion, without the model's cost: one random
-    unit vector per text, seeded by its hash (no ranking is tested here)."""
+    unit vector per text, whole (``FakeEmbedder``'s bag of words cost ~50 s more here; no ranking is
+    tested)."""
 
     def encode(self, texts: list[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         for row, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-            vector = np.random.default_rng(seed).standard_normal(DIMENSIONS)
+            vector = hashed_gaussian(text, DIMENSIONS)
             vectors[row] = vector / np.linalg.norm(vector)
         return vectors
 
