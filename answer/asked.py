@@ -136,10 +136,30 @@ def names_measure_word(measure: str) -> bool:
     return len(measure) == 1
 
 
-def states_count(measure: str, text: str) -> bool:
+def states_count(measure: str, text: str, counted: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` counts something with ``measure`` (one measure word or several) or 个: "至少100张
-    图像" for 张."""
-    return any(found in measure or found == "个" for found in re.findall(rf"{_DIGIT}\s*([{measure}个])", text))
+    图像" for 张. ``counted``: the words an English question counts (``counted_words``); a count of
+    another English word ("约6个token" for "how many requests") is not the one asked for."""
+    found = re.findall(rf"(每\s*)?(?<!{_DIGIT}){_DIGIT}+\s*([{measure}个])\s*([A-Za-z]*)", text)
+    # "每百万个输入 Token" is a unit's size, not a count: a price per million tokens counts nothing
+    return any(
+        not per and (word in measure or word == "个") and (not noun or not counted or _singular(noun) in counted)
+        for per, word, noun in found
+    )
+
+
+_COUNTED_WORDS = re.compile(r"\bhow many ((?:[a-z]+\s+){0,2}[a-z]+)", re.IGNORECASE)
+
+
+def counted_words(question: str) -> frozenset[str]:
+    """The words after an English "how many" ("how many requests per day" → request, per, day)."""
+    match = _COUNTED_WORDS.search(question)
+    return frozenset(_singular(word) for word in match.group(1).split()) if match else frozenset()
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def asks_address(question: str) -> bool:

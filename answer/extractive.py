@@ -3,6 +3,7 @@ question, each followed by its ``[n]``. The chosen sentences are the citations."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from answer.prompts import NO_ANSWER, language_of
@@ -90,7 +91,7 @@ class ExtractiveAnswerer:
                 break
         if not chosen:
             return Extract(NO_ANSWER[language], answered=False)
-        chosen = _with_continuations(chosen, ranked, threshold)
+        chosen = _with_antecedents(_with_continuations(chosen, ranked, threshold), ranked)
         lines = [f"- {c.display} [{c.sentence.n}]" for c in chosen]
         quoted = [c.sentence for c in chosen]
         return Extract(EXTRACTIVE_LEAD[language] + "\n" + "\n".join(lines), answered=True, quoted=quoted)
@@ -122,4 +123,40 @@ def _with_continuations(chosen: list[Scored], ranked: list[Scored], threshold: f
         if continuation is not None:
             result.append(continuation)
             room -= 1
+    return result
+
+
+# a pointer back inside a sentence ("超过该限制", "this limit"): what it points to is the sentence before
+_POINTER = re.compile(
+    r"(?<!应)该(?=[\u4e00-\u9fff])|(?<![因如彼从由就与])此(?![外时前后])(?=[\u4e00-\u9fff])|这一|这些|这个|这种|上述|"
+    r"^(?:this|these|that|those|it|its|they|their)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_antecedents(chosen: list[Scored], ranked: list[Scored]) -> list[Scored]:
+    """Each quote pointing back ("如果当月 API 使用金额超过该限制，OpenAI 会停止…") preceded by the
+    sentence it points to ("…每个月的最大消费总金额，默认为 120 美元。"), when that one may be quoted:
+    the quote says what happens at a limit, its antecedent what the limit is."""
+    result: list[Scored] = []
+    room = MAX_SENTENCES - len(chosen)
+    for quote in chosen:
+        sentence = quote.sentence
+        before = sentence.before or sentence.refers
+        if room > 0 and before and _POINTER.search(sentence.text):
+            antecedent = next(
+                (
+                    candidate
+                    for candidate in ranked
+                    if candidate.sentence.n == sentence.n
+                    and candidate.sentence.end <= sentence.start
+                    and before.endswith(candidate.sentence.text.strip())
+                    and all(candidate.display != c.display for c in [*chosen, *result])
+                ),
+                None,
+            )
+            if antecedent is not None:
+                result.append(antecedent)
+                room -= 1
+        result.append(quote)
     return result

@@ -12,6 +12,7 @@ from answer.asked import (
     asked_count,
     asks_measure,
     asks_url,
+    counted_words,
     names_measure_word,
     spells_out,
     states_amount,
@@ -73,6 +74,7 @@ class Asked:
     amount: str | None  # money or size (answer.asked.asked_amount)
     measure: bool  # the measure is named: only a size with its unit answers
     measure_word: str | None  # a Chinese count's measure word (多少张)
+    counted: frozenset[str]  # what an English how-many question counts (answer.asked.counted_words)
     url: bool  # the URL itself is asked for
     acronyms: list[str]  # whose meaning is asked
     entities: list[str]  # the technical names it is about
@@ -94,6 +96,7 @@ class Asked:
             amount=amount,
             measure=kind == "quantity" and asks_measure(question),
             measure_word=asked_count(question) if kind == "quantity" and amount is None else None,
+            counted=counted_words(question),
             url=kind == "address" and asks_url(question),
             acronyms=asked_acronyms(question),
             entities=entities,
@@ -164,7 +167,7 @@ class Asked:
             factor *= 1 - OTHER_KIND_PENALTY
         asked_value = (
             (self.amount is not None and states_amount(self.amount, display))
-            or (self.measure_word is not None and states_count(self.measure_word, display))
+            or (self.measure_word is not None and states_count(self.measure_word, display, self.counted))
             or (kind == "address" and carried)
             or defines
         )

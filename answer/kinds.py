@@ -50,7 +50,8 @@ _NUMBER_WORD = re.compile(
     r"millions?|billions?|dozens?|half|double|twice|once|several|single|none|zero|no)\b",
     re.I,
 )
-_NAME = re.compile(r"(?<![.!?]\s)\b[A-Z][\w-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
+# (a Latin name may be run into Chinese words: "使用LangChain构建", "结合Pinecone/Weaviate")
+_NAME = re.compile(r"(?<![.!?]\s)(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_-]+|[A-Za-z]+-?\d[\w.-]*|《[^》]+》")
 
 
 _CLAUSE = re.compile(r"[，,；;。？?！!]")

@@ -216,7 +216,10 @@ class SentenceScorer:
             candidates[i] = (lexical, factor * (1 - OTHER_ROW_PENALTY), replace(neighbour, states_asked_value=False))
         evidence = self._evidence(question, candidates, meanings)
         evidence = self._query_side(question, candidates, evidence, meanings)
-        evidence = _inherit_headers(candidates, evidence)
+        # which names a list gives under a heading the question matches ("🧠 企业知识库(RAG系统)" for the
+        # vector databases of the RAG case): its items that name something, as far as the heading goes
+        naming = [asked.kind == "name" and carries("name", c[2].display, question) for c in candidates]
+        evidence = _inherit_headers(candidates, evidence, naming)
         # ... whatever the models make of its words: in the other language than the question its label's
         # evidence would count only in the blend with meaning ("What does a 403 error mean?")
         evidence = [max(e, LABEL_EVIDENCE) if i in labelled else e for i, e in enumerate(evidence)]
@@ -333,22 +336,30 @@ class SentenceScorer:
         return narrowed, piece
 
 
-def _inherit_headers(candidates: list[tuple[float, float, Scored]], evidence: list[float]) -> list[float]:
+def _inherit_headers(
+    candidates: list[tuple[float, float, Scored]], evidence: list[float], naming: list[bool]
+) -> list[float]:
     """A list item stating the value asked for has at least HEADER_SHARE of the evidence of the line
     heading its list: "🔁 API变更适配策略" matches "where do we track API changes" and says nothing
-    itself; its item "关注官方Changelog(https://…)" says where, in words the question does not use."""
+    itself; its item "关注官方Changelog(https://…)" says where, in words the question does not use.
+    An item naming something (``naming``, for a which/who question) scores at most what its heading
+    does: a heading that would not answer does not make its items answer."""
     line_at: dict[str, int] = {}
     for i, (_, _, candidate) in enumerate(candidates):
         line_at.setdefault(candidate.sentence.text.strip(), i)
     inherited = list(evidence)
-    for i, (_, _, candidate) in enumerate(candidates):
-        if not candidate.states_asked_value:
+    for i, (_, factor, candidate) in enumerate(candidates):
+        if not candidate.states_asked_value and not naming[i]:
             continue
         sentence = candidate.sentence
         for header in {sentence.about.strip(), sentence.lead_in.strip()} - {""}:
             j = line_at.get(header)
-            if j is not None and j != i:
-                inherited[i] = max(inherited[i], HEADER_SHARE * evidence[j])
+            if j is None or j == i:
+                continue
+            share = HEADER_SHARE * evidence[j]
+            if not candidate.states_asked_value:
+                share = min(share, evidence[j] * candidates[j][1] / factor) if factor else 0.0
+            inherited[i] = max(inherited[i], share)
     return inherited
 
 

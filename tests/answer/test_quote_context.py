@@ -1,0 +1,84 @@
+"""What a quote brings along so that it says what it answers: the sentence a pointer back refers to,
+and the heading a named list item sits under; and what a count is not (a unit's size, another noun)."""
+
+from __future__ import annotations
+
+import pytest
+
+from answer.asked import asked_count, counted_words, states_count
+from answer.extractive import FOLLOW_SHARE, ExtractiveAnswerer
+from tests.answer.test_extractive import sentences
+
+pytestmark = pytest.mark.unit
+
+LIMITS = (
+    "另外，可以在 Billing -> Usage Limits 页面设置每个月的最大消费总金额，默认为 120 美元。"
+    "如果当月 API 使用金额超过该限制，OpenAI 会停止对该 API Key 的响应。\n"
+)
+CASES = (
+    "📄 内容生成平台(大规模处理)\n"
+    "- 批量处理文章标题、SEO文案;\n"
+    "- 使用异步+队列系统(如Celery);\n"
+    "🧠 企业知识库(RAG系统)\n"
+    "- 使用LangChain构建检索增强生成流程;\n"
+    "- 结合Pinecone/Weaviate向量数据库;\n"
+    "- 支持文档上传与查询;\n"
+)
+
+
+def test_a_quote_pointing_back_comes_after_the_sentence_it_points_to(answerer: ExtractiveAnswerer) -> None:
+    question = "当月 API 使用金额超过了，OpenAI 会怎样处理 API Key 的响应？"
+    ranked = answerer.scorer.score(question, sentences(LIMITS))
+    limit = next(c for c in ranked if "120 美元" in c.display)
+    assert "超过该限制" in ranked[0].display and limit.score < FOLLOW_SHARE * ranked[0].score  # not quoted on its own
+    extract = answerer.answer(question, sentences(LIMITS))
+    assert extract.answered
+    assert [q.text for q in extract.quoted] == [
+        "另外，可以在 Billing -> Usage Limits 页面设置每个月的最大消费总金额，默认为 120 美元。",
+        "如果当月 API 使用金额超过该限制，OpenAI 会停止对该 API Key 的响应。",
+    ]
+    assert extract.text.index("120 美元") < extract.text.index("超过该限制")
+
+
+def test_a_quote_pointing_to_nothing_quoted_stays_alone(answerer: ExtractiveAnswerer) -> None:
+    # "因此" is no pointer back ("此" after 因), and a first sentence has nothing before it
+    text = "因此 OpenAI 会停止对 API Key 的响应。\n"
+    extract = answerer.answer("OpenAI 会停止对 API Key 的响应吗？", sentences(text))
+    assert extract.answered and len(extract.quoted) == 1
+
+
+def test_the_named_items_under_a_matching_heading_answer_a_which_question(answerer: ExtractiveAnswerer) -> None:
+    question = "企业知识库(RAG系统)结合了哪些？"
+    extract = answerer.answer(question, sentences(CASES))
+    assert extract.answered and "Pinecone" in extract.text and "LangChain" in extract.text
+    ranked = answerer.scorer.score(question, sentences(CASES))
+    heading = next(c for c in ranked if "企业知识库" in c.display)
+    named = next(c for c in ranked if "Pinecone" in c.display)
+    assert named.score <= heading.score + 1e-9  # as far as its heading goes, no further
+    assert all("Celery" not in q.text for q in extract.quoted)  # another heading's list
+
+
+def test_items_under_a_heading_that_does_not_answer_do_not_answer(answerer: ExtractiveAnswerer) -> None:
+    # the heading matches, not enough to answer (under the threshold): its named items inherit no more
+    question = "企业知识库 RAG 系统用了哪些开源项目？"
+    ranked = answerer.scorer.score(question, sentences(CASES))
+    assert 0 < ranked[0].score < answerer.threshold and "Pinecone" in " ".join(c.display for c in ranked[:3])
+    assert not answerer.answer(question, sentences(CASES)).answered
+
+
+def test_a_price_per_million_tokens_counts_nothing() -> None:
+    asked = asked_count("How many requests per day does a Tier 1 account get?")
+    assert asked is not None
+    assert not states_count(asked, "GPT-4o 的费用已经下降到每百万个输入 2.5 美元")
+    assert not states_count(asked, "每 100 个请求收费 1 美元")
+    assert states_count(asked, "三百个请求")
+
+
+def test_an_english_how_many_counts_the_noun_it_names() -> None:
+    question = "How many requests per day does a Tier 1 account get?"
+    asked, counted = asked_count(question), counted_words(question)
+    assert asked is not None and counted == frozenset({"request", "per", "day"})
+    assert not states_count(asked, '输入:"请帮我写一首诗"(约6个token)', counted)  # tokens are not requests
+    assert states_count(asked, "每分钟 500 个 requests", counted)
+    assert states_count(asked, "tts-1:文字转语音(6 种音色)", counted_words("How many voices"))  # Chinese noun: kept
+    assert counted_words("What is the price?") == frozenset()
