@@ -35,8 +35,14 @@ _COUNT_ZH = re.compile(
     r"(?!一[个种位名项家条只台件所张层部本])"
     r"[一两二三四五六七八九十百千万亿数几半多]+[个次位名种项座家条只台件所张层倍成年月天周岁元人部本]"
 )
-_NAME_ZH = re.compile(r"谁|哪|什么名字|叫什么|哪个|哪家|什么模型")
-_NAME_EN = re.compile(r"\b(who|whom|whose|which|what (is the )?name)\b", re.I)
+# what tool, library or technology: answered by its name ("用什么工具" by "Prometheus + Grafana")
+_NAME_ZH = re.compile(r"谁|哪|什么名字|叫什么|哪个|哪家|什么(?:模型|工具|库|框架|数据库|技术|软件|产品|SDK)")
+_NAME_EN = re.compile(
+    r"\b(who|whom|whose|which|what (is the )?name|what (?:(?:kind|sort|type) of )?(?!(?:is|are|was|were|does|do|did|"
+    r"can|should|will|would)\b)(?:\w+ )?(?:tools?|librar(?:y|ies)|frameworks?|databases?|technolog(?:y|ies)|"
+    r"software|products?|SDKs?))\b",
+    re.I,
+)
 DATE = re.compile(
     r"\d{4}\s*年|\d{1,2}\s*[月日号]|[一二三四五六七八九十〇零]{1,4}\s*[年月]|\d{4}-\d{2}|\b(1[0-9]|20)\d{2}s?\b|"
     r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b(century|centuries|decades?|BC|AD|era|period|dynasty|reign|empire|ages?)\b|\d{1,2}:\d{2}|"

@@ -67,6 +67,10 @@ def sentences(*documents: str) -> list[Sentence]:
         ("谁负责审批？", "name"),
         ("Which model transcribes audio?", "name"),
         ("Whisper 模型是做什么用的？", "other"),
+        ("前端推送流式响应，建议用什么技术？", "name"),  # a technology, tool or library is named
+        ("What push technology is recommended for the browser?", "name"),
+        ("What tools are suggested for visualizing metrics?", "name"),
+        ("What does the tool do?", "other"),
         ("What is the context length of GPT-4?", "quantity"),  # a measure named by its noun
         ("上下文长度是？", "quantity"),
         ("大小写敏感吗？", "other"),  # 大小写 is letter case, not a size
