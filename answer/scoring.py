@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
+from answer.asked import spells_out
 from answer.factors import VARIANT_PENALTY, Asked
 from answer.kinds import carries
 from answer.names import mentions_all
@@ -64,6 +66,8 @@ QUERY_SIDE_SPREAD = 0.05
 # (answer.scoring._inherit_headers): 0.6 to 1.0 answered the same 2 more of 276 article questions
 # (bench.articles_qa offline) and declined the same
 HEADER_SHARE = 0.8
+# an acronym of the question no candidate knows; 0.5 declined 2 more of 148 article questions and answered the same
+UNKNOWN_ACRONYM_PENALTY = 0.5
 MIN_FOR_MEDIAN = 5  # fewer candidates have no meaningful median: the weighting is left out
 
 
@@ -224,7 +228,16 @@ class SentenceScorer:
         # evidence would count only in the blend with meaning ("What does a 403 error mean?")
         evidence = [max(e, LABEL_EVIDENCE) if i in labelled else e for i, e in enumerate(evidence)]
         # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
-        scored = [replace(c[2], score=e * c[1]) for c, e in zip(candidates, evidence, strict=True)]
+        # an acronym of the question no candidate has (nor its gloss, nor its spelled-out words): the
+        # question is about something these sources do not know ("Who is OpenAI's CTO?")
+        glosses = (
+            [self.glossary.english(s.text) for s, c in zip(sentences, crossing, strict=True) if c]
+            if self.glossary is not None and not chinese_question and _ACRONYM.search(question)
+            else []
+        )
+        unknown = _unknown_acronyms(question, sentences, term_sets, self.matcher, glosses)
+        kept = (1 - UNKNOWN_ACRONYM_PENALTY) if unknown else 1.0
+        scored = [replace(c[2], score=e * c[1] * kept) for c, e in zip(candidates, evidence, strict=True)]
         return sorted(scored, key=lambda s: -s.score)
 
     def _query_side(
@@ -361,6 +374,40 @@ def _inherit_headers(
                 share = min(share, evidence[j] * candidates[j][1] / factor) if factor else 0.0
             inherited[i] = max(inherited[i], share)
     return inherited
+
+
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+
+
+def _unknown_acronyms(
+    question: str,
+    sentences: list[Sentence],
+    term_sets: list[frozenset[int]],
+    matcher: SentenceMatcher,
+    glosses: Sequence[str] = (),
+) -> list[str]:
+    """The question's acronyms that no sentence uses or spells out, nor any sense of a gloss of one
+    ("chief technology officer" for 首席技术官 spells CTO)."""
+    unknown = []
+    for acronym in set(_ACRONYM.findall(question)):
+        terms = matcher.terms(acronym)
+        if any(acronym.lower() in s.text.lower() for s in sentences) or any(terms & t for t in term_sets if terms):
+            continue
+        if any(spells_out(s.text, acronym) for s in sentences) or any(_spelled_in(g, acronym) for g in glosses):
+            continue
+        unknown.append(acronym)
+    return unknown
+
+
+def _spelled_in(gloss: str, acronym: str) -> bool:
+    """Whether one sense of ``gloss`` has consecutive words with the acronym's initials."""
+    initials = acronym.lower()
+    for sense in re.split(r"[;|/,()]", gloss.lower()):
+        words = re.findall(r"[a-z]+", sense)
+        heads = "".join(word[0] for word in words)
+        if initials in heads:
+            return True
+    return False
 
 
 def _lift(similarities: list[float], floor: float) -> float:

@@ -7,6 +7,9 @@ import pytest
 
 from answer.asked import asked_count, counted_words, states_count
 from answer.extractive import FOLLOW_SHARE, ExtractiveAnswerer
+from answer.scoring import _unknown_acronyms
+from answer.sentences import SentenceMatcher
+from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit
@@ -82,3 +85,32 @@ def test_an_english_how_many_counts_the_noun_it_names() -> None:
     assert states_count(asked, "每分钟 500 个 requests", counted)
     assert states_count(asked, "tts-1:文字转语音(6 种音色)", counted_words("How many voices"))  # Chinese noun: kept
     assert counted_words("What is the price?") == frozenset()
+
+
+ABOUT = (
+    "“OpenAI Platform”通常指 OpenAI 对外提供的开发者平台，是开发者用来接入 OpenAI 各类模型能力的统一门户。\n"
+    "OpenAI 的首席技术官负责平台的技术路线。\n"
+)
+
+
+def test_an_acronym_no_source_knows_makes_the_question_unanswerable(answerer: ExtractiveAnswerer) -> None:
+    plain = "Who runs the OpenAI platform?"
+    unknown = "Who runs the OpenAI platform's SSO?"
+    best = answerer.scorer.score(plain, sentences(ABOUT))[0]
+    penalised = answerer.scorer.score(unknown, sentences(ABOUT))[0]
+    assert penalised.display == best.display and penalised.score < 0.6 * best.score
+
+
+def test_an_acronym_the_sources_use_gloss_or_spell_out_is_known() -> None:
+    matcher = SentenceMatcher(LexicalEncoder())
+    found = sentences("RPD 即每天最大请求次数。\nServer-Sent Events 推送每个 chunk。\n")
+    terms = [matcher.terms(s.text) for s in found]
+    assert _unknown_acronyms("RPD 是什么意思？", found, terms, matcher) == []  # used as it is
+    assert _unknown_acronyms("What is SSE used for?", found, terms, matcher) == []  # spelled out
+    assert _unknown_acronyms("Who is the CTO?", found, terms, matcher) == ["CTO"]
+    # an English question meets a Chinese sentence through its glosses: a term, or a sense spelling it out
+    glossed = [frozenset(t | matcher.terms("CTO")) for t in terms]
+    assert _unknown_acronyms("Who is the CTO?", found, glossed, matcher) == []
+    chief = ["head; chief | technology | officer; official"]  # 首席技术官, glossed word by word
+    assert _unknown_acronyms("Who is the CTO?", found, terms, matcher, ["chief technology officer"]) == []
+    assert _unknown_acronyms("Who is the CTO?", found, terms, matcher, chief) == ["CTO"]  # across senses: no
