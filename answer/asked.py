@@ -8,6 +8,7 @@ value it states is the evidence its words lack."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 _MONEY_QUESTION = re.compile(
     r"\b(cost|costs|price|prices|priced|pay|paid|pays|fee|fees|charge|charged|charges|spend|spent|save|saves|"
@@ -143,9 +144,27 @@ def states_count(measure: str, text: str, counted: frozenset[str] = frozenset())
     found = re.findall(rf"(每\s*)?(?<!{_DIGIT}){_DIGIT}+\s*([{measure}个])\s*([A-Za-z]*)", text)
     # "每百万个输入 Token" is a unit's size, not a count: a price per million tokens counts nothing
     return any(
-        not per and (word in measure or word == "个") and (not noun or not counted or _singular(noun) in counted)
+        not per
+        and (word in measure or word == "个")
+        and (not noun or not counted or _singular(noun) in counted)
+        and (not counted or word not in _CLASSIFIED or bool(_CLASSIFIED[word] & counted))
         for per, word, noun in found
     )
+
+
+# a measure word that counts only some things: "100字" counts characters, not the requests an English
+# how-many asks for; "5 倍" is a multiple. 个, 次, 种, 项, 条 count nearly anything
+_CLASSIFIED = {
+    "字": frozenset({"character", "word", "letter"}),
+    "页": frozenset({"page"}),
+    "张": frozenset({"image", "picture", "photo", "sheet", "card", "ticket", "table"}),
+    "行": frozenset({"line", "row"}),
+    "篇": frozenset({"article", "paper", "post", "essay"}),
+    "本": frozenset({"book", "volume"}),
+    "部": frozenset({"film", "movie", "book", "department", "phone"}),
+    "层": frozenset({"layer", "floor", "level", "tier"}),
+    "倍": frozenset({"time"}),
+}
 
 
 _COUNTED_WORDS = re.compile(r"\bhow many ((?:[a-z]+\s+){0,2}[a-z]+)", re.IGNORECASE)
@@ -195,4 +214,38 @@ def spells_out(text: str, acronym: str) -> bool:
             run = words[i : i + size]
             if all(word[0].isupper() for word in run) and "".join(word[0] for word in run) == acronym:
                 return True
+    return False
+
+
+def mentions_acronym(question: str) -> bool:
+    return bool(_ACRONYM.search(question))
+
+
+def unknown_acronyms(
+    question: str,
+    texts: list[str],
+    term_sets: list[frozenset[int]],
+    terms_of: Callable[[str], frozenset[int]],
+    glosses: Sequence[str] = (),
+) -> list[str]:
+    """The question's acronyms that none of ``texts`` uses (as it is, or among ``term_sets``, their
+    terms with any glosses) or spells out, nor any sense of a gloss of one ("chief technology officer"
+    for 首席技术官 spells CTO)."""
+    unknown = []
+    for acronym in sorted(set(_ACRONYM.findall(question))):
+        terms = terms_of(acronym)
+        if any(acronym.lower() in text.lower() for text in texts) or any(terms & t for t in term_sets if terms):
+            continue
+        if any(spells_out(text, acronym) for text in texts) or any(_spelled_in(g, acronym) for g in glosses):
+            continue
+        unknown.append(acronym)
+    return unknown
+
+
+def _spelled_in(gloss: str, acronym: str) -> bool:
+    """Whether one sense of ``gloss`` has consecutive words with the acronym's initials."""
+    initials = acronym.lower()
+    for sense in re.split(r"[;|/,()]", gloss.lower()):
+        if initials in "".join(word[0] for word in re.findall(r"[a-z]+", sense)):
+            return True
     return False

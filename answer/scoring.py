@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
-from answer.asked import spells_out
+from answer.asked import mentions_acronym, unknown_acronyms
 from answer.factors import VARIANT_PENALTY, Asked
 from answer.kinds import carries
 from answer.names import mentions_all
@@ -232,10 +231,10 @@ class SentenceScorer:
         # question is about something these sources do not know ("Who is OpenAI's CTO?")
         glosses = (
             [self.glossary.english(s.text) for s, c in zip(sentences, crossing, strict=True) if c]
-            if self.glossary is not None and not chinese_question and _ACRONYM.search(question)
+            if self.glossary is not None and not chinese_question and mentions_acronym(question)
             else []
         )
-        unknown = _unknown_acronyms(question, sentences, term_sets, self.matcher, glosses)
+        unknown = unknown_acronyms(question, [s.text for s in sentences], term_sets, self.matcher.terms, glosses)
         kept = (1 - UNKNOWN_ACRONYM_PENALTY) if unknown else 1.0
         scored = [replace(c[2], score=e * c[1] * kept) for c, e in zip(candidates, evidence, strict=True)]
         return sorted(scored, key=lambda s: -s.score)
@@ -374,40 +373,6 @@ def _inherit_headers(
                 share = min(share, evidence[j] * candidates[j][1] / factor) if factor else 0.0
             inherited[i] = max(inherited[i], share)
     return inherited
-
-
-_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
-
-
-def _unknown_acronyms(
-    question: str,
-    sentences: list[Sentence],
-    term_sets: list[frozenset[int]],
-    matcher: SentenceMatcher,
-    glosses: Sequence[str] = (),
-) -> list[str]:
-    """The question's acronyms that no sentence uses or spells out, nor any sense of a gloss of one
-    ("chief technology officer" for 首席技术官 spells CTO)."""
-    unknown = []
-    for acronym in set(_ACRONYM.findall(question)):
-        terms = matcher.terms(acronym)
-        if any(acronym.lower() in s.text.lower() for s in sentences) or any(terms & t for t in term_sets if terms):
-            continue
-        if any(spells_out(s.text, acronym) for s in sentences) or any(_spelled_in(g, acronym) for g in glosses):
-            continue
-        unknown.append(acronym)
-    return unknown
-
-
-def _spelled_in(gloss: str, acronym: str) -> bool:
-    """Whether one sense of ``gloss`` has consecutive words with the acronym's initials."""
-    initials = acronym.lower()
-    for sense in re.split(r"[;|/,()]", gloss.lower()):
-        words = re.findall(r"[a-z]+", sense)
-        heads = "".join(word[0] for word in words)
-        if initials in heads:
-            return True
-    return False
 
 
 def _lift(similarities: list[float], floor: float) -> float:

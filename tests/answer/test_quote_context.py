@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from answer.asked import asked_count, counted_words, states_count
+from answer.asked import asked_count, counted_words, states_count, unknown_acronyms
 from answer.extractive import FOLLOW_SHARE, ExtractiveAnswerer
-from answer.scoring import _unknown_acronyms
 from answer.sentences import SentenceMatcher
 from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences
@@ -87,6 +86,19 @@ def test_an_english_how_many_counts_the_noun_it_names() -> None:
     assert counted_words("What is the price?") == frozenset()
 
 
+def test_a_measure_word_for_some_things_counts_only_those() -> None:
+    requests = "How many requests per day does a Tier 1 account get?"
+    images = "How many images do we need for vision fine-tuning?"
+    for question, text, counts in (
+        (requests, "输出:一首100字的诗", False),  # characters are not requests
+        (images, "开发者可以通过上传至少100张图像来优化模型", True),
+        (images, "可获得 GPT-4o 5 倍的消息量", False),  # a multiple, no count of images
+        (requests, "每分钟最多 3 次", True),  # 次 counts anything
+    ):
+        asked = asked_count(question)
+        assert asked is not None and states_count(asked, text, counted_words(question)) is counts, text
+
+
 ABOUT = (
     "“OpenAI Platform”通常指 OpenAI 对外提供的开发者平台，是开发者用来接入 OpenAI 各类模型能力的统一门户。\n"
     "OpenAI 的首席技术官负责平台的技术路线。\n"
@@ -103,14 +115,14 @@ def test_an_acronym_no_source_knows_makes_the_question_unanswerable(answerer: Ex
 
 def test_an_acronym_the_sources_use_gloss_or_spell_out_is_known() -> None:
     matcher = SentenceMatcher(LexicalEncoder())
-    found = sentences("RPD 即每天最大请求次数。\nServer-Sent Events 推送每个 chunk。\n")
-    terms = [matcher.terms(s.text) for s in found]
-    assert _unknown_acronyms("RPD 是什么意思？", found, terms, matcher) == []  # used as it is
-    assert _unknown_acronyms("What is SSE used for?", found, terms, matcher) == []  # spelled out
-    assert _unknown_acronyms("Who is the CTO?", found, terms, matcher) == ["CTO"]
+    found = [s.text for s in sentences("RPD 即每天最大请求次数。\nServer-Sent Events 推送每个 chunk。\n")]
+    terms = [matcher.terms(text) for text in found]
+    assert unknown_acronyms("RPD 是什么意思？", found, terms, matcher.terms) == []  # used as it is
+    assert unknown_acronyms("What is SSE used for?", found, terms, matcher.terms) == []  # spelled out
+    assert unknown_acronyms("Who is the CTO?", found, terms, matcher.terms) == ["CTO"]
     # an English question meets a Chinese sentence through its glosses: a term, or a sense spelling it out
     glossed = [frozenset(t | matcher.terms("CTO")) for t in terms]
-    assert _unknown_acronyms("Who is the CTO?", found, glossed, matcher) == []
+    assert unknown_acronyms("Who is the CTO?", found, glossed, matcher.terms) == []
     chief = ["head; chief | technology | officer; official"]  # 首席技术官, glossed word by word
-    assert _unknown_acronyms("Who is the CTO?", found, terms, matcher, ["chief technology officer"]) == []
-    assert _unknown_acronyms("Who is the CTO?", found, terms, matcher, chief) == ["CTO"]  # across senses: no
+    assert unknown_acronyms("Who is the CTO?", found, terms, matcher.terms, ["chief technology officer"]) == []
+    assert unknown_acronyms("Who is the CTO?", found, terms, matcher.terms, chief) == ["CTO"]  # across senses: no
