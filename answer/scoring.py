@@ -226,7 +226,6 @@ class SentenceScorer:
         # ... whatever the models make of its words: in the other language than the question its label's
         # evidence would count only in the blend with meaning ("What does a 403 error mean?")
         evidence = [max(e, LABEL_EVIDENCE) if i in labelled else e for i, e in enumerate(evidence)]
-        # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
         # an acronym of the question no candidate has (nor its gloss, nor its spelled-out words): the
         # question is about something these sources do not know ("Who is OpenAI's CTO?")
         glosses = (
@@ -236,6 +235,7 @@ class SentenceScorer:
         )
         unknown = unknown_acronyms(question, [s.text for s in sentences], term_sets, self.matcher.terms, glosses)
         kept = (1 - UNKNOWN_ACRONYM_PENALTY) if unknown else 1.0
+        # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
         scored = [replace(c[2], score=e * c[1] * kept) for c, e in zip(candidates, evidence, strict=True)]
         return sorted(scored, key=lambda s: -s.score)
 
