@@ -217,10 +217,6 @@ def spells_out(text: str, acronym: str) -> bool:
     return False
 
 
-def mentions_acronym(question: str) -> bool:
-    return bool(_ACRONYM.search(question))
-
-
 def unknown_acronyms(
     question: str,
     texts: list[str],

@@ -16,7 +16,7 @@ from functools import cache
 import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
-from answer.asked import mentions_acronym, unknown_acronyms
+from answer.asked import unknown_acronyms
 from answer.factors import VARIANT_PENALTY, Asked
 from answer.kinds import carries
 from answer.names import mentions_all
@@ -134,11 +134,13 @@ class SentenceScorer:
         # (an English question meets any sentence with Chinese words in it, "使用Grafana可视化指标" too)
         crossing = [has_chinese(s.text) if not chinese_question else not is_chinese(s.text) for s in sentences]
         glossed: frozenset[int] = frozenset()
+        glosses: list[str] = []  # an English question's: the English of each sentence with Chinese words
         if self.glossary is not None and any(crossing):
             if chinese_question:
                 glossed = self.matcher.terms(self.glossary.english(question)) - self.asking
             else:
-                term_sets = [t | self._glosses(s.text) if c else t for s, t, c in zip(sentences, term_sets, crossing)]
+                glosses = [self.glossary.english(s.text) if c else "" for s, c in zip(sentences, crossing, strict=True)]
+                term_sets = [t | self.matcher.terms(g) if g else t for t, g in zip(term_sets, glosses, strict=True)]
         idf_terms = _idf(wanted, term_sets, total)
         idf_glossed = _idf(glossed, term_sets, total)
         idf_grams = _idf(wanted_grams, gram_sets, total)
@@ -228,12 +230,8 @@ class SentenceScorer:
         evidence = [max(e, LABEL_EVIDENCE) if i in labelled else e for i, e in enumerate(evidence)]
         # an acronym of the question no candidate has (nor its gloss, nor its spelled-out words): the
         # question is about something these sources do not know ("Who is OpenAI's CTO?")
-        glosses = (
-            [self.glossary.english(s.text) for s, c in zip(sentences, crossing, strict=True) if c]
-            if self.glossary is not None and not chinese_question and mentions_acronym(question)
-            else []
-        )
-        unknown = unknown_acronyms(question, [s.text for s in sentences], term_sets, self.matcher.terms, glosses)
+        texts = [s.text for s in sentences]
+        unknown = unknown_acronyms(question, texts, term_sets, self.matcher.terms, [g for g in glosses if g])
         kept = (1 - UNKNOWN_ACRONYM_PENALTY) if unknown else 1.0
         # evidence first: type and rank adjust it, they do not make an unrelated sentence answer
         scored = [replace(c[2], score=e * c[1] * kept) for c, e in zip(candidates, evidence, strict=True)]
