@@ -293,6 +293,7 @@ class EdgeVectorStore:
             query_script=query_script,
             cross_lingual_weight=cross_lingual_weight,
             any_chunk=self._any_chunk,
+            limit=limit,
         )
         flt = _filter(where)
 
@@ -337,11 +338,11 @@ class EdgeVectorStore:
             return 0
         return int(self.shard.count(qe.CountRequest(exact=True, filter=_filter(where))))
 
-    def _exists(self, where: StoreFilter) -> bool:
+    def _exists(self, where: StoreFilter, at_least: int = 1) -> bool:
         if where.matches_nothing:
             return False
-        records, _ = self.shard.scroll(qe.ScrollRequest(limit=1, filter=_filter(where), with_payload=False))
-        return bool(records)
+        records, _ = self.shard.scroll(qe.ScrollRequest(limit=at_least, filter=_filter(where), with_payload=False))
+        return len(records) >= at_least
 
     def ping(self) -> bool:
         try:

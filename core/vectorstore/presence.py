@@ -1,4 +1,4 @@
-"""A short-lived memory of "does any point match this filter?", for ``plan_query``'s ``any_chunk``.
+"""A short-lived memory of "do at least n points match this filter?", for ``plan_query``'s ``any_chunk``.
 
 Search asks it on every hybrid query (are there chunks in another script within the caller's
 filter?) and the answer changes only when chunks are written. The engine forgets every answer after
@@ -23,25 +23,25 @@ _MAX_ANSWERS = 4096  # distinct (collections, groups, attributes, script) filter
 class PresenceCache:
     def __init__(
         self,
-        exists: Callable[[StoreFilter], bool],
+        exists: Callable[[StoreFilter, int], bool],
         *,
         ttl: float = PRESENCE_TTL_SECONDS,
         max_answers: int = _MAX_ANSWERS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._exists, self._ttl, self._max_answers, self._clock = exists, ttl, max_answers, clock
-        self._answers: dict[str, tuple[float, bool]] = {}  # repr(filter) -> (expires at, answer)
+        self._answers: dict[str, tuple[float, bool]] = {}  # repr(filter) and n -> (expires at, answer)
         self._generation = 0  # bumped by every write, so an answer computed across a write is not kept
         self._lock = threading.Lock()
 
-    def __call__(self, where: StoreFilter) -> bool:
-        key, now = repr(where), self._clock()
+    def __call__(self, where: StoreFilter, at_least: int = 1) -> bool:
+        key, now = f"{at_least} {where!r}", self._clock()
         with self._lock:
             remembered = self._answers.get(key)
             generation = self._generation
         if remembered is not None and remembered[0] > now:
             return remembered[1]
-        answer = self._exists(where)
+        answer = self._exists(where, at_least)
         with self._lock:
             if generation == self._generation:
                 if len(self._answers) >= self._max_answers:

@@ -254,6 +254,7 @@ class ServerVectorStore:
             query_script=query_script,
             cross_lingual_weight=cross_lingual_weight,
             any_chunk=self._any_chunk,
+            limit=limit,
         )
         flt = _filter(where)
 
@@ -313,13 +314,18 @@ class ServerVectorStore:
             self._call("count", self._client.count, self._collection, count_filter=_filter(where), exact=True).count
         )
 
-    def _exists(self, where: StoreFilter) -> bool:
+    def _exists(self, where: StoreFilter, at_least: int = 1) -> bool:
         if where.matches_nothing:
             return False
         records, _ = self._call(
-            "scroll", self._client.scroll, self._collection, scroll_filter=_filter(where), limit=1, with_payload=False
+            "scroll",
+            self._client.scroll,
+            self._collection,
+            scroll_filter=_filter(where),
+            limit=at_least,
+            with_payload=False,
         )
-        return bool(records)
+        return len(records) >= at_least
 
     def scan_sparse(self, batch: int = 512) -> Iterator[tuple[dict[str, Any], list[int]]]:
         self.ensure_collection()

@@ -138,7 +138,7 @@ def test_plan_asks_about_other_and_unknown_scripts_within_the_callers_filter() -
     asked: list[StoreFilter] = []
 
     def plan(found: bool, script: str | None = "latn") -> list[str]:
-        def any_chunk(where: StoreFilter) -> bool:
+        def any_chunk(where: StoreFilter, at_least: int) -> bool:
             asked.append(where)
             return found
 
@@ -162,11 +162,51 @@ def test_plan_asks_about_other_and_unknown_scripts_within_the_callers_filter() -
     assert asked == []
 
 
+def test_no_cross_lingual_list_where_few_chunks_are_in_the_questions_script() -> None:
+    """An English question over Chinese chunks and one English code chunk: the list would only repeat
+    the multilingual stage; with a quarter of the results' worth in English it is kept."""
+    asked: list[tuple[StoreFilter, int]] = []
+
+    def plan(same_script_chunks: int) -> list[str]:
+        def any_chunk(where: StoreFilter, at_least: int) -> bool:
+            asked.append((where, at_least))
+            return at_least <= (same_script_chunks if where.scripts == ["latn"] else 80)
+
+        planned = plan_query(
+            dense=np.ones(4),
+            sparse=LexicalEncoder().encode_query("leave"),
+            multilingual=np.ones(3),
+            where=STAFF,
+            query_script="latn",
+            any_chunk=any_chunk,
+            limit=36,
+        )
+        return [s.using for s in planned.stages] + (["cross"] if planned.cross_lingual else [])
+
+    assert plan(same_script_chunks=1) == [DENSE, LEXICAL, MULTILINGUAL]
+    assert asked[-1] == (
+        StoreFilter(collection_ids=["col"], read_groups=["staff"], scripts=["latn"], or_unknown_script=True),
+        9,
+    )
+    assert plan(same_script_chunks=8) == [DENSE, LEXICAL, MULTILINGUAL]
+    assert plan(same_script_chunks=9) == [DENSE, LEXICAL, MULTILINGUAL, "cross"]
+
+
+def test_both_engines_tell_whether_at_least_n_chunks_match(store: VectorStore) -> None:
+    _english(store)
+    _add(store, "leave-zh", CHINESE)
+    english = StoreFilter(scripts=["latn"])
+    held = store.count(english)
+    exists = store._exists  # type: ignore[attr-defined]  # the check plan_query's any_chunk caches
+    assert held >= 1
+    assert exists(english, held) and not exists(english, held + 1)
+
+
 def test_presence_cache_expires_and_forgets() -> None:
     now, calls = [0.0], []
     answer = [False]
 
-    def exists(where: StoreFilter) -> bool:
+    def exists(where: StoreFilter, at_least: int) -> bool:
         calls.append(where)
         return answer[0]
 
@@ -183,13 +223,16 @@ def test_presence_cache_expires_and_forgets() -> None:
     for groups in (["a"], ["b"], ["c"]):  # more filters than it keeps: still correct
         assert cache(StoreFilter(collection_ids=["col"], read_groups=groups)) is False
     assert len(calls) == 6
+    cache(STAFF, 1)
+    cache(STAFF, 9)  # another question about the same filter: asked, not answered from memory
+    assert len(calls) == 8
 
 
 def test_an_answer_computed_across_a_write_is_not_kept() -> None:
     calls = []
     cache: PresenceCache
 
-    def exists(where: StoreFilter) -> bool:
+    def exists(where: StoreFilter, at_least: int) -> bool:
         calls.append(where)
         if len(calls) == 1:
             cache.forget()  # a write lands while the first check runs
