@@ -62,6 +62,34 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<![A-Za-z0-9_])[A-Z][A-Za-z0-9_-]+|[A-Za-z]+-
 
 _CLAUSE = re.compile(r"[，,；;。？?！!]")
 
+# A question asking which library, package or module code uses (库 not as in 数据库, 知识库, 向量库)
+_LIBRARY = re.compile(
+    r"\b(?:librar(?:y|ies)|packages?|modules?|dependenc(?:y|ies))\b|(?<!数据)(?<!知识)(?<!向量)(?<!代码)(?<!资料)库|模块|依赖包",
+    re.I,
+)
+# Python import statements at the start of a line of code, run together as code lines are
+# ("from tenacity import retry, wait_exponential", "import asyncio import aiohttp")
+_IDENTIFIER = r"[A-Za-z_][\w.]*(?:\s+as\s+\w+)?"
+_IMPORT = rf"(?:from\s+([A-Za-z_]\w*)[\w.]*\s+)?import\s+({_IDENTIFIER}(?:\s*,\s*{_IDENTIFIER})*)"
+IMPORTS = re.compile(rf"(?:{_IMPORT}\s*)+")
+_ONE_IMPORT = re.compile(_IMPORT)
+
+
+def asks_library(question: str) -> bool:
+    return bool(_LIBRARY.search(question))
+
+
+def imported_modules(text: str) -> list[str]:
+    """The top-level modules the import statements opening ``text`` import (from X import y: X)."""
+    statements = IMPORTS.match(text.strip())
+    if statements is None:
+        return []
+    modules: list[str] = []
+    for statement in _ONE_IMPORT.finditer(statements.group()):
+        origin, names = statement.groups()
+        modules += [origin] if origin else [name.split()[0].split(".")[0] for name in names.split(",")]
+    return modules
+
 
 def question_type(question: str) -> str:
     """``date`` (when), ``quantity`` (numbers, amounts), ``address`` (URL, endpoint), ``name`` (who/which)
@@ -119,5 +147,6 @@ def carries(kind: str, text: str, question: str = "") -> bool:
         return states_address(text)
     if kind == "name":
         asked = question.lower()
-        return any(name.lower() not in asked for name in _NAME.findall(text))
+        # an import statement names the library it imports from, lower-case as modules are ("tenacity")
+        return any(name.lower() not in asked for name in _NAME.findall(text) + imported_modules(text))
     return True

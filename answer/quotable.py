@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace
 
 from answer.facts import numbers_in
-from answer.kinds import DATE
+from answer.kinds import DATE, IMPORTS
 from answer.sentences import Sentence
 from core.text import has_chinese
 
@@ -91,6 +91,27 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
             # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
             return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True, annotates=annotated)
     return None
+
+
+def import_statement(sentence: Sentence) -> Sentence | None:
+    """The import statements opening a line of code, which name the libraries it uses ("from tenacity
+    import retry, stop_after_attempt, wait_exponential"); None when it opens with none."""
+    lead = len(sentence.text) - len(sentence.text.lstrip())
+    found = IMPORTS.match(sentence.text, lead)
+    if found is None:
+        return None
+    text = found.group().rstrip()
+    start = sentence.start + lead
+    # what it is about, for what the question names ("Which Python library …")
+    return replace(sentence, text=text, start=start, end=start + len(text), alone=True, about="Python library")
+
+
+_IDENTIFIER_PARTS = re.compile(r"[_.]+")
+
+
+def code_words(code: str) -> str:
+    """Code's identifiers as words ("wait_exponential" → "wait exponential"): what they say."""
+    return _IDENTIFIER_PARTS.sub(" ", code)
 
 
 # where a statement starts: an assignment or a keyword argument ("openai.organization =", "model=")

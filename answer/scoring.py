@@ -17,10 +17,11 @@ import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
 from answer.asked import unknown_acronyms
+from answer.conversions import REVERSED, SAME, conversions, direction
 from answer.factors import VARIANT_PENALTY, Asked
-from answer.kinds import carries
+from answer.kinds import asks_library, carries
 from answer.names import mentions_all
-from answer.quotable import announces_count, can_answer, prose_tail
+from answer.quotable import announces_count, can_answer, code_words, import_statement, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from answer.tables import TABLE_RULE, TableRow, is_table_line, other_rows, table_row
@@ -67,6 +68,9 @@ QUERY_SIDE_SPREAD = 0.05
 HEADER_SHARE = 0.8
 # an acronym of the question no candidate knows; 0.5 declined 2 more of 148 article questions and answered the same
 UNKNOWN_ACRONYM_PENALTY = 0.5
+# a conversion the way the question asks ("audio into text": "语音转文字"), or the other way ("文字转语音")
+DIRECTION_BONUS = 0.3
+DIRECTION_PENALTY = 0.5
 MIN_FOR_MEDIAN = 5  # fewer candidates have no meaningful median: the weighting is left out
 
 
@@ -168,12 +172,28 @@ class SentenceScorer:
         # what each candidate says, for the models: a list item with its lead-in ("GPT-5 引入了多项特性:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
+        library = asked.kind == "name" and asks_library(question)
+        asked_conversions = conversions(question)
+
+        def question_side(side: str) -> frozenset[object]:
+            glossed = self.glossary.english(side) if self.glossary is not None and has_chinese(side) else ""
+            return self.matcher.terms(side) - self.asking | self.matcher.terms(glossed) | bigrams(side)
+
+        def sentence_side(side: str) -> frozenset[object]:
+            return self._terms(side, chinese_question, aliases) | bigrams(side)
+
         for sentence, terms, grams in zip(sentences, term_sets, gram_sets, strict=True):
             if TABLE_RULE.match(sentence.text):
                 continue
             # a lead-in counting its items answers how many ("主要有五个功能区：")
             counted = asked.kind == "quantity" and announces_count(sentence.text, question)
-            if not (counted or can_answer(sentence.text)):
+            imported = import_statement(sentence) if library else None
+            if imported is not None:
+                # which library code uses: its import statement names it, and the names it imports say
+                # what for ("from tenacity import retry, wait_exponential" for retries with backoff)
+                about = f"{imported.about}: {code_words(imported.text)}"
+                sentence, terms, grams = imported, self._terms(about, chinese_question, aliases), frozenset()
+            elif not (counted or can_answer(sentence.text)):
                 prose = prose_tail(sentence)
                 if prose is None:
                     continue
@@ -199,6 +219,9 @@ class SentenceScorer:
                 lexical = max(lexical, LABEL_EVIDENCE)
                 labelled.add(len(candidates))
             factor, states = asked.judge(sentence, quote, display, row)
+            if asked_conversions:
+                way = direction(asked_conversions, conversions(display), question_side, sentence_side)
+                factor *= 1 + DIRECTION_BONUS if way == SAME else 1 - DIRECTION_PENALTY if way == REVERSED else 1
             if row is not None:
                 rows[len(candidates)] = row
             candidates.append((lexical, factor, Scored(0, quote, display, states_asked_value=states)))
@@ -207,7 +230,8 @@ class SentenceScorer:
             # item ("检查API Key格式(以"sk-"开头,51个字符)") read as about that other thing
             lead_in = sentence.lead_in if sentence.lead_in and shares_words(sentence.lead_in) else ""
             parts = (lead_in, sentence.annotates, sentence.refers, display)
-            meanings.append(" ".join(part for part in parts if part))
+            # (an import statement, as words: code reads as nothing like a question to the models)
+            meanings.append(about if imported is not None else " ".join(part for part in parts if part))
 
         # a row of a table whose other row's label matches the question more is that other row's neighbour
         def label_evidence(label: str) -> float:

@@ -438,3 +438,64 @@ def test_a_lead_in_counting_its_items_answers_how_many(answerer: ExtractiveAnswe
     assert not announces_count("GPT-4o 的特点：", "GPT-4o 有几个特点") and not announces_count(
         "功能区如下：", "几个功能区"
     )
+
+
+def test_which_library_is_answered_by_the_import_statement_naming_it(answerer: ExtractiveAnswerer) -> None:
+    # a code block as plain-text extraction leaves it: its lines run together, no prose names the library
+    code = (
+        "🔄 异步调用与错误重试机制\n"
+        "from tenacity import retry, stop_after_attempt, wait_exponential "
+        "@retry(stop=stop_after_attempt(3), wait=wait_exponential(multiplier=1, max=10)) def safe_completion(prompt):\n"
+        "import os import time\n"
+        "使用环境变量保存API Key,不要硬编码在代码中。\n"
+    )
+    statement = "from tenacity import retry, stop_after_attempt, wait_exponential"
+    extract = answerer.answer(
+        "Which Python library is used to retry failed calls with exponential backoff?", sentences(code)
+    )
+    assert extract.answered and [s.text for s in extract.quoted] == [statement]
+    assert code[extract.quoted[0].start : extract.quoted[0].end] == statement  # verbatim, by its offsets
+    # a Chinese question meets the imported names through the dictionary (重试: retry)
+    glossed = ExtractiveAnswerer(
+        answerer.matcher, glossary=Glossary({"重试": "to retry; retry", "第三方": "third party"})
+    )
+    assert glossed.scorer.score("重试时用的是哪个第三方库？", sentences(code))[0].display == statement
+    # a question that asks for no library: code still never answers
+    assert not any(
+        "import" in s.text for s in answerer.answer("How should we retry failed calls?", sentences(code)).quoted
+    )
+
+
+def test_import_statements_name_their_modules() -> None:
+    from answer.kinds import asks_library, imported_modules
+
+    assert imported_modules("from tenacity import retry, wait_exponential @retry(stop=3) def f():") == ["tenacity"]
+    assert imported_modules("import asyncio import aiohttp async def run():") == ["asyncio", "aiohttp"]
+    assert imported_modules("import os.path as p, json") == ["os", "json"] and imported_modules("important") == []
+    assert carries("name", "from tenacity import retry", "Which library retries?")
+    assert asks_library("Which Python package does it use?") and asks_library("用的是哪个第三方库？")
+    assert not asks_library("用的是哪个向量数据库？") and not asks_library("知识库在哪里？")
+
+
+def test_a_conversion_is_found_the_way_the_question_asks_for_it(answerer: ExtractiveAnswerer) -> None:
+    from answer.conversions import conversions
+
+    assert [(c.source, c.target) for c in conversions("whisper-1:语音转文字(多语言)")] == [("语音", "文字")]
+    assert [(c.source, c.target) for c in conversions("Which model turns meeting recordings into text?")] == [
+        ("meeting recordings", "text")
+    ]
+    assert [(c.source, c.target) for c in conversions("a speech-to-text model")] == [("speech", "text")]
+    assert conversions("把请求转发给同事，我们要转向新的接口") == []  # a forward and a turn, no conversion
+    models = "语音模型\n- tts-1:文字转语音(6 种音色)\n- whisper-1:语音转文字(多语言)\n- dall-e-3:高质量文生图\n"
+    glossary = Glossary({"语音": "speech; audio; voice", "文字": "text; writing", "音色": "voice"})
+    glossed = ExtractiveAnswerer(answerer.matcher, glossary=glossary)
+    for question, model in (
+        ("Which model transcribes audio to text?", "whisper-1"),
+        ("Which model should I use for speech-to-text?", "whisper-1"),
+        ("Which model turns text into speech?", "tts-1"),
+        ("想把语音转成文字，用哪个模型？", "whisper-1"),
+        ("文字转语音用哪个模型？", "tts-1"),
+    ):
+        ranked = glossed.scorer.score(question, sentences(models))
+        assert ranked[0].display.startswith(model), question
+        assert ranked[0].score > 1.5 * ranked[1].score, question  # the other way round is no near miss
