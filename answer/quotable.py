@@ -106,6 +106,50 @@ def import_statement(sentence: Sentence) -> Sentence | None:
     return replace(sentence, text=text, start=start, end=start + len(text), alone=True, about="Python library")
 
 
+# a model named in code, and the calls whose arguments it may be among ("client.audio.transcriptions.create(")
+_MODEL_ARGUMENT = re.compile(r"(?<![\w.])model\s*=\s*[\"']([^\"'\s]{2,60})[\"']")
+_CALL_START = re.compile(r"(?<![\w.])(?:[A-Za-z_][\w.]*\s*=\s*)?[A-Za-z_][\w.]*\(")
+
+
+def model_call(sentence: Sentence) -> Sentence | None:
+    """The call in a line of code that names a model (``transcription = client.audio.transcriptions.create(
+    model="whisper-1", file=audio_file )``): which model an example uses for what; None when none does
+    or the call is longer than a quote may be."""
+    text = sentence.text
+    argument = _MODEL_ARGUMENT.search(text)
+    if argument is None:
+        return None
+    start = -1
+    for call in _CALL_START.finditer(text, 0, argument.start()):
+        if _still_open(text[call.end() : argument.start()]):  # its bracket is still open at the argument
+            start = call.start()
+            break  # the outermost: the statement that makes the call
+    if start < 0:
+        return None
+    depth, end = 0, len(text)
+    for i in range(text.index("(", start), len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            end = i + 1
+            break
+    if end - start > MAX_CODE_QUOTE_CHARS:
+        return None
+    piece = text[start:end]
+    return replace(sentence, text=piece, start=sentence.start + start, end=sentence.start + end, alone=True)
+
+
+MAX_CODE_QUOTE_CHARS = 200
+
+
+def _still_open(after_bracket: str) -> bool:
+    depth = 0
+    for char in after_bracket:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return True
+
+
 _IDENTIFIER_PARTS = re.compile(r"[_.]+")
 
 

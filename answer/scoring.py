@@ -21,7 +21,7 @@ from answer.conversions import REVERSED, SAME, conversions, direction
 from answer.factors import VARIANT_PENALTY, Asked
 from answer.kinds import asks_library, carries
 from answer.names import mentions_all
-from answer.quotable import announces_count, can_answer, code_words, import_statement, prose_tail
+from answer.quotable import announces_count, can_answer, code_words, import_statement, model_call, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from answer.tables import TABLE_RULE, TableRow, is_table_line, other_rows, table_row
@@ -82,6 +82,12 @@ class Scored:
     # it states the kind of value the question asks for (a price, a size, an address) and names its subject
     states_asked_value: bool = False
 
+
+# a question asking which model ("Which model name should I pass…", "示例里用的是哪个模型")
+_ASKS_MODEL = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?models?\b|\bmodel(?:'s)?\s+name\b|(?:哪个|哪一个|哪款|哪种|什么)模型|模型名",
+    re.I,
+)
 
 # question words and particles: a bigram with one of them carries no evidence
 _FUNCTION_CHARS = frozenset("吗呢吧啊么的了是在有什哪里谁几多少怎样请问能可以会要和与或及该这那个为用")
@@ -173,6 +179,7 @@ class SentenceScorer:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
         library = asked.kind == "name" and asks_library(question)
+        model = asked.kind == "name" and not library and bool(_ASKS_MODEL.search(question))
         asked_conversions = conversions(question)
 
         def question_side(side: str) -> frozenset[object]:
@@ -188,10 +195,12 @@ class SentenceScorer:
             # a lead-in counting its items answers how many ("主要有五个功能区：")
             counted = asked.kind == "quantity" and announces_count(sentence.text, question)
             imported = import_statement(sentence) if library else None
+            imported = imported or (model_call(sentence) if model else None)
             if imported is not None:
                 # which library code uses: its import statement names it, and the names it imports say
-                # what for ("from tenacity import retry, wait_exponential" for retries with backoff)
-                about = f"{imported.about}: {code_words(imported.text)}"
+                # what for ("from tenacity import retry, wait_exponential" for retries with backoff);
+                # which model: the call naming it says what for ("client.audio.transcriptions.create(")
+                about = f"{imported.about}: {code_words(imported.text)}" if library else code_words(imported.text)
                 sentence, terms, grams = imported, self._terms(about, chinese_question, aliases), frozenset()
             elif not (counted or can_answer(sentence.text)):
                 prose = prose_tail(sentence)

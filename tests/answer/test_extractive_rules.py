@@ -499,3 +499,22 @@ def test_a_conversion_is_found_the_way_the_question_asks_for_it(answerer: Extrac
         ranked = glossed.scorer.score(question, sentences(models))
         assert ranked[0].display.startswith(model), question
         assert ranked[0].score > 1.5 * ranked[1].score, question  # the other way round is no near miss
+
+
+def test_which_model_an_example_uses_is_answered_by_the_call_naming_it(answerer: ExtractiveAnswerer) -> None:
+    from answer.quotable import model_call
+
+    # a code block as plain-text extraction leaves it: one line
+    code = (
+        '4.1 语音转文字\naudio_file = open("speech.mp3", "rb") transcription = client.audio.transcriptions.create( '
+        'model="whisper-1", file=audio_file ) print(transcription.text)\n'
+        'response = client.audio.speech.create( model="tts-1", voice="alloy", input="你好" )\n'
+    )
+    call = 'transcription = client.audio.transcriptions.create( model="whisper-1", file=audio_file )'
+    [_, first, second] = [model_call(s) for s in sentences(code)]
+    assert first is not None and first.text == call and code[first.start : first.end] == call
+    assert second is not None and second.text.startswith('response = client.audio.speech.create( model="tts-1"')
+    extract = answerer.answer("Which model name do I pass to create an audio transcription?", sentences(code))
+    assert extract.answered and [s.text for s in extract.quoted] == [call]
+    # not asked which model: code still never answers
+    assert not answerer.answer("How do I create an audio transcription?", sentences(code)).answered
