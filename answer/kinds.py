@@ -75,6 +75,11 @@ IMPORTS = re.compile(rf"(?:{_IMPORT}\s*)+")
 _ONE_IMPORT = re.compile(_IMPORT)
 
 
+def names_in(text: str) -> frozenset[str]:
+    """The names ``text`` states (capitalised or versioned Latin words, 《titles》), lower-cased."""
+    return frozenset(name.lower() for name in _NAME.findall(text))
+
+
 def asks_library(question: str) -> bool:
     return bool(_LIBRARY.search(question))
 

@@ -19,7 +19,7 @@ from answer.aliases import phrase_aliases, with_aliases
 from answer.asked import unknown_acronyms
 from answer.conversions import REVERSED, SAME, conversions, direction
 from answer.factors import VARIANT_PENALTY, Asked
-from answer.kinds import asks_library, carries
+from answer.kinds import asks_library, carries, names_in
 from answer.names import mentions_all
 from answer.quotable import announces_count, can_answer, code_words, import_statement, model_call, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
@@ -66,6 +66,7 @@ QUERY_SIDE_SPREAD = 0.05
 # (answer.scoring._inherit_headers): 0.6 to 1.0 answered the same 2 more of 276 article questions
 # (bench.articles_qa offline) and declined the same
 HEADER_SHARE = 0.8
+NAMED_HOLDERS = 3  # a name more candidates state is what they are all about, not one thing they point to
 # an acronym of the question no candidate knows; 0.5 declined 2 more of 148 article questions and answered the same
 UNKNOWN_ACRONYM_PENALTY = 0.5
 # a conversion the way the question asks ("audio into text": "语音转文字"), or the other way ("文字转语音")
@@ -194,14 +195,14 @@ class SentenceScorer:
                 continue
             # a lead-in counting its items answers how many ("主要有五个功能区：")
             counted = asked.kind == "quantity" and announces_count(sentence.text, question)
-            imported = import_statement(sentence) if library else None
-            imported = imported or (model_call(sentence) if model else None)
-            if imported is not None:
+            in_code = import_statement(sentence) if library else None
+            in_code = in_code or (model_call(sentence) if model else None)
+            if in_code is not None:
                 # which library code uses: its import statement names it, and the names it imports say
                 # what for ("from tenacity import retry, wait_exponential" for retries with backoff);
                 # which model: the call naming it says what for ("client.audio.transcriptions.create(")
-                about = f"{imported.about}: {code_words(imported.text)}" if library else code_words(imported.text)
-                sentence, terms, grams = imported, self._terms(about, chinese_question, aliases), frozenset()
+                about = f"{in_code.about}: {code_words(in_code.text)}" if library else code_words(in_code.text)
+                sentence, terms, grams = in_code, self._terms(about, chinese_question, aliases), frozenset()
             elif not (counted or can_answer(sentence.text)):
                 prose = prose_tail(sentence)
                 if prose is None:
@@ -239,8 +240,8 @@ class SentenceScorer:
             # item ("检查API Key格式(以"sk-"开头,51个字符)") read as about that other thing
             lead_in = sentence.lead_in if sentence.lead_in and shares_words(sentence.lead_in) else ""
             parts = (lead_in, sentence.annotates, sentence.refers, display)
-            # (an import statement, as words: code reads as nothing like a question to the models)
-            meanings.append(about if imported is not None else " ".join(part for part in parts if part))
+            # (an import or a call, as words: code reads as nothing like a question to the models)
+            meanings.append(about if in_code is not None else " ".join(part for part in parts if part))
 
         # a row of a table whose other row's label matches the question more is that other row's neighbour
         def label_evidence(label: str) -> float:
@@ -258,6 +259,8 @@ class SentenceScorer:
         # vector databases of the RAG case): its items that name something, as far as the heading goes
         naming = [asked.kind == "name" and carries("name", c[2].display, question) for c in candidates]
         evidence = _inherit_headers(candidates, evidence, naming)
+        if asked.kind == "address":  # (for amounts it lent a price line every name of the prices: −16 declines)
+            evidence = _inherit_named(candidates, evidence, question)
         # ... whatever the models make of its words: in the other language than the question its label's
         # evidence would count only in the blend with meaning ("What does a 403 error mean?")
         evidence = [max(e, LABEL_EVIDENCE) if i in labelled else e for i, e in enumerate(evidence)]
@@ -403,6 +406,29 @@ def _inherit_headers(
             if not candidate.states_asked_value:
                 share = min(share, evidence[j] * candidates[j][1] / factor) if factor else 0.0
             inherited[i] = max(inherited[i], share)
+    return inherited
+
+
+def _inherit_named(candidates: list[tuple[float, float, Scored]], evidence: list[float], question: str) -> list[float]:
+    """A line stating the address asked for has at least HEADER_SHARE of the evidence of a line naming
+    the same thing, a name the question does not say and few candidates do: "OpenAI 官方提供了一个工具
+    **Tokenizer**，可以…查看它们是如何被转换成 Tokens 的" matches "where can I see how text is split into
+    tokens" and gives no address; "Tokenizer 工具地址：https://platform.openai.com/tokenizer" does, in
+    words the question does not use."""
+    asked = names_in(question) | {word.lower() for word in re.findall(r"[A-Za-z]+", question)}
+    names = [names_in(c[2].display) - asked for c in candidates]
+    holders: dict[str, int] = {}
+    for found in names:
+        for name in found:
+            holders[name] = holders.get(name, 0) + 1
+    inherited = list(evidence)
+    for i, (_, _, candidate) in enumerate(candidates):
+        if not candidate.states_asked_value:
+            continue
+        rare = {name for name in names[i] if holders[name] <= NAMED_HOLDERS}
+        for j, other in enumerate(names):
+            if j != i and rare & other:
+                inherited[i] = max(inherited[i], HEADER_SHARE * evidence[j])
     return inherited
 
 

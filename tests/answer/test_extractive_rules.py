@@ -518,3 +518,15 @@ def test_which_model_an_example_uses_is_answered_by_the_call_naming_it(answerer:
     assert extract.answered and [s.text for s in extract.quoted] == [call]
     # not asked which model: code still never answers
     assert not answerer.answer("How do I create an audio transcription?", sentences(code)).answered
+
+
+def test_an_address_line_inherits_from_the_line_naming_the_same_tool(answerer: ExtractiveAnswerer) -> None:
+    text = (
+        "当我们向大模型输入一句话时，这句话会首先被分割成一系列 Tokens。\n"
+        "OpenAI 官方提供了一个工具 **Tokenizer**，可以测试任意输入的文本，并查看它们是如何被分割成 Tokens 的。\n"
+        "Tokenizer 工具地址：https://platform.openai.com/tokenizer\n"
+        "Playground 地址：https://platform.openai.com/playground\n"
+    )
+    extract = answerer.answer("在哪里可以查看一段文本是如何被分割成 Tokens 的？", sentences(text))
+    assert extract.answered and "https://platform.openai.com/tokenizer" in extract.text
+    assert "playground" not in extract.text  # an address naming nothing the answering line names
