@@ -32,7 +32,7 @@ _NAME_NUMBER = re.compile(r"[A-Za-z]+[-_]?\d[\w.-]*")
 # counted things in Chinese: 两次, 数百名, 半年, 三成, 一天; not "一个"/"一种" alone, which is mostly "a"
 # ("是一个RESTful接口" states no count)
 _COUNT_ZH = re.compile(
-    r"(?!一[个种位名项家条只台件所张层部本])"
+    r"(?!一[个种位名项家条只台件所张层部本]|一次性)"  # (一次性: all at once, not a count)
     r"[一两二三四五六七八九十百千万亿数几半多]+[个次位名种项座家条只台件所张层倍成年月天周岁元人部本]"
 )
 # what tool, library or technology: answered by its name ("用什么工具" by "Prometheus + Grafana")

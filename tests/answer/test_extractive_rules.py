@@ -179,6 +179,8 @@ def test_a_heading_or_list_number_is_no_quantity() -> None:
 def test_one_of_something_is_an_article_not_a_count() -> None:
     assert not carries("quantity", "A: OpenAI API是一个RESTful接口,允许开发者访问模型。")
     assert not carries("quantity", "这是一种新的计费方式")
+    assert not carries("quantity", "而不是一次性全部返回")  # all at once, not a count
+    assert carries("quantity", "每天调用一次") and carries("quantity", "重试三次")
     assert carries("quantity", "十一个工作日内到账") and carries("quantity", "最多保留一天")
     assert carries("quantity", "一百个请求之后限流")
 
