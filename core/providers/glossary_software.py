@@ -17,6 +17,10 @@ SOFTWARE_SENSES: dict[str, str] = {
     "音色": "voice",
     "吞吐": "throughput",
     "调用": "to call; call",
+    "前端": "frontend; front end",
+    "推送": "push; to push",
+    "白名单": "allowlist; allow list; whitelist",
+    "监控": "monitoring; to monitor",
     # words it does not have
     "状态码": "status code",
     "报错": "error; to report an error",
@@ -51,6 +55,9 @@ SOFTWARE_SENSES: dict[str, str] = {
     "重试": "retry; to retry",
     "定时任务": "scheduled task; cron job",
     "显存": "GPU memory; VRAM",
+    "鉴权": "authentication; auth",
+    "更新记录": "changelog; update log",
+    "更新日志": "changelog; update log",
 }
 
 

@@ -52,6 +52,7 @@ def test_software_senses_gloss_but_add_no_search_terms() -> None:
     glossary = shared_glossary()
     assert "text" in glossary.english("语音转文字").split(" ; ")[1].split("; ")
     assert "metric" in glossary.english("可视化指标")
+    assert "changelog" in glossary.english("去哪里看更新记录") and "frontend" in glossary.english("前端推送")
     assert all(word != "文字" for _, word in glossary.chinese("text"))
     assert all(word != "指标" for _, word in glossary.chinese("metric"))
 
