@@ -24,6 +24,13 @@ _CODE_CHARS = frozenset("{};=<>`")  # not brackets: prose has "(15 kg)" and "(Lu
 # f(x): prose puts a space or a CJK character before "(", or a CJK aside inside it ("agent(并计划…)")
 _CALL = re.compile(r"[A-Za-z0-9_]\((?![\u4e00-\u9fff])")
 _KEYWORD_ARGUMENT = re.compile(r"\b[A-Za-z_]\w*=[\w\"']")  # file=audio_file, model="gpt-4o"
+# JavaScript run into one line ("for await (const chunk of stream) { … chunk.choices[0]?.delta?.content || '';",
+# "'gpt-4o', // 使用GPT-4o模型 messages: messages, stream: true, });"): declarations, optional chaining,
+# arrows, logical operators, a line comment after code, a statement closing its call
+# ("let us" is English: let and var only with an assignment)
+_SCRIPT_CODE = re.compile(
+    r"\bconst\s+[\w{\[]|\b(?:let|var)\s+[\w{}\[\], ]+\s*=[^=]|\?\.\w|=>|\|\||&&|\S\s*(?<![:/])//\s|\}\s*\)\s*;"
+)
 LEAD_IN_MAX_CHARS = 60  # a line ending in a colon that is longer states something itself
 
 
@@ -42,6 +49,8 @@ def can_answer(text: str) -> bool:
     if _CODE_START.match(stripped):
         return False
     if len(_CALL.findall(stripped)) + len(_KEYWORD_ARGUMENT.findall(stripped)) >= 2:
+        return False
+    if _SCRIPT_CODE.search(stripped):
         return False
     code = sum(ch in _CODE_CHARS for ch in stripped)
     return code < 3 or code / len(stripped) < 0.04

@@ -532,3 +532,10 @@ def test_an_address_line_inherits_from_the_line_naming_the_same_tool(answerer: E
     extract = answerer.answer("在哪里可以查看一段文本是如何被分割成 Tokens 的？", sentences(text))
     assert extract.answered and "https://platform.openai.com/tokenizer" in extract.text
     assert "playground" not in extract.text  # an address naming nothing the answering line names
+
+
+def test_javascript_run_into_one_line_is_code() -> None:
+    assert not can_answer("for await (const chunk of stream) { const content = chunk.choices[0]?.delta?.content || '';")
+    assert not can_answer("'gpt-4o', // 使用GPT-4o模型 messages: messages, stream: true, });")
+    assert can_answer("Let us consider the Normans, who let the region keep its laws.")
+    assert can_answer("前端集成建议:使用SSE(Server-Sent Events)或WebSocket推送每个chunk。")
