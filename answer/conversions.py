@@ -1,7 +1,7 @@
 """Which way a conversion goes. "Which model turns audio into text?" is answered by whisper-1's
 "语音转文字", not by tts-1's "文字转语音": the two lines hold the same words, only their order says
 which is which. A conversion is a pair (from, to): "X转Y", "X转成Y", "把X转换为Y", "X-to-Y", "turn / convert
-/ transcribe X into / to Y". The caller gives each side's terms (its words, their glosses)."""
+/ transcribe X into / to Y". The caller gives the sides' terms (their words, their glosses)."""
 
 from __future__ import annotations
 
@@ -40,16 +40,14 @@ def conversions(text: str) -> list[Conversion]:
 
 
 def direction(
-    asked: list[Conversion],
+    asked: list[tuple[frozenset[object], frozenset[object]]],
     stated: list[Conversion],
-    question_terms: Callable[[str], frozenset[object]],
     sentence_terms: Callable[[str], frozenset[object]],
 ) -> int:
     """SAME when a conversion the sentence states goes the way one the question asks about does (a
     side of each meets its counterpart and neither meets the other side), REVERSED when one goes the
-    other way, else NEITHER."""
-    for question in asked:
-        want_from, want_to = question_terms(question.source), question_terms(question.target)
+    other way, else NEITHER. ``asked``: the terms of each asked conversion's (source, target)."""
+    for want_from, want_to in asked:
         for sentence in stated:
             has_from, has_to = sentence_terms(sentence.source), sentence_terms(sentence.target)
             along = bool(want_from & has_from) or bool(want_to & has_to)

@@ -67,6 +67,11 @@ _LIBRARY = re.compile(
     r"\b(?:librar(?:y|ies)|packages?|modules?|dependenc(?:y|ies))\b|(?<!数据)(?<!知识)(?<!向量)(?<!代码)(?<!资料)库|模块|依赖包",
     re.I,
 )
+# a question asking which model ("Which model name should I pass…", "示例里用的是哪个模型")
+_MODEL = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?models?\b|\bmodel(?:'s)?\s+name\b|(?:哪个|哪一个|哪款|哪种|什么)模型|模型名",
+    re.I,
+)
 # Python import statements at the start of a line of code, run together as code lines are
 # ("from tenacity import retry, wait_exponential", "import asyncio import aiohttp")
 _IDENTIFIER = r"[A-Za-z_][\w.]*(?:\s+as\s+\w+)?"
@@ -82,6 +87,10 @@ def names_in(text: str) -> frozenset[str]:
 
 def asks_library(question: str) -> bool:
     return bool(_LIBRARY.search(question))
+
+
+def asks_model(question: str) -> bool:
+    return bool(_MODEL.search(question))
 
 
 def imported_modules(text: str) -> list[str]:

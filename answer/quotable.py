@@ -128,19 +128,14 @@ def model_call(sentence: Sentence) -> Sentence | None:
     argument = _MODEL_ARGUMENT.search(text)
     if argument is None:
         return None
-    start = -1
+    # the outermost call whose bracket is still open at the argument: the statement that makes it
     for call in _CALL_START.finditer(text, 0, argument.start()):
-        if _still_open(text[call.end() : argument.start()]):  # its bracket is still open at the argument
+        end = _closing_bracket(text, call.end() - 1)
+        if end > argument.start():
             start = call.start()
-            break  # the outermost: the statement that makes the call
-    if start < 0:
-        return None
-    depth, end = 0, len(text)
-    for i in range(text.index("(", start), len(text)):
-        depth += {"(": 1, ")": -1}.get(text[i], 0)
-        if depth == 0:
-            end = i + 1
             break
+    else:
+        return None
     if end - start > MAX_CODE_QUOTE_CHARS:
         return None
     piece = text[start:end]
@@ -150,13 +145,14 @@ def model_call(sentence: Sentence) -> Sentence | None:
 MAX_CODE_QUOTE_CHARS = 200
 
 
-def _still_open(after_bracket: str) -> bool:
+def _closing_bracket(text: str, opening: int) -> int:
+    """Where the bracket opened at ``opening`` closes, just after it (the end of ``text`` when it never does)."""
     depth = 0
-    for char in after_bracket:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return True
+    for i in range(opening, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return i + 1
+    return len(text)
 
 
 _IDENTIFIER_PARTS = re.compile(r"[_.]+")

@@ -19,7 +19,7 @@ from answer.aliases import phrase_aliases, with_aliases
 from answer.asked import unknown_acronyms
 from answer.conversions import REVERSED, SAME, conversions, direction
 from answer.factors import VARIANT_PENALTY, Asked
-from answer.kinds import asks_library, carries, names_in
+from answer.kinds import asks_library, asks_model, carries, names_in
 from answer.names import mentions_all
 from answer.quotable import announces_count, can_answer, code_words, import_statement, model_call, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
@@ -83,12 +83,6 @@ class Scored:
     # it states the kind of value the question asks for (a price, a size, an address) and names its subject
     states_asked_value: bool = False
 
-
-# a question asking which model ("Which model name should I pass…", "示例里用的是哪个模型")
-_ASKS_MODEL = re.compile(
-    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?models?\b|\bmodel(?:'s)?\s+name\b|(?:哪个|哪一个|哪款|哪种|什么)模型|模型名",
-    re.I,
-)
 
 # question words and particles: a bigram with one of them carries no evidence
 _FUNCTION_CHARS = frozenset("吗呢吧啊么的了是在有什哪里谁几多少怎样请问能可以会要和与或及该这那个为用")
@@ -180,12 +174,8 @@ class SentenceScorer:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
         library = asked.kind == "name" and asks_library(question)
-        model = asked.kind == "name" and not library and bool(_ASKS_MODEL.search(question))
-        asked_conversions = conversions(question)
-
-        def question_side(side: str) -> frozenset[object]:
-            glossed = self.glossary.english(side) if self.glossary is not None and has_chinese(side) else ""
-            return self.matcher.terms(side) - self.asking | self.matcher.terms(glossed) | bigrams(side)
+        model = asked.kind == "name" and not library and asks_model(question)
+        asked_conversions = [(self._side_terms(c.source), self._side_terms(c.target)) for c in conversions(question)]
 
         def sentence_side(side: str) -> frozenset[object]:
             return self._terms(side, chinese_question, aliases) | bigrams(side)
@@ -230,7 +220,7 @@ class SentenceScorer:
                 labelled.add(len(candidates))
             factor, states = asked.judge(sentence, quote, display, row)
             if asked_conversions:
-                way = direction(asked_conversions, conversions(display), question_side, sentence_side)
+                way = direction(asked_conversions, conversions(display), sentence_side)
                 factor *= 1 + DIRECTION_BONUS if way == SAME else 1 - DIRECTION_PENALTY if way == REVERSED else 1
             if row is not None:
                 rows[len(candidates)] = row
@@ -303,6 +293,11 @@ class SentenceScorer:
         if self.glossary is not None and not chinese_question and has_chinese(text):
             terms |= self._glosses(text)
         return terms
+
+    def _side_terms(self, side: str) -> frozenset[object]:
+        """A side of a conversion the question asks about: its words, their glosses, its bigrams."""
+        glossed = self.glossary.english(side) if self.glossary is not None and has_chinese(side) else ""
+        return self.matcher.terms(side) - self.asking | self.matcher.terms(glossed) | bigrams(side)
 
     def _glosses(self, text: str) -> frozenset[int]:
         assert self.glossary is not None
@@ -415,7 +410,7 @@ def _inherit_named(candidates: list[tuple[float, float, Scored]], evidence: list
     **Tokenizer**，可以…查看它们是如何被转换成 Tokens 的" matches "where can I see how text is split into
     tokens" and gives no address; "Tokenizer 工具地址：https://platform.openai.com/tokenizer" does, in
     words the question does not use."""
-    asked = names_in(question) | {word.lower() for word in re.findall(r"[A-Za-z]+", question)}
+    asked = names_in(question) | set(_LATIN_WORD.findall(question.lower()))
     names = [names_in(c[2].display) - asked for c in candidates]
     holders: dict[str, int] = {}
     for found in names:

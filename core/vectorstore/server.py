@@ -296,15 +296,7 @@ class ServerVectorStore:
         if where.matches_nothing:
             return []
         self.ensure_collection()
-        records, _ = self._call(
-            "scroll",
-            self._client.scroll,
-            self._collection,
-            scroll_filter=_filter(where),
-            limit=limit,
-            with_payload=True,
-        )
-        return [StoredHit(str(r.id), 0.0, dict(r.payload or {})) for r in records]
+        return [StoredHit(str(r.id), 0.0, dict(r.payload or {})) for r in self._scroll(where, limit, with_payload=True)]
 
     def count(self, where: StoreFilter) -> int:
         if where.matches_nothing:
@@ -317,15 +309,18 @@ class ServerVectorStore:
     def _exists(self, where: StoreFilter, at_least: int = 1) -> bool:
         if where.matches_nothing:
             return False
+        return len(self._scroll(where, at_least, with_payload=False)) >= at_least
+
+    def _scroll(self, where: StoreFilter, limit: int, *, with_payload: bool) -> list[Any]:
         records, _ = self._call(
             "scroll",
             self._client.scroll,
             self._collection,
             scroll_filter=_filter(where),
-            limit=at_least,
-            with_payload=False,
+            limit=limit,
+            with_payload=with_payload,
         )
-        return len(records) >= at_least
+        return list(records)
 
     def scan_sparse(self, batch: int = 512) -> Iterator[tuple[dict[str, Any], list[int]]]:
         self.ensure_collection()
