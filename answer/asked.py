@@ -200,6 +200,8 @@ _DEFINITION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+# a kind of document ("FAQ 里说…", "the README"): where the answer is, which its passages need not name
+DOCUMENT_KINDS = frozenset(["faq", "faqs", "readme", "wiki", "docs"])
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
@@ -232,7 +234,7 @@ def unknown_acronyms(
     terms with any glosses) or spells out, nor any sense of a gloss of one ("chief technology officer"
     for 首席技术官 spells CTO)."""
     unknown = []
-    for acronym in sorted(set(_ACRONYM.findall(question))):
+    for acronym in sorted(set(_ACRONYM.findall(question)) - {kind.upper() for kind in DOCUMENT_KINDS}):
         terms = terms_of(acronym)
         if any(acronym.lower() in text.lower() for text in texts) or any(terms & t for t in term_sets if terms):
             continue

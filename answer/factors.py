@@ -32,7 +32,7 @@ from answer.names import (
     question_tiers,
     spelled_names,
 )
-from answer.quotable import PLAIN_NUMBER, is_heading
+from answer.quotable import PLAIN_NUMBER, can_answer, is_heading
 from answer.sentences import Sentence
 from answer.tables import TableRow
 
@@ -116,7 +116,8 @@ class Asked:
         # what an acronym stands for, spelled out (a Chinese definition can not be told apart)
         defines = any(spells_out(display, acronym) for acronym in self.acronyms)
         carried = defines or (kind != "other" and carries(kind, quote.text, self.question))
-        if self.measure and carried and not defines and not states_amount("size", display):
+        # (code passes a number without its unit: "r.setex(key, 3600, response)" states the seconds)
+        if self.measure and carried and not defines and not states_amount("size", display) and can_answer(display):
             carried = False  # "两部分" is a number, not the length asked for
         # a share or a price ("省钱 50%") is no count of the requests a Chinese question asks for with its
         # measure word ("多少条请求"); "how many" names none, and "how many of the voters" takes a share

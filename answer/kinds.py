@@ -89,6 +89,24 @@ _PERSON_ZH = re.compile(r"(?<!无论)(?<!不管)谁(?![都也])")
 _PROPER = re.compile(r"(?<![A-Za-z0-9_])[A-Z][a-z][A-Za-z]*")
 
 
+# a question asking which attribute, field or parameter code sets ("Python 示例里是通过哪个属性来填组织 ID 的")
+_IDENTIFIER_QUESTION = re.compile(
+    r"属性|字段|参数|变量|\b(?:attributes?|fields?|parameters?|params?|propert(?:y|ies)|variables?|arguments?)\b", re.I
+)
+
+
+def asks_identifier(question: str) -> bool:
+    return bool(_IDENTIFIER_QUESTION.search(question))
+
+
+# a question about an example's code ("Redis 缓存示例里…多久过期", "In the Redis caching example, how long…")
+_CODE_QUESTION = re.compile(r"示例|例子|样例|代码|\b(?:examples?|samples?|snippets?|code)\b", re.I)
+
+
+def asks_about_code(question: str) -> bool:
+    return bool(_CODE_QUESTION.search(question))
+
+
 def names_in(text: str) -> frozenset[str]:
     """The names ``text`` states (capitalised or versioned Latin words, 《titles》), lower-cased."""
     return frozenset(name.lower() for name in _NAME.findall(text))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from answer.asked import DOCUMENT_KINDS
 from answer.sentences import Sentence
 from core.text import ENGLISH_FUNCTION_WORDS, has_chinese, is_chinese
 
@@ -54,6 +55,11 @@ _NOT_NAMES = ENGLISH_FUNCTION_WORDS | frozenset(
         "december",
     ]
     + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    # an identifier of something ("组织 ID", "file ID"): what the question asks for, named by a field
+    + ["id", "ids"]
+    # the language of a code example ("Python 示例里"): code shows it without naming it
+    + ["python", "javascript", "typescript", "java", "node", "nodejs", "node.js", "curl"]
+    + list(DOCUMENT_KINDS)
 )
 
 

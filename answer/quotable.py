@@ -92,6 +92,8 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
         tail = sentence.text[match.end() :].strip()
         if len(tail) < _PROSE_MIN_CHARS or not can_answer(tail) or _KEYWORD_ARGUMENT.search(tail):
             continue  # still code: a comment's words run into the next argument ("中等详细程度 max_tokens=2000 )")
+        if _STATEMENT_START.search(tail) or tail.count(")") > tail.count("("):
+            continue  # still code: the rest of a call and the next assignment ('3600, response) prompt = "…?"')
         if has_chinese(tail) or len(tail.split()) >= 4:
             start = sentence.start + sentence.text.index(tail, match.end())
             # a comment (not prose run into the code) is about the statement it follows
@@ -100,6 +102,17 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
             # the tail stood on a line of its own after the code ("…print(x) 4.2 文字转语音(TTS)")
             return replace(sentence, text=tail, start=start, end=start + len(tail), alone=True, annotates=annotated)
     return None
+
+
+def with_statement(comment: Sentence, line: Sentence) -> Sentence:
+    """A comment of ``line`` (``prose_tail``) quoted with the statement it annotates ('openai.organization
+    = "org-…" # 可选,用于多团队计费'): which attribute, field or parameter does what the comment says."""
+    end = comment.start - line.start
+    start = line.text.rfind(comment.annotates, 0, end) if comment.annotates else -1
+    if start < 0:
+        return comment
+    text = line.text[start : comment.end - line.start]
+    return replace(comment, text=text, start=line.start + start)
 
 
 def import_statement(sentence: Sentence) -> Sentence | None:
@@ -124,22 +137,77 @@ def model_call(sentence: Sentence) -> Sentence | None:
     """The call in a line of code that names a model (``transcription = client.audio.transcriptions.create(
     model="whisper-1", file=audio_file )``): which model an example uses for what; None when none does
     or the call is longer than a quote may be."""
-    text = sentence.text
-    argument = _MODEL_ARGUMENT.search(text)
-    if argument is None:
-        return None
-    # the outermost call whose bracket is still open at the argument: the statement that makes it
-    for call in _CALL_START.finditer(text, 0, argument.start()):
+    argument = _MODEL_ARGUMENT.search(sentence.text)
+    return None if argument is None else _quoted(sentence, _enclosing_call(sentence.text, argument.start()))
+
+
+# a question's identifiers: dotted or snake_case ("openai.organization", "completion_window")
+# (parts of two characters at least: "e.g." is none)
+_QUESTION_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w+(?:\.[A-Za-z_]\w+)+|(?<![\w.])[A-Za-z]\w*_\w+")
+_COMMENT = re.compile(r"\s*(?:#|//)\s")
+_VALUE = re.compile(r"\s*(?:\"[^\"]*\"|'[^']*'|[^\s,)]+)")
+
+
+def question_identifiers(question: str) -> list[str]:
+    """The identifiers a question names ("completion_window", "openai.organization")."""
+    return _QUESTION_IDENTIFIER.findall(question)
+
+
+def named_setting(sentence: Sentence, identifiers: list[str]) -> Sentence | None:
+    """The statement of a line of code setting one of ``identifiers`` ("completion_window" →
+    'client.batches.create( input_file_id=file.id, …, completion_window="24h" )', the call it is an
+    argument of; "openai.api_key" → 'openai.api_key = "YOUR_API_KEY"'); None when it sets none."""
+    for identifier in identifiers:
+        setting = re.search(rf"(?<![\w.]){re.escape(identifier)}\s*=(?!=)", sentence.text)
+        if setting is None:
+            continue
+        call = _enclosing_call(sentence.text, setting.start())
+        if call is None:  # an assignment of its own: up to the end of its value, and its comment
+            value = _VALUE.match(sentence.text, setting.end())
+            end = value.end() if value else setting.end()
+            comment = _COMMENT.match(sentence.text, end)
+            if comment is not None:
+                following = _STATEMENT_START.search(sentence.text, comment.end())
+                end = following.start() if following else len(sentence.text)
+            call = (setting.start(), len(sentence.text[:end].rstrip()))
+        return _quoted(sentence, call)
+    return None
+
+
+# a number passed to a call, positionally or by keyword ("r.setex(key, 3600, response)", "timeout=30")
+_NUMBER_ARGUMENT = re.compile(r"(?<=[(,])\s*(?:[A-Za-z_]\w*\s*=\s*)?(\d+(?:\.\d+)?)\s*(?=[,)])")
+
+
+def number_call(sentence: Sentence) -> Sentence | None:
+    """The innermost call of a line of code that passes a number ("r.setex(key, 3600, response)"): how
+    long, how many, how much an example sets; None when no call does."""
+    for argument in _NUMBER_ARGUMENT.finditer(sentence.text):
+        quoted = _quoted(sentence, _enclosing_call(sentence.text, argument.start(1), innermost=True))
+        if quoted is not None:
+            return quoted
+    return None
+
+
+def _enclosing_call(text: str, position: int, innermost: bool = False) -> tuple[int, int] | None:
+    """The outermost (``innermost``: innermost) call whose bracket is still open at ``position``: the
+    statement that makes it."""
+    found = None
+    for call in _CALL_START.finditer(text, 0, position):
         end = _closing_bracket(text, call.end() - 1)
-        if end > argument.start():
-            start = call.start()
-            break
-    else:
+        if end > position:
+            found = (call.start(), end)
+            if not innermost:
+                break
+    return found
+
+
+def _quoted(sentence: Sentence, span: tuple[int, int] | None) -> Sentence | None:
+    """The code between ``span`` as a quote of its own; None without one or when it is longer than a quote may be."""
+    if span is None or span[1] - span[0] > MAX_CODE_QUOTE_CHARS:
         return None
-    if end - start > MAX_CODE_QUOTE_CHARS:
-        return None
-    piece = text[start:end]
-    return replace(sentence, text=piece, start=sentence.start + start, end=sentence.start + end, alone=True)
+    start, end = span
+    text = sentence.text[start:end]
+    return replace(sentence, text=text, start=sentence.start + start, end=sentence.start + end, alone=True)
 
 
 MAX_CODE_QUOTE_CHARS = 200

@@ -338,8 +338,14 @@ def test_a_comment_is_about_the_statement_it_follows(answerer: ExtractiveAnswere
     text = code + "前往控制台创建API Key,并设置组织权限。\n不要将API Key硬编码在代码中。\n"
     [comment] = [prose_tail(s) for s in sentences(code)]
     assert comment is not None and comment.annotates == 'openai.organization = "org-XXXX"'
+    # the setting the question names, quoted with its comment (answer.quotable.named_setting)
     ranked = answerer.scorer.score("代码里设置 openai.organization 有什么用？", sentences(text))
-    assert ranked[0].display == "可选,用于多团队计费"  # its words alone do not name organization
+    assert ranked[0].display == 'openai.organization = "org-XXXX" # 可选,用于多团队计费'
+    # ... and asked which attribute does what the comment says: the comment with its statement
+    ranked = answerer.scorer.score("按团队分开计费,示例里是通过哪个属性设置的？", sentences(text))
+    assert ranked[0].display == 'openai.organization = "org-XXXX" # 可选,用于多团队计费'
+    ranked = answerer.scorer.score("多团队计费是什么意思？", sentences(text))
+    assert ranked[0].display == "可选,用于多团队计费"  # asked for no attribute: the comment alone
     # prose run into the code is not about its last statement
     prose = 'content = chunk.get("content") print(content) 前端集成建议:使用SSE推送每个chunk。\n'
     [tail] = [prose_tail(s) for s in sentences(prose)]

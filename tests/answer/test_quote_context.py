@@ -7,6 +7,7 @@ import pytest
 
 from answer.asked import asked_count, counted_words, states_count, unknown_acronyms
 from answer.extractive import FOLLOW_SHARE, ExtractiveAnswerer
+from answer.names import question_entities
 from answer.sentences import SentenceMatcher
 from core.providers.lexical import LexicalEncoder
 from tests.answer.test_extractive import sentences
@@ -126,3 +127,6 @@ def test_an_acronym_the_sources_use_gloss_or_spell_out_is_known() -> None:
     chief = ["head; chief ; technology ; officer; official"]  # 首席技术官 glossed word by word (Glossary.english)
     assert unknown_acronyms("Who is the CTO?", found, terms, matcher.terms, ["chief technology officer"]) == []
     assert unknown_acronyms("Who is the CTO?", found, terms, matcher.terms, chief) == ["CTO"]  # across senses: no
+    # a kind of document is where the answer is, not what it is about: its passages need not name it
+    assert unknown_acronyms("FAQ 里说 RPD 是什么意思？", found, terms, matcher.terms) == []
+    assert question_entities("FAQ 里说 API Key 应该是多少个字符？") == ["api", "key"]

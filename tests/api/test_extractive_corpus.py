@@ -43,6 +43,17 @@ def test_extractive_answers_over_the_openai_platform_articles(articles: tuple[Te
     assert whisper["citations"] and len(whisper["answer"].splitlines()) <= 4  # lead + at most 3 quotes
     assert_quotes_verbatim(settings, whisper)
 
+    # values only an example's code states: the statement stating it, quoted verbatim
+    for question, value in (
+        ("In the Redis caching example, how many seconds is a cached response kept before it expires?", "3600"),
+        ("Redis 缓存示例里，缓存多少秒过期？", "3600"),
+        ("What completion_window does the sample code pass when creating a batch?", '"24h"'),
+        ("想按团队分开计费，Python 示例里是通过哪个属性设置组织的？", "openai.organization"),
+    ):
+        result = client.post("/v1/chat", json={"message": question}, headers=headers).json()
+        assert result["mode"] == "extractive" and value in result["answer"], (question, result["answer"])
+        assert_quotes_verbatim(settings, result)
+
     party = client.post("/v1/chat", json={"message": "公司年会在哪里举办？"}, headers=headers).json()
     assert party["mode"] == "no_answer" and party["answer"] == NO_ANSWER["zh"] and party["citations"] == []
 
