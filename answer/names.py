@@ -130,7 +130,8 @@ def distinctive(entities: list[str], sentences: list[Sentence]) -> list[str]:
 
 
 _CAPITALISED = re.compile(r"(?<=\s)[A-Z][A-Za-z]+")  # not the question's first word
-_WORDS = re.compile(r"[a-z]+")
+# (whole words: the parts of an identifier, "chinese_text", are no name kept as it is)
+_WORDS = re.compile(r"(?<![\w.])[a-z]+(?![\w.(])")
 
 
 def spelled_names(question: str, entities: list[str], sentences: list[Sentence]) -> list[str]:

@@ -212,6 +212,9 @@ def test_a_capitalised_word_the_sources_spell_alike_is_a_subject(answerer: Extra
     # a line of a Chinese document without Chinese of its own keeps the name as the document does
     listed = "国内兼容的服务商:\n- Kimi:https://api.moonshot.cn/v1\n"
     assert spelled_names("What base URL does Kimi use?", [], sentences(listed)) == ["kimi"]
+    # an identifier's parts are no name kept as it is ("a Chinese sentence" is no subject of "chinese_text")
+    code = '统计中文文本的 token:\nchinese_text = "这是一段中文测试文本"\n'
+    assert spelled_names("How is a Chinese sentence split into tokens?", [], sentences(code)) == []
     english = "Whisper transcribes speech.\nThe Batch API halves the price.\n"
     assert spelled_names(question, [], sentences(english)) == []  # ordinary words in English text
     # the price line is about a call, not Whisper: no stated amount of the asked subject, no answer
