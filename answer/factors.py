@@ -25,11 +25,13 @@ from answer.names import (
     names_another_tier,
     names_only_base,
     names_only_variants,
+    names_sibling,
     names_subject,
     qualifiers,
     question_compounds,
     question_entities,
     question_tiers,
+    sibling_words,
     spelled_names,
 )
 from answer.quotable import PLAIN_NUMBER, can_answer, is_heading
@@ -81,6 +83,7 @@ class Asked:
     entities: list[str]  # the technical names it is about
     tiers: list[tuple[str, str]]  # the (name, tier) pairs it asks about
     compounds: list[tuple[str, str]]  # the (name, variant) pairs it asks about: ("gpt-4o", "gpt-4o mini")
+    siblings: dict[str, frozenset[str]]  # its names' siblings' last parts (answer.names.sibling_words)
     numbers: set[str]  # the numbers it names on their own
     subjects: list[str]  # its names few candidates mention
     qualified: dict[str, str]  # a name qualifying the next one, by it (answer.names.qualifiers)
@@ -103,6 +106,7 @@ class Asked:
             entities=entities,
             tiers=question_tiers(question, entities),
             compounds=question_compounds(question, sentences),
+            siblings=sibling_words(entities, sentences),
             numbers=question_numbers(question),
             subjects=distinctive(entities + spelled_names(question, entities, sentences), sentences),
             qualified=qualifiers(question, entities),
@@ -149,8 +153,10 @@ class Asked:
             # mention, OpenAI in an OpenAI knowledge base, tells nothing); what its list's lead-in
             # or its paragraph's sentences before it name, it is about too
             factor *= 1 - MISSING_NAME_PENALTY
-        variant = (bool(self.entities) and names_only_variants(display, self.entities)) or names_another_tier(
-            display, self.tiers
+        variant = (
+            (bool(self.entities) and names_only_variants(display, self.entities))
+            or names_another_tier(display, self.tiers)
+            or names_sibling(display, self.siblings)
         )
         if variant:
             factor *= 1 - VARIANT_PENALTY

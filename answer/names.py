@@ -195,6 +195,34 @@ def names_only_variants(text: str, entities: list[str]) -> bool:
     return variant
 
 
+def sibling_words(entities: list[str], sentences: list[Sentence]) -> dict[str, frozenset[str]]:
+    """For each versioned name of the question with a last part ("text-embedding-3-small"), the last
+    parts of the other names the sentences give it ({"large"} from "text-embedding-3-large")."""
+    found: dict[str, frozenset[str]] = {}
+    texts = " ".join({s.text.lower() for s in sentences})
+    for entity in filter(is_versioned, entities):
+        stem, dash, own = entity.rpartition("-")
+        if not dash or not own.isalpha():
+            continue
+        others = set(re.findall(rf"(?<![\w.-]){re.escape(stem)}-([a-z]+)(?![\w.])", texts)) - {own}
+        if others:
+            found[entity] = frozenset(others)
+    return found
+
+
+def names_sibling(text: str, siblings: dict[str, frozenset[str]]) -> bool:
+    """Whether ``text`` says it is about another variant by that variant's last part alone and never
+    names the question's ("3072 维(large)" for text-embedding-3-small)."""
+    lowered = text.lower()
+    for entity, words in siblings.items():
+        own = entity.rpartition("-")[2]
+        if re.search(rf"\b{own}\b", lowered):
+            continue
+        if any(re.search(rf"\b{word}\b", lowered) for word in words):
+            return True
+    return False
+
+
 # "ChatGPT Team": a product's tier or edition, a capitalised word right after its name
 _TIER = r"\s+([A-Z][a-z]+)(?![a-z])"
 

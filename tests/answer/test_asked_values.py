@@ -404,3 +404,18 @@ def test_a_line_pointing_back_to_the_quote_finishes_it(answerer: ExtractiveAnswe
     # under the threshold it does not follow
     ranked = [Scored(1.0, prices, prices.text), Scored(0.3, drop, drop.text)]
     assert answerer.select(question, ranked).quoted == [prices]
+
+
+def test_a_line_naming_a_sibling_variant_by_its_last_part_is_about_that_variant() -> None:
+    from answer.names import names_sibling, sibling_words
+
+    text = (
+        "- text-embedding-3-small:1536 维,快、便宜\n- text-embedding-3-large:3072 维,准、稍贵\n"
+        "vector = response.data[0].embedding print(len(vector)) # 3072 维(large)\n"
+    )
+    siblings = sibling_words(["text-embedding-3-small"], sentences(text))
+    assert siblings == {"text-embedding-3-small": frozenset({"large"})}
+    assert names_sibling("3072 维(large)", siblings) and names_sibling("text-embedding-3-large:3072 维", siblings)
+    assert not names_sibling("text-embedding-3-small:1536 维,快、便宜", siblings)
+    assert not names_sibling("large 和 small 两种尺寸", siblings)  # names the question's own variant too
+    assert sibling_words(["gpt-5"], sentences(text)) == {}  # no last part of letters: gpt-5 has no siblings here
