@@ -1,5 +1,6 @@
 """What may be quoted as an answer: not a heading, a label, a question, a lead-in, markup or code;
-prose run into a line of code is, from where the prose starts."""
+prose run into a line of code is, from where the prose starts (what code itself answers is
+``answer.code``'s)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import unicodedata
 from dataclasses import replace
 
 from answer.facts import numbers_in
-from answer.kinds import DATE, IMPORTS
+from answer.kinds import DATE
 from answer.sentences import Sentence
 from core.text import has_chinese
 
@@ -92,7 +93,7 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
         tail = sentence.text[match.end() :].strip()
         if len(tail) < _PROSE_MIN_CHARS or not can_answer(tail) or _KEYWORD_ARGUMENT.search(tail):
             continue  # still code: a comment's words run into the next argument ("中等详细程度 max_tokens=2000 )")
-        if _STATEMENT_START.search(tail) or tail.count(")") > tail.count("("):
+        if STATEMENT_START.search(tail) or tail.count(")") > tail.count("("):
             continue  # still code: the rest of a call and the next assignment ('3600, response) prompt = "…?"')
         if has_chinese(tail) or len(tail.split()) >= 4:
             start = sentence.start + sentence.text.index(tail, match.end())
@@ -104,142 +105,15 @@ def prose_tail(sentence: Sentence) -> Sentence | None:
     return None
 
 
-def with_statement(comment: Sentence, line: Sentence) -> Sentence:
-    """A comment of ``line`` (``prose_tail``) quoted with the statement it annotates ('openai.organization
-    = "org-…" # 可选,用于多团队计费'): which attribute, field or parameter does what the comment says."""
-    end = comment.start - line.start
-    start = line.text.rfind(comment.annotates, 0, end) if comment.annotates else -1
-    if start < 0:
-        return comment
-    text = line.text[start : comment.end - line.start]
-    return replace(comment, text=text, start=line.start + start)
-
-
-def import_statement(sentence: Sentence) -> Sentence | None:
-    """The import statements opening a line of code, which name the libraries it uses ("from tenacity
-    import retry, stop_after_attempt, wait_exponential"); None when it opens with none."""
-    lead = len(sentence.text) - len(sentence.text.lstrip())
-    found = IMPORTS.match(sentence.text, lead)
-    if found is None:
-        return None
-    text = found.group().rstrip()
-    start = sentence.start + lead
-    # what it is about, for what the question names ("Which Python library …")
-    return replace(sentence, text=text, start=start, end=start + len(text), alone=True, about="Python library")
-
-
-# a model named in code, and the calls whose arguments it may be among ("client.audio.transcriptions.create(")
-_MODEL_ARGUMENT = re.compile(r"(?<![\w.])model\s*=\s*[\"']([^\"'\s]{2,60})[\"']")
-_CALL_START = re.compile(r"(?<![\w.])(?:[A-Za-z_][\w.]*\s*=\s*)?[A-Za-z_][\w.]*\(")
-
-
-def model_call(sentence: Sentence) -> Sentence | None:
-    """The call in a line of code that names a model (``transcription = client.audio.transcriptions.create(
-    model="whisper-1", file=audio_file )``): which model an example uses for what; None when none does
-    or the call is longer than a quote may be."""
-    argument = _MODEL_ARGUMENT.search(sentence.text)
-    return None if argument is None else _quoted(sentence, _enclosing_call(sentence.text, argument.start()))
-
-
-# a question's identifiers: dotted or snake_case ("openai.organization", "completion_window")
-# (parts of two characters at least: "e.g." is none)
-_QUESTION_IDENTIFIER = re.compile(r"(?<![\w.])[A-Za-z_]\w+(?:\.[A-Za-z_]\w+)+|(?<![\w.])[A-Za-z]\w*_\w+")
-_COMMENT = re.compile(r"\s*(?:#|//)\s")
-_VALUE = re.compile(r"\s*(?:\"[^\"]*\"|'[^']*'|[^\s,)]+)")
-
-
-def question_identifiers(question: str) -> list[str]:
-    """The identifiers a question names ("completion_window", "openai.organization")."""
-    return _QUESTION_IDENTIFIER.findall(question)
-
-
-def named_setting(sentence: Sentence, identifiers: list[str]) -> Sentence | None:
-    """The statement of a line of code setting one of ``identifiers`` ("completion_window" →
-    'client.batches.create( input_file_id=file.id, …, completion_window="24h" )', the call it is an
-    argument of; "openai.api_key" → 'openai.api_key = "YOUR_API_KEY"'); None when it sets none."""
-    for identifier in identifiers:
-        setting = re.search(rf"(?<![\w.]){re.escape(identifier)}\s*=(?!=)", sentence.text)
-        if setting is None:
-            continue
-        call = _enclosing_call(sentence.text, setting.start())
-        if call is None:  # an assignment of its own: up to the end of its value, and its comment
-            value = _VALUE.match(sentence.text, setting.end())
-            end = value.end() if value else setting.end()
-            comment = _COMMENT.match(sentence.text, end)
-            if comment is not None:
-                following = _STATEMENT_START.search(sentence.text, comment.end())
-                end = following.start() if following else len(sentence.text)
-            call = (setting.start(), len(sentence.text[:end].rstrip()))
-        return _quoted(sentence, call)
-    return None
-
-
-# a number passed to a call, positionally or by keyword ("r.setex(key, 3600, response)", "timeout=30")
-_NUMBER_ARGUMENT = re.compile(r"(?<=[(,])\s*(?:[A-Za-z_]\w*\s*=\s*)?(\d+(?:\.\d+)?)\s*(?=[,)])")
-
-
-def number_call(sentence: Sentence) -> Sentence | None:
-    """The innermost call of a line of code that passes a number ("r.setex(key, 3600, response)"): how
-    long, how many, how much an example sets; None when no call does."""
-    for argument in _NUMBER_ARGUMENT.finditer(sentence.text):
-        quoted = _quoted(sentence, _enclosing_call(sentence.text, argument.start(1), innermost=True))
-        if quoted is not None:
-            return quoted
-    return None
-
-
-def _enclosing_call(text: str, position: int, innermost: bool = False) -> tuple[int, int] | None:
-    """The outermost (``innermost``: innermost) call whose bracket is still open at ``position``: the
-    statement that makes it."""
-    found = None
-    for call in _CALL_START.finditer(text, 0, position):
-        end = _closing_bracket(text, call.end() - 1)
-        if end > position:
-            found = (call.start(), end)
-            if not innermost:
-                break
-    return found
-
-
-def _quoted(sentence: Sentence, span: tuple[int, int] | None) -> Sentence | None:
-    """The code between ``span`` as a quote of its own; None without one or when it is longer than a quote may be."""
-    if span is None or span[1] - span[0] > MAX_CODE_QUOTE_CHARS:
-        return None
-    start, end = span
-    text = sentence.text[start:end]
-    return replace(sentence, text=text, start=sentence.start + start, end=sentence.start + end, alone=True)
-
-
-MAX_CODE_QUOTE_CHARS = 200
-
-
-def _closing_bracket(text: str, opening: int) -> int:
-    """Where the bracket opened at ``opening`` closes, just after it (the end of ``text`` when it never does)."""
-    depth = 0
-    for i in range(opening, len(text)):
-        depth += {"(": 1, ")": -1}.get(text[i], 0)
-        if depth == 0:
-            return i + 1
-    return len(text)
-
-
-_IDENTIFIER_PARTS = re.compile(r"[_.]+")
-
-
-def code_words(code: str) -> str:
-    """Code's identifiers as words ("wait_exponential" → "wait exponential"): what they say."""
-    return _IDENTIFIER_PARTS.sub(" ", code)
-
-
 # where a statement starts: an assignment or a keyword argument ("openai.organization =", "model=")
-_STATEMENT_START = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\s*=(?!=)")
+STATEMENT_START = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*\s*=(?!=)")
 _STATEMENT_CHARS = 80
 
 
 def _statement_before(code: str) -> str:
     """The statement a comment follows: from the last assignment in ``code`` (its lines may have run
     into one), else its last characters: what the comment says something about."""
-    starts = [m.start() for m in _STATEMENT_START.finditer(code)]
+    starts = [m.start() for m in STATEMENT_START.finditer(code)]
     statement = code[starts[-1] :] if starts else code
     return statement.strip()[-_STATEMENT_CHARS:]
 

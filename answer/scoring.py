@@ -3,8 +3,8 @@ rare they are among the candidates (words from the BM25 tokenizer, and character
 Chinese), how close it is in meaning (sentence embeddings, for the best lexical candidates), whether
 it carries what the question asks for (a number, a date, a name: ``answer.kinds``), and the rank of
 its source (how those weigh is ``answer.factors``'). Also: the shortest clause of a long sentence
-that answers. What may be quoted at all is ``answer.quotable``'s, how a table row is shown and picked
-``answer.tables``'."""
+that answers. What may be quoted at all is ``answer.quotable``'s, which statement of code answers
+``answer.code``'s, how a table row is shown and picked ``answer.tables``'."""
 
 from __future__ import annotations
 
@@ -17,22 +17,12 @@ import numpy as np
 
 from answer.aliases import phrase_aliases, with_aliases
 from answer.asked import unknown_acronyms
+from answer.code import CodeQuestion, code_answer, with_statement
 from answer.conversions import REVERSED, SAME, conversions, direction
 from answer.factors import VARIANT_PENALTY, Asked
-from answer.kinds import asks_about_code, asks_identifier, asks_library, asks_model, carries, names_in
+from answer.kinds import carries, names_in
 from answer.names import mentions_all
-from answer.quotable import (
-    announces_count,
-    can_answer,
-    code_words,
-    import_statement,
-    model_call,
-    named_setting,
-    number_call,
-    prose_tail,
-    question_identifiers,
-    with_statement,
-)
+from answer.quotable import announces_count, can_answer, prose_tail
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import Sentence, SentenceMatcher
 from answer.tables import TABLE_RULE, TableRow, is_table_line, other_rows, table_row
@@ -184,20 +174,7 @@ class SentenceScorer:
         # what each candidate says, for the models: a list item with its lead-in ("GPT-5 引入了多项特性:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
-        library = asked.kind == "name" and asks_library(question)
-        model = asked.kind == "name" and not library and asks_model(question)
-        identifier = asks_identifier(question)
-        # a number an example's code passes answers how long or how many, not what it costs (an image
-        # call's "n=1" is no price)
-        code_number = asked.kind == "quantity" and asked.amount != "money" and asks_about_code(question)
-        # a setting the question names is answered by the code setting it when no prose names it, or
-        # when the question asks about the code: prose says what values it takes ("推理控制参数:
-        # reasoning_effort(minimal/low/medium/high)"), an example passes one
-        settings = [
-            name
-            for name in question_identifiers(question)
-            if asks_about_code(question) or not any(name in s.text and can_answer(s.text) for s in sentences)
-        ]
+        code = CodeQuestion.of(question, asked.kind, asked.amount, sentences)
         asked_conversions = [(self._side_terms(c.source), self._side_terms(c.target)) for c in conversions(question)]
 
         def sentence_side(side: str) -> frozenset[object]:
@@ -208,25 +185,15 @@ class SentenceScorer:
                 continue
             # a lead-in counting its items answers how many ("主要有五个功能区：")
             counted = asked.kind == "quantity" and announces_count(sentence.text, question)
-            in_code = import_statement(sentence) if library else None
-            in_code = in_code or (model_call(sentence) if model else None)
-            in_code = in_code or (named_setting(sentence, settings) if settings else None)
-            numbered = in_code is None and code_number and not can_answer(sentence.text)
-            in_code = in_code or (number_call(sentence) if numbered else None)
+            in_code = code_answer(sentence, code)
             if in_code is not None:
-                # which library code uses: its import statement names it, and the names it imports say
-                # what for ("from tenacity import retry, wait_exponential" for retries with backoff);
-                # which model: the call naming it says what for ("client.audio.transcriptions.create(");
-                # a number: the code leading to the call, too ("def set_cache_response(…): … r.setex(key, 3600, …)")
-                about = f"{in_code.about}: {code_words(in_code.text)}" if library else code_words(in_code.text)
-                if numbered:
-                    about = code_words(f"{in_code.lead_in} {in_code.text}")
-                sentence, terms, grams = in_code, self._terms(about, chinese_question, aliases), frozenset()
+                sentence, about = in_code
+                terms, grams = self._terms(about, chinese_question, aliases), frozenset()
             elif not (counted or can_answer(sentence.text)):
                 prose = prose_tail(sentence)
                 if prose is None:
                     continue
-                if identifier:  # which attribute does it: the statement the comment annotates says
+                if code.attribute:  # which attribute does it: the statement the comment annotates says
                     prose = with_statement(prose, sentence)
                 # a comment is about the statement it follows: its names count as the comment's words
                 about = f"{prose.annotates} {prose.text}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from answer.code import named_setting, number_call, question_identifiers
 from answer.extractive import ExtractiveAnswerer
 from answer.kinds import asks_about_code, asks_identifier
 from answer.names import question_entities
-from answer.quotable import named_setting, number_call, prose_tail, question_identifiers
+from answer.quotable import prose_tail
 from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit

@@ -338,7 +338,7 @@ def test_a_comment_is_about_the_statement_it_follows(answerer: ExtractiveAnswere
     text = code + "前往控制台创建API Key,并设置组织权限。\n不要将API Key硬编码在代码中。\n"
     [comment] = [prose_tail(s) for s in sentences(code)]
     assert comment is not None and comment.annotates == 'openai.organization = "org-XXXX"'
-    # the setting the question names, quoted with its comment (answer.quotable.named_setting)
+    # the setting the question names, quoted with its comment (answer.code.named_setting)
     ranked = answerer.scorer.score("代码里设置 openai.organization 有什么用？", sentences(text))
     assert ranked[0].display == 'openai.organization = "org-XXXX" # 可选,用于多团队计费'
     # ... and asked which attribute does what the comment says: the comment with its statement
@@ -510,7 +510,7 @@ def test_a_conversion_is_found_the_way_the_question_asks_for_it(answerer: Extrac
 
 
 def test_which_model_an_example_uses_is_answered_by_the_call_naming_it(answerer: ExtractiveAnswerer) -> None:
-    from answer.quotable import model_call
+    from answer.code import model_call
 
     # a code block as plain-text extraction leaves it: one line
     code = (
