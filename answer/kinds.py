@@ -189,12 +189,13 @@ def carries(kind: str, text: str, question: str = "") -> bool:
         return bool(masked or stated or _NUMBER_WORD.search(text) or _COUNT_ZH.search(text))
     if kind == "address":
         return states_address(text)
+    asked = question.lower()
     if kind == "person":
-        asked = question.lower()
-        proper = [name for name in _PROPER.findall(text) if name.lower() not in asked]
-        return bool(proper) or any(name.lower() not in asked for name in people_and_organisations(text))
+        # (LAC, a model run, only when no Latin name answers)
+        return any(name.lower() not in asked for name in _PROPER.findall(text)) or any(
+            name.lower() not in asked for name in people_and_organisations(text)
+        )
     if kind == "name":
-        asked = question.lower()
         # an import statement names the library it imports from, lower-case as modules are ("tenacity")
         return any(name.lower() not in asked for name in _NAME.findall(text) + imported_modules(text))
     return True

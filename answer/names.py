@@ -199,11 +199,10 @@ def sibling_words(entities: list[str], sentences: list[Sentence]) -> dict[str, f
     """For each versioned name of the question with a last part ("text-embedding-3-small"), the last
     parts of the other names the sentences give it ({"large"} from "text-embedding-3-large")."""
     found: dict[str, frozenset[str]] = {}
-    texts = " ".join({s.text.lower() for s in sentences})
-    for entity in filter(is_versioned, entities):
-        stem, dash, own = entity.rpartition("-")
-        if not dash or not own.isalpha():
-            continue
+    parted = [(entity, entity.rpartition("-")) for entity in filter(is_versioned, entities)]
+    named = [(entity, stem, own) for entity, (stem, dash, own) in parted if dash and own.isalpha()]
+    texts = " ".join({s.text.lower() for s in sentences}) if named else ""
+    for entity, stem, own in named:
         others = set(re.findall(rf"(?<![\w.-]){re.escape(stem)}-([a-z]+)(?![\w.])", texts)) - {own}
         if others:
             found[entity] = frozenset(others)

@@ -14,7 +14,8 @@ from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit
 
-# code blocks as plain-text extraction leaves them: each block's lines run into one
+# code blocks as plain-text extraction leaves them: a line each (REDIS, as the article has it), or
+# run into one (BATCH)
 REDIS = (
     "🧺 缓存机制实现(Redis)\n"
     "import redis\nimport hashlib\nr = redis.Redis()\n"
