@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from core.text import ENGLISH_FUNCTION_WORDS
+
 _MONEY_QUESTION = re.compile(
     r"\b(cost|costs|price|prices|priced|pay|paid|pays|fee|fees|charge|charged|charges|spend|spent|save|saves|"
     r"saving|savings|cheaper|budget|salary|worth|dollars?)\b|how much money|"
@@ -21,7 +23,9 @@ _UNIT_WORDS = r"tokens?|characters?|chars?|bytes?|seconds?|minutes?|hours?|days?
 # (and how much context or input a model takes: "How much input context can GPT-5 take?", "多少输入 token")
 _UNIT_COUNT = (
     rf"\bhow many ({_UNIT_WORDS})\b|(?:多少|几)(?:个)?(?:天|小时|分钟|秒|周|星期|月|年|字符|字节|token|(?:输入|输出)\s*token)|"
-    r"\bhow much (?:(?:input|output) )?(?:context|tokens?)\b"
+    r"\bhow much (?:(?:input|output) )?(?:context|tokens?)\b|"
+    # how many tokens a model takes in, by any wording ("the maximum input context", "上下文窗口多大")
+    r"\b(?:context|context window|context length)\b|上下文"
 )
 _SIZE_QUESTION = re.compile(
     r"\bhow (big|large|long|wide|tall|high|heavy|far|deep|old)\b|\b(size|length|capacity|duration)\b|"
@@ -202,7 +206,23 @@ _DEFINITION_QUESTION = re.compile(
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 # a kind of document ("FAQ 里说…", "the README"): where the answer is, which its passages need not name
 DOCUMENT_KINDS = frozenset(["faq", "faqs", "readme", "wiki", "docs"])
+# ... and the words naming a document by its subject ("the API FAQ", "the API usage guide", "API 使用指南里")
+_NAMED_DOCUMENT = re.compile(
+    r"(?<![\w'’])((?:[A-Za-z][\w.+-]*\s+){1,3})(?:faqs?|readme|wiki|docs|documentation|guide|overview|article|tutorial|"
+    r"handbook|manual)\b|([A-Za-z][\w.+-]*(?:\s+[A-Za-z][\w.+-]*)?)\s*[\u4e00-\u9fff]{0,4}?(?:指南|文章|文档|概览|教程|手册)",
+    re.IGNORECASE,
+)
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_NAME_WORD = re.compile(r"[A-Za-z][\w.+-]*[\w+]|[A-Za-z]")
+
+
+def document_names(question: str) -> set[str]:
+    """The Latin words (lower case) a question names a document by ("according to the API FAQ": api):
+    where the answer is, not what it is about, so its lines need not name them."""
+    found: set[str] = set()
+    for match in _NAMED_DOCUMENT.finditer(question):
+        found.update(word.lower() for word in _NAME_WORD.findall(match.group(1) or match.group(2) or ""))
+    return found - ENGLISH_FUNCTION_WORDS
 
 
 def asked_acronyms(question: str) -> list[str]:

@@ -19,7 +19,7 @@ from answer.asked import (
     states_count,
     value_kinds,
 )
-from answer.kinds import carries, question_type
+from answer.kinds import asks_model, carries, question_type
 from answer.names import (
     distinctive,
     names_another_tier,
@@ -63,6 +63,7 @@ MISSING_TYPE_PENALTY = {
     "date": TYPE_PENALTY,
     "address": TYPE_PENALTY / 2,
     "person": TYPE_PENALTY / 2,
+    "model": TYPE_PENALTY / 2,  # which model: a line naming none (answer.kinds.carries)
     "url": TYPE_PENALTY,
 }
 RANK_BONUS = 0.08
@@ -76,6 +77,7 @@ class Asked:
     kind: str  # answer.kinds.question_type
     amount: str | None  # money or size (answer.asked.asked_amount)
     measure: bool  # the measure is named: only a size with its unit answers
+    model: bool  # which model: a line naming none misses what it asks (answer.kinds.asks_model)
     measure_word: str | None  # a Chinese count's measure word (多少张)
     counted: frozenset[str]  # what an English how-many question counts (answer.asked.counted_words)
     url: bool  # the URL itself is asked for
@@ -99,6 +101,7 @@ class Asked:
             kind=kind,
             amount=amount,
             measure=kind == "quantity" and asks_measure(question),
+            model=kind == "name" and asks_model(question),
             measure_word=asked_count(question) if kind == "quantity" and amount is None else None,
             counted=counted_words(question),
             url=kind == "address" and asks_url(question),
@@ -130,7 +133,8 @@ class Asked:
             carried = states_count(measure_word, display) or not states_amount("money", display)
         bonus = TYPE_BONUS if carried else 0.0
         # no name recogniser: a sentence without a capitalised word may still name someone in Chinese
-        penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get("url" if self.url else kind, 0.0)
+        wanted = "url" if self.url else "model" if self.model else kind
+        penalty = 0.0 if carried else MISSING_TYPE_PENALTY.get(wanted, 0.0)
         factor = 1 + bonus - penalty + RANK_BONUS / (sentence.rank + 1)
         if is_heading(sentence) and not names_subject(display, subjects):
             factor *= 1 - HEADING_PENALTY

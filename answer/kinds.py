@@ -21,11 +21,11 @@ _DATE_EN = re.compile(
 )
 _QUANTITY_ZH = re.compile(
     r"多少|(?<!哪)几|至少|最多|最少|上限|下限|多大|多长|多久|多高|多远|多重|多快|价格|费用|收费|比例|百分之|"
-    r"长度|大小(?!写)|容量|时长"
+    r"长度|大小(?!写)|容量|时长|得分|分数|准确率|正确率"
 )
 _QUANTITY_EN = re.compile(
-    r"\b(how (many|much|long|old|big|large|often|far|fast|high|tall|heavy|wide|deep)|what (percentage|percent|"
-    r"proportion|share|number|amount|price|size|fraction)|price|cost|fee|maximum|minimum|at (least|most)|"
+    r"\b(how (many|much|long|old|big|large|often|far|fast|high|tall|heavy|wide|deep|accurate)|what (percentage|percent|"
+    r"proportion|share|number|amount|price|size|fraction|score|accuracy)|price|cost|fee|maximum|minimum|at (least|most)|"
     r"length|size|capacity|duration)\b",
     re.I,
 )
@@ -195,6 +195,10 @@ def carries(kind: str, text: str, question: str = "") -> bool:
         return any(name.lower() not in asked for name in _PROPER.findall(text)) or any(
             name.lower() not in asked for name in people_and_organisations(text)
         )
+    if kind == "name" and asks_model(question):
+        # a model is named with its version ("gpt-3.5-turbo-0613", "whisper-1"): "函数调用(Function
+        # Calling)" names a feature, not the model its example uses
+        return any(name.lower() not in asked for name in _NAME_NUMBER.findall(text))
     if kind == "name":
         # an import statement names the library it imports from, lower-case as modules are ("tenacity")
         return any(name.lower() not in asked for name in _NAME.findall(text) + imported_modules(text))

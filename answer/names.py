@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from answer.asked import DOCUMENT_KINDS
+from answer.asked import DOCUMENT_KINDS, document_names
 from answer.sentences import Sentence
 from core.text import ENGLISH_FUNCTION_WORDS, has_chinese, is_chinese
 
@@ -69,21 +69,24 @@ _VERSUS = re.compile(r"-(?:vs\.?|versus)-", re.IGNORECASE)
 
 def question_entities(question: str) -> list[str]:
     """The technical names a question is about: Latin-script words holding a digit (GPT-5, o1-mini),
-    mixed case (ChatGPT, OpenAI) or a hyphen after a capital (DALL-E). Names like these stay as they
-    are in documents of either language; ordinary capitalised words ("Carolina", "Team") and
-    acronyms ("NFL", "XLIX") do not: they are translated or referred to otherwise. In a Chinese
-    question every Latin word is such a name ("ChatGPT Team 套餐", "Usage Limits 页面"): the asker
-    kept it in its original form, as the documents do."""
+    mixed case (ChatGPT, OpenAI), a hyphen after a capital (DALL-E) or an underscore (an identifier,
+    completion_window). Names like these stay as they are in documents of either language; ordinary
+    capitalised words ("Carolina", "Team") and acronyms ("NFL", "XLIX") do not: they are translated or
+    referred to otherwise. In a Chinese question every Latin word is such a name ("ChatGPT Team 套餐",
+    "Usage Limits 页面"): the asker kept it in its original form, as the documents do. Words naming
+    the document to look in ("the API FAQ") are none."""
     chinese = is_chinese(question)  # mostly Chinese: an English question quoting 年假 keeps the English rule
     names = []
+    documents = document_names(question)
     for word in _ENTITY.findall(_VERSUS.sub(" ", question)):
         word = _described(word)
         if word[0].isdigit():  # "per-1K-token": a quantity, not a name
             continue
-        if word.lower() in _NOT_NAMES or len(word) < (2 if chinese else 3):
+        if word.lower() in _NOT_NAMES or word.lower() in documents or len(word) < (2 if chinese else 3):
             continue
         camel = any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
-        if chinese or any(ch.isdigit() for ch in word) or camel or ("-" in word and word[0].isupper()):
+        # (an identifier, "completion_window", is spelled the same in code of any language)
+        if chinese or any(ch.isdigit() for ch in word) or camel or ("-" in word and word[0].isupper()) or "_" in word:
             plural = (chinese and len(word) > 3) or _PLURAL_ACRONYM.fullmatch(word)  # SDKs names the SDK
             names.append(word.lower().removesuffix("s") if plural else word.lower())
     return names
@@ -141,7 +144,12 @@ def spelled_names(question: str, entities: list[str], sentences: list[Sentence])
     sentences spell alike tell nothing: on XQuAD en and SQuAD they cost 1 point of answers.)"""
     if is_chinese(question):
         return []
-    words = {word.lower() for word in _CAPITALISED.findall(question)} - _NOT_NAMES - set(entities)
+    words = (
+        {word.lower() for word in _CAPITALISED.findall(question)}
+        - _NOT_NAMES
+        - set(entities)
+        - document_names(question)
+    )
     if not words:
         return []
     # in English text a capitalised word is an ordinary one; inside a Chinese document it was kept as a

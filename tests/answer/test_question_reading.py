@@ -1,0 +1,115 @@
+"""Reading what a question asks for and about: a document it names is where to look, not a subject;
+a score asks a number; a context asks a size; an identifier is a name; a model has a version."""
+
+from __future__ import annotations
+
+import pytest
+
+from answer.asked import asked_amount, document_names
+from answer.code import CodeQuestion, code_answer
+from answer.extractive import ExtractiveAnswerer
+from answer.kinds import carries, question_type
+from answer.names import question_entities, spelled_names
+from tests.answer.test_extractive import sentences
+
+pytestmark = pytest.mark.unit
+
+GPT5_FAQ = (
+    "OpenAI API FAQ:常见问题全面解答\n\n"
+    "Q3: GPT-5有哪些新特性?\n\n"
+    "A: GPT-5(2025年8月发布)引入了多项革命性特性:\n\n"
+    "核心特性:\n"
+    "- 超大上下文:支持272K输入tokens,128K输出tokens\n"
+    "- 推理控制参数:reasoning_effort(minimal/low/medium/high)\n\n"
+    "性能提升:\n"
+    "- 编程能力:SWE-bench Verified达到74.9%,Aider Polyglot达到88%\n"
+    "- 数学推理:AIME 2025测试达到94.6%准确率\n\n"
+    "GPT-5 API有三个版本:\n"
+    "- gpt-5:完整版本,最强性能\n"
+    "- gpt-5-nano:最快最便宜版本,100万token上下文\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What is the maximum input context for GPT-5 according to the API FAQ?", {"api"}),
+        ("What endpoint path does the API usage guide list for the Assistants API?", {"api", "usage"}),
+        ("API 使用指南里的函数调用示例用的是哪个模型？", {"api"}),
+        ("按那篇 API 最佳实践文章的限制示例表,GPT-4 每分钟最多能发多少个请求?", {"api"}),
+        ("What is the maximum input context for GPT-5?", set()),
+    ],
+)
+def test_the_words_a_question_names_a_document_by(question: str, named: set[str]) -> None:
+    assert document_names(question) == named
+
+
+def test_a_document_the_question_names_is_no_subject_its_lines_must_name() -> None:
+    question = "What is the maximum input context for GPT-5 according to the API FAQ?"
+    assert "api" not in spelled_names(question, question_entities(question), sentences(GPT5_FAQ))
+    assert "api" not in question_entities("API 使用指南里的函数调用(Function Calling)示例用的是哪个模型？")
+    # the API itself, named where no document is, stays a name the sources keep
+    assert spelled_names("What does the API cost?", [], sentences(GPT5_FAQ)) == ["api"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the maximum input context for GPT-5?",
+        "How much context does GPT-5 take?",
+        "GPT-5 最多支持多少上下文?",
+        "What is the context window of gpt-4o-mini at most?",
+    ],
+)
+def test_a_quantity_of_context_is_a_size(question: str) -> None:
+    assert question_type(question) == "quantity" and asked_amount(question) == "size"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What score did GPT-5 reach on SWE-bench Verified?",
+        "How accurate is GPT-5 on the AIME 2025 math benchmark?",
+        "What accuracy does GPT-5 reach on AIME 2025?",
+        "GPT-5 在 AIME 2025 上的准确率是?",
+        "GPT-5 在 SWE-bench Verified 的得分是?",
+    ],
+)
+def test_a_score_is_a_quantity(question: str) -> None:
+    assert question_type(question) == "quantity"
+
+
+def test_the_line_with_the_size_states_the_value_asked_for(answerer: ExtractiveAnswerer) -> None:
+    # "the API FAQ" named no subject the line must name; "maximum input context" asks a size
+    question = "What is the maximum input context for GPT-5 according to the API FAQ?"
+    ranked = answerer.scorer.score(question, sentences(GPT5_FAQ))
+    assert next(c for c in ranked if "272K" in c.display).states_asked_value
+    assert not next(c for c in ranked if "gpt-5-nano" in c.display).states_asked_value  # another variant
+
+
+def test_an_identifier_is_a_name_the_sources_must_state() -> None:
+    assert "completion_window" in question_entities("What completion_window value does the Batch API example use?")
+    assert question_entities("What does the batch window mean?") == []
+
+
+def test_which_model_is_answered_by_a_versioned_model_name() -> None:
+    question = "函数调用示例用的是哪个模型？"
+    assert not carries("name", "函数调用(Function Calling)— 工具集成", question)
+    assert carries("name", 'openai.ChatCompletion.create( model="gpt-3.5-turbo-0613" )', question)
+    assert carries("name", "语音转文字用 whisper-1", "Which model turns audio into text?")
+    # a question for another kind of name still takes a name without a version
+    assert carries("name", "用 Prometheus + Grafana 可视化指标", "用什么工具可视化指标？")
+
+
+def test_a_model_call_is_about_the_heading_of_its_example() -> None:
+    text = (
+        "🧩 函数调用(Function Calling)\n\n"
+        'response = openai.ChatCompletion.create( model="gpt-3.5-turbo-0613", messages=messages )\n'
+    )
+    question = "函数调用(Function Calling)示例用的是哪个模型？"
+    lines = sentences(text)
+    asked = CodeQuestion.of(question, question_type(question), None, lines)
+    found = [code_answer(line, asked) for line in lines]
+    call, about = next(f for f in found if f is not None)
+    assert "openai.ChatCompletion.create(" in call.text and "gpt-3.5-turbo-0613" in call.text
+    assert "Function Calling" in call.about and "Function Calling" in about
