@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from answer.kinds import IMPORTS, asks_about_code, asks_identifier, asks_library, asks_model
-from answer.quotable import STATEMENT_START, can_answer, is_heading
+from answer.quotable import STATEMENT_START, Sections, can_answer
 from answer.sentences import Sentence
 
 
@@ -23,11 +23,12 @@ class CodeQuestion:
     settings: tuple[str, ...]  # the identifiers it names that code, not prose, answers for
     numbers: bool  # how long / how many an example passes
     attribute: bool  # which attribute, field or parameter: a comment with its statement
-    # which model: each source's heading lines (by n) with their starts, which say what an example is for
-    headings: dict[int, list[tuple[int, str]]]
+    sections: Sections  # which model: the heading of an example says what it is for
 
     @classmethod
-    def of(cls, question: str, kind: str, amount: str | None, sentences: list[Sentence]) -> CodeQuestion:
+    def of(
+        cls, question: str, kind: str, amount: str | None, sentences: list[Sentence], sections: Sections
+    ) -> CodeQuestion:
         library = kind == "name" and asks_library(question)
         about_code = asks_about_code(question)
         # a setting the question names is answered by the code setting it when no prose names it, or
@@ -47,25 +48,8 @@ class CodeQuestion:
             # call's "n=1" is no price)
             numbers=kind == "quantity" and amount != "money" and about_code,
             attribute=asks_identifier(question),
-            headings=_headings(sentences) if model else {},
+            sections=sections,
         )
-
-    def section(self, sentence: Sentence) -> str:
-        """The last heading line before ``sentence`` in its source: what an example under it is for."""
-        found = ""
-        for start, text in self.headings.get(sentence.n, []):
-            if start >= sentence.start:
-                break
-            found = text
-        return found
-
-
-def _headings(sentences: list[Sentence]) -> dict[int, list[tuple[int, str]]]:
-    found: dict[int, list[tuple[int, str]]] = {}
-    for sentence in sentences:
-        if is_heading(sentence):
-            found.setdefault(sentence.n, []).append((sentence.start, sentence.text))
-    return {n: sorted(lines) for n, lines in found.items()}
 
 
 def code_answer(sentence: Sentence, asked: CodeQuestion) -> tuple[Sentence, str] | None:
@@ -79,7 +63,7 @@ def code_answer(sentence: Sentence, asked: CodeQuestion) -> tuple[Sentence, str]
     found = model_call(sentence) if asked.model else None
     if found is not None:
         # the heading of its example says what for ("🧩 函数调用(Function Calling)"), and what about
-        found = replace(found, about=f"{found.about} {asked.section(sentence)}".strip())
+        found = replace(found, about=f"{found.about} {asked.sections.of(sentence)}".strip())
         return found, f"{found.about} {code_words(found.text)}".strip()
     found = named_setting(sentence, list(asked.settings)) if asked.settings else None
     if found is not None:

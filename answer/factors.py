@@ -34,7 +34,7 @@ from answer.names import (
     sibling_words,
     spelled_names,
 )
-from answer.quotable import PLAIN_NUMBER, can_answer, is_heading
+from answer.quotable import PLAIN_NUMBER, Sections, can_answer, is_heading
 from answer.sentences import Sentence
 from answer.tables import TableRow
 
@@ -90,6 +90,7 @@ class Asked:
     subjects: list[str]  # its names few candidates mention
     qualified: dict[str, str]  # a name qualifying the next one, by it (answer.names.qualifiers)
     value_kinds: frozenset[str]  # what the amount asked for is of (answer.asked.value_kinds)
+    sections: Sections  # the heading each line is under: what it is about too
 
     @classmethod
     def of(cls, question: str, sentences: list[Sentence]) -> Asked:
@@ -114,6 +115,7 @@ class Asked:
             subjects=distinctive(entities + spelled_names(question, entities, sentences), sentences),
             qualified=qualifiers(question, entities),
             value_kinds=value_kinds(question) if amount is not None else frozenset(),
+            sections=Sections(sentences),
         )
 
     def judge(self, sentence: Sentence, quote: Sentence, display: str, row: TableRow | None) -> tuple[float, bool]:
@@ -146,7 +148,9 @@ class Asked:
         caption = row.caption if row is not None else ""
         # (a table row's display holds only the columns asked about: the row's other cells count too)
         whole = sentence.text if row is not None else ""
-        named = f"{sentence.source.title} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.refers} {sentence.refers_across} {sentence.annotates} {caption} {whole} {display}"
+        # (the heading a line is under only where what it names is asked: finding headings costs)
+        section = self.sections.of(sentence) if subjects or self.compounds or self.value_kinds else ""
+        named = f"{sentence.source.title} {section} {sentence.about} {sentence.lead_in} {sentence.before} {sentence.refers} {sentence.refers_across} {sentence.annotates} {caption} {whole} {display}"
         named = named.lower()
         # (a source naming OpenAI is about OpenAI's API key where a line names the API key)
         about_else = bool(subjects) and not all(

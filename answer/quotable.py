@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
+from answer.asked import states_address
 from answer.facts import numbers_in
 from answer.kinds import DATE
 from answer.sentences import Sentence
@@ -145,7 +146,37 @@ def is_heading(sentence: Sentence) -> bool:
         and not _SENTENCE_MARKS.search(bare)
         and not PLAIN_NUMBER.search(bare)
         and not numbers_in(_VERSIONED_NAME.sub("", bare))
+        and not states_address(bare)  # "EndpointPOST /v1/audio/transcriptions" states where, under its heading
     )
 
 
 PLAIN_NUMBER = re.compile(r"(?<![A-Za-z0-9_.-])\d+(?:\.\d+)?(?![A-Za-z0-9])")
+
+
+class Sections:
+    """The heading lines of each source among ``sentences`` (``is_heading``), in document order: the
+    heading a line is under says what it is about ("EndpointPOST /v1/audio/transcriptions" under
+    "4.1 语音转文字(Whisper)", a model call under "🧩 函数调用(Function Calling)")."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self._sentences = sentences
+        self._headings: dict[int, list[tuple[int, str]]] | None = None  # read on first use
+
+    def _by_source(self) -> dict[int, list[tuple[int, str]]]:
+        if self._headings is None:
+            self._headings = {}
+            for sentence in self._sentences:
+                if is_heading(sentence):
+                    self._headings.setdefault(sentence.n, []).append((sentence.start, sentence.text))
+            for lines in self._headings.values():
+                lines.sort()
+        return self._headings
+
+    def of(self, sentence: Sentence) -> str:
+        """The last heading line before ``sentence`` in its source's text ("" when none is)."""
+        found = ""
+        for start, text in self._by_source().get(sentence.n, []):
+            if start >= sentence.start:
+                break
+            found = text
+        return found

@@ -8,8 +8,10 @@ import pytest
 from answer.asked import asked_amount, document_names
 from answer.code import CodeQuestion, code_answer
 from answer.extractive import ExtractiveAnswerer
+from answer.factors import MISSING_NAME_PENALTY, Asked
 from answer.kinds import carries, question_type
 from answer.names import question_entities, spelled_names
+from answer.quotable import Sections, is_heading
 from tests.answer.test_extractive import sentences
 
 pytestmark = pytest.mark.unit
@@ -108,8 +110,43 @@ def test_a_model_call_is_about_the_heading_of_its_example() -> None:
     )
     question = "函数调用(Function Calling)示例用的是哪个模型？"
     lines = sentences(text)
-    asked = CodeQuestion.of(question, question_type(question), None, lines)
+    asked = CodeQuestion.of(question, question_type(question), None, lines, Sections(lines))
     found = [code_answer(line, asked) for line in lines]
     call, about = next(f for f in found if f is not None)
     assert "openai.ChatCompletion.create(" in call.text and "gpt-3.5-turbo-0613" in call.text
     assert "Function Calling" in call.about and "Function Calling" in about
+
+
+WHISPER_SECTION = (
+    "4.1 语音转文字(Whisper)\n\n"
+    "EndpointPOST /v1/audio/transcriptions\n\n"
+    "4.2 文字转语音(TTS)\n\n"
+    "EndpointPOST /v1/audio/speech\n\n"
+    "4.3 图像生成(DALL-E)\n\n"
+    "EndpointPOST /v1/images/generations\n\n"
+    "所有接口都需要在请求头里带上 API Key。\n\n"
+    "调用失败时可以按指数退避重试。\n"
+)
+
+
+def test_a_line_stating_an_address_is_no_heading() -> None:
+    lines = sentences(WHISPER_SECTION)
+    headings = [line.text for line in lines if is_heading(line)]
+    assert headings == ["4.1 语音转文字(Whisper)", "4.2 文字转语音(TTS)", "4.3 图像生成(DALL-E)"]
+
+
+def test_a_line_is_about_the_heading_it_is_under() -> None:
+    lines = sentences(WHISPER_SECTION)
+    sections = Sections(lines)
+    by_text = {line.text: line for line in lines}
+    assert sections.of(by_text["EndpointPOST /v1/audio/transcriptions"]) == "4.1 语音转文字(Whisper)"
+    assert sections.of(by_text["EndpointPOST /v1/audio/speech"]) == "4.2 文字转语音(TTS)"
+    assert sections.of(by_text["4.1 语音转文字(Whisper)"]) == ""  # nothing above it
+    # so the endpoint under the Whisper heading is about Whisper, the one under TTS is not
+    question = "Which endpoint do I POST to for speech-to-text transcription with Whisper?"
+    asked = Asked.of(question, lines)
+    assert asked.subjects == ["whisper"]
+    transcriptions, speech = (by_text[f"EndpointPOST /v1/audio/{end}"] for end in ("transcriptions", "speech"))
+    about, other = (asked.judge(line, line, line.text, None) for line in (transcriptions, speech))
+    assert about[1] and not other[1]  # states the address asked for, about Whisper
+    assert about[0] > other[0] / (1 - MISSING_NAME_PENALTY) - 1e-9
