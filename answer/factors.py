@@ -22,6 +22,7 @@ from answer.asked import (
 from answer.kinds import asks_model, carries, question_type
 from answer.names import (
     distinctive,
+    generic_heads,
     names_another_tier,
     names_only_base,
     names_only_variants,
@@ -113,7 +114,7 @@ class Asked:
             siblings=sibling_words(entities, sentences),
             numbers=question_numbers(question),
             subjects=distinctive(entities + spelled_names(question, entities, sentences), sentences),
-            qualified=qualifiers(question, entities),
+            qualified=generic_heads(question) | qualifiers(question, entities),
             value_kinds=value_kinds(question) if amount is not None else frozenset(),
             sections=Sections(sentences),
         )

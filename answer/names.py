@@ -160,6 +160,20 @@ def spelled_names(question: str, entities: list[str], sentences: list[Sentence])
     return sorted(words & spelled)
 
 
+# a kind of thing a name is of ("the Batch API", "the Agents SDK"): a line naming the Batch API's call
+# or its Chinese name need not say "API"
+_GENERIC_HEAD = re.compile(r"\b([A-Z][A-Za-z0-9.-]*)\s+(API|SDK)s?\b")
+
+
+def generic_heads(question: str) -> dict[str, str]:
+    """The question's generic heads ("api", "sdk") by the name they follow ("Batch API": api → batch)."""
+    return {
+        head.lower(): name.lower()
+        for name, head in _GENERIC_HEAD.findall(question)
+        if name.lower() not in _NOT_NAMES and not name.isupper()
+    }
+
+
 def qualifiers(question: str, entities: list[str]) -> dict[str, str]:
     """The question's brand names (mixed case: OpenAI, ChatGPT) that qualify the name right after them,
     by that name ("OpenAI API Key": openai → api): a line naming the API key of a source that names

@@ -10,7 +10,7 @@ from answer.code import CodeQuestion, code_answer
 from answer.extractive import ExtractiveAnswerer
 from answer.factors import MISSING_NAME_PENALTY, Asked
 from answer.kinds import carries, question_type
-from answer.names import question_entities, spelled_names
+from answer.names import generic_heads, question_entities, spelled_names
 from answer.quotable import Sections, is_heading
 from tests.answer.test_extractive import sentences
 
@@ -150,3 +150,22 @@ def test_a_line_is_about_the_heading_it_is_under() -> None:
     about, other = (asked.judge(line, line, line.text, None) for line in (transcriptions, speech))
     assert about[1] and not other[1]  # states the address asked for, about Whisper
     assert about[0] > other[0] / (1 - MISSING_NAME_PENALTY) - 1e-9
+
+
+def test_a_line_naming_the_batch_call_is_about_the_batch_api() -> None:
+    assert generic_heads("What completion_window value does the Batch API example use?") == {"api": "batch"}
+    assert generic_heads("Which SDK does the API use?") == {}  # no name before them
+    question = "What completion_window value does the Batch API example use?"
+    text = (
+        "- 批量处理(Batch API)— 省钱 50%\n"
+        "- 所有 API 请求都需要 API Key。\n"
+        'batch = client.batches.create( input_file_id=file.id, completion_window="24h" )\n'
+    )
+    lines = sentences(text)
+    asked = Asked.of(question, lines)
+    assert asked.qualified.get("api") == "batch"
+    call = next(line for line in lines if "completion_window" in line.text)
+    # the call never says "API": naming the batch is naming the Batch API
+    factor, _ = asked.judge(call, call, call.text, None)
+    plain = Asked.of(question.replace("Batch API", "batch"), lines)
+    assert factor == pytest.approx(plain.judge(call, call, call.text, None)[0])
