@@ -208,12 +208,14 @@ _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 DOCUMENT_KINDS = frozenset(["faq", "faqs", "readme", "wiki", "docs"])
 # ... and the words naming a document by its subject ("the API FAQ", "the API usage guide", "API 使用指南里")
 _NAMED_DOCUMENT = re.compile(
-    r"(?<![\w'’])((?:[A-Za-z][\w.+-]*\s+){1,3})(?:faqs?|readme|wiki|docs|documentation|guide|overview|article|tutorial|"
-    r"handbook|manual)\b|([A-Za-z][\w.+-]*(?:\s+[A-Za-z][\w.+-]*)?)\s*[\u4e00-\u9fff]{0,4}?(?:指南|文章|文档|概览|教程|手册)",
+    r"(?<![A-Za-z0-9_'’])((?:[A-Za-z][A-Za-z0-9_.+-]*\s+){1,3})(?:faqs?|readme|wiki|docs|documentation|guide|"
+    r"overview|article|tutorial|handbook|manual)(?![A-Za-z0-9_])|"
+    r"([A-Za-z][A-Za-z0-9_.+-]*(?:\s+[A-Za-z][A-Za-z0-9_.+-]*)?)\s*[\u4e00-\u9fff]{0,4}?(?:指南|文章|文档|概览|教程|手册)",
     re.IGNORECASE,
 )
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_NAME_WORD = re.compile(r"[A-Za-z][\w.+-]*[\w+]|[A-Za-z]")
+# a Latin name as technical names are spelled (GPT-5, o1-mini, text-embedding-3-small, node.js, C++)
+LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
 
 
 def document_names(question: str) -> set[str]:
@@ -221,7 +223,7 @@ def document_names(question: str) -> set[str]:
     where the answer is, not what it is about, so its lines need not name them."""
     found: set[str] = set()
     for match in _NAMED_DOCUMENT.finditer(question):
-        found.update(word.lower() for word in _NAME_WORD.findall(match.group(1) or match.group(2) or ""))
+        found.update(word.lower() for word in LATIN_NAME.findall(match.group(1) or match.group(2) or ""))
     return found - ENGLISH_FUNCTION_WORDS
 
 

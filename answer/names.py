@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import re
 
-from answer.asked import DOCUMENT_KINDS, document_names
+from answer.asked import DOCUMENT_KINDS, LATIN_NAME, document_names
 from answer.sentences import Sentence
 from core.text import ENGLISH_FUNCTION_WORDS, has_chinese, is_chinese
 
-# Technical names a question is about (GPT-5, o1-mini, DALL-E): a quote from a source that never
-# mentions one answers about something else. Capitalised English function words are not names.
-_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
+# Capitalised English function words are not names.
 _NOT_NAMES = ENGLISH_FUNCTION_WORDS | frozenset(
     [
         "whose",
@@ -78,7 +76,8 @@ def question_entities(question: str) -> list[str]:
     chinese = is_chinese(question)  # mostly Chinese: an English question quoting 年假 keeps the English rule
     names = []
     documents = document_names(question)
-    for word in _ENTITY.findall(_VERSUS.sub(" ", question)):
+    # (a quote from a source that never mentions one answers about something else)
+    for word in LATIN_NAME.findall(_VERSUS.sub(" ", question)):
         word = _described(word)
         if word[0].isdigit():  # "per-1K-token": a quantity, not a name
             continue

@@ -38,6 +38,8 @@ GPT5_FAQ = (
         ("What is the maximum input context for GPT-5 according to the API FAQ?", {"api"}),
         ("What endpoint path does the API usage guide list for the Assistants API?", {"api", "usage"}),
         ("API 使用指南里的函数调用示例用的是哪个模型？", {"api"}),
+        ("API使用指南里的函数调用示例用的是哪个模型？", {"api"}),  # no space: Chinese is no part of a name
+        ("按 API FAQ里说的,GPT-5 的上下文有多大?", {"api"}),
         ("按那篇 API 最佳实践文章的限制示例表,GPT-4 每分钟最多能发多少个请求?", {"api"}),
         ("What is the maximum input context for GPT-5?", set()),
     ],
