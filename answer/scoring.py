@@ -58,9 +58,16 @@ SEMANTIC_CANDIDATES = 32  # embedded per question: the cost bound
 # The query-side model (e5) for the best candidates so far: its share of the evidence, and how far
 # above the candidates' median similarity counts in full. e5's similarities are compressed (0.75-0.92
 # on the articles); the answering sentence stood 0.04-0.10 above the median (bench.articles_qa).
-# ~9 ms a sentence on 2 cores however short (24 took 220 ms), cached by text: the cost bound. 24
-# answered 2 more of 84 article questions at 0.45 but put the chat's p95 over 500 ms.
+# ~0.55 ms a token on 2 cores (a candidate is 10-90 tokens), cached by text: the cost bound. 24
+# answered 2 more of 84 article questions at 0.45 but put the chat's p95 over 500 ms; 12 (or 8 with
+# their median lowered by the 0.009 it stands above the 16's) answered 4-24 fewer of 780 and declined
+# 0-2 fewer of 196 (held-out 31).
 QUERY_SIDE_CANDIDATES = 16
+# Past the best 8 a candidate only helps set the median, and its first 100 characters place it as
+# well: the 31 article sets and the four dev sets answered the same, for 5% fewer tokens on average
+# and up to a quarter when long English sentences are candidates.
+QUERY_SIDE_WHOLE = 8
+QUERY_SIDE_MEDIAN_CHARS = 100
 QUERY_SIDE_WEIGHT = 0.5
 QUERY_SIDE_SPREAD = 0.05
 # A list item stating the value asked for keeps this share of its list's heading line's evidence
@@ -272,7 +279,11 @@ class SentenceScorer:
         if self.query_side is None or len(candidates) < MIN_FOR_MEDIAN:
             return evidence
         best = sorted(range(len(candidates)), key=lambda i: -evidence[i] * candidates[i][1])[:QUERY_SIDE_CANDIDATES]
-        similarities = self.query_side.similarities(question, [meanings[i] for i in best])
+        texts = [
+            meanings[i] if rank < QUERY_SIDE_WHOLE else meanings[i][:QUERY_SIDE_MEDIAN_CHARS]
+            for rank, i in enumerate(best)
+        ]
+        similarities = self.query_side.similarities(question, texts)
         if similarities is None:
             return evidence
         median = float(np.median(similarities))

@@ -123,18 +123,34 @@ def _valid(kind: str, value: str, before: str) -> bool:
     return True
 
 
+# NFKC leaves ASCII and the CJK unified ideographs as they are, and none of them is invisible (Cf):
+# runs of them are copied whole, so a chunk costs per character only its full-width forms
+_STABLE_RUN = re.compile(r"[\x00-\x7f\u4e00-\u9fff]+")
+
+
 def _normalized_with_offsets(text: str) -> tuple[str, list[int]]:
     """Full-width forms folded one character at a time, invisible characters dropped; ``origin[i]``
     is the index in ``text`` of normalised character ``i``."""
     chars: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(text):
+    position = 0
+    for run in _STABLE_RUN.finditer(text):
+        _fold_each(text, position, run.start(), chars, origin)
+        chars.append(run.group())
+        origin.extend(range(run.start(), run.end()))
+        position = run.end()
+    _fold_each(text, position, len(text), chars, origin)
+    return "".join(chars), origin
+
+
+def _fold_each(text: str, start: int, end: int, chars: list[str], origin: list[int]) -> None:
+    for index in range(start, end):
+        char = text[index]
         if unicodedata.category(char) == "Cf":
             continue
         folded = unicodedata.normalize("NFKC", char)
         chars.append(folded if len(folded) == 1 else char)
         origin.append(index)
-    return "".join(chars), origin
 
 
 def find_pii(text: str, *, names: bool = True) -> list[PiiMatch]:

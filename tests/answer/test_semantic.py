@@ -9,7 +9,7 @@ import pytest
 
 from answer.extractive import ExtractiveAnswerer
 from answer.prompts import NO_ANSWER
-from answer.scoring import SEMANTIC_CANDIDATES
+from answer.scoring import QUERY_SIDE_CANDIDATES, QUERY_SIDE_MEDIAN_CHARS, QUERY_SIDE_WHOLE, SEMANTIC_CANDIDATES
 from answer.semantic import QuerySideSimilarity, SemanticSimilarity
 from answer.sentences import SentenceMatcher
 from core.errors import ProviderError
@@ -177,6 +177,21 @@ def test_query_side_vectors_are_cached_and_a_failing_embedder_costs_only_its_ter
     assert broken.scorer.query_side is not None
     assert broken.scorer.query_side.similarities("Q", ["a"]) is None
     assert broken.answer("员工每年享有多少天带薪年假？", sentences(TWO_RULES)).answered
+
+
+def test_past_the_best_candidates_only_the_beginnings_are_embedded_for_the_median() -> None:
+    tail = ", written out at length clause after clause and well past the first hundred characters of it"
+    lines = [f"Paid leave rule {i} covers team {i} in region {i}{tail}" for i in range(QUERY_SIDE_CANDIDATES + 4)]
+    embedder = ScriptedEmbedder({})
+    answerer = ExtractiveAnswerer(
+        SentenceMatcher(LexicalEncoder()),
+        query_side=QuerySideSimilarity(embedder),  # type: ignore[arg-type]
+    )
+    answerer.answer(QUESTION, sentences("\n".join(lines)))
+    assert len(embedder.passages) == QUERY_SIDE_CANDIDATES
+    whole = [text for text in embedder.passages if text.endswith(tail)]
+    assert len(whole) == QUERY_SIDE_WHOLE
+    assert all(len(text) == QUERY_SIDE_MEDIAN_CHARS for text in embedder.passages if text not in whole)
 
 
 def test_a_lone_candidate_keeps_its_score_under_the_query_side_model() -> None:

@@ -1,9 +1,11 @@
 """PII cases from issue 11: separators, full-width digits, card and phone look-alikes, Chinese
 names and addresses; offsets always point into the original text."""
 
+import unicodedata
+
 import pytest
 
-from core.providers.pii import DEFAULT_POLICY, find_pii, parse_policy, redact
+from core.providers.pii import DEFAULT_POLICY, _normalized_with_offsets, find_pii, parse_policy, redact
 
 pytestmark = pytest.mark.unit
 
@@ -80,3 +82,19 @@ def test_a_city_alone_is_not_an_address() -> None:
 
 def test_names_can_be_skipped() -> None:
     assert find_pii("张伟住在北京市海淀区中关村大街27号", names=False) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain ascii 13800138000",
+        "中文句子，含全角：１３８\u200b００１３８０００。",
+        "\ufeffﬁ①\u00ad－·\uf900末尾",
+        "ａ\u200dｂ中c",
+    ],
+)
+def test_normalising_copies_stable_runs_and_folds_the_rest_one_character_at_a_time(text: str) -> None:
+    kept = [(i, c) for i, c in enumerate(text) if unicodedata.category(c) != "Cf"]
+    folded = "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for _, c in kept)
+    assert _normalized_with_offsets(text) == (folded, [i for i, _ in kept])
