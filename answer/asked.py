@@ -76,9 +76,20 @@ def asked_amount(question: str) -> str | None:
     return None
 
 
-def states_amount(kind: str, text: str) -> bool:
-    """Whether ``text`` states an amount of ``kind`` (a price, a saving's share; a size, length, age)."""
-    return bool((_MONEY if kind == "money" else _SIZE).search(text))
+def states_amount(kind: str, text: str, label: str = "") -> bool:
+    """Whether ``text`` states an amount of ``kind`` (a price, a saving's share; a size, length, age).
+    ``label``: a table row's first cell, which may name the unit its cells count ("每分钟tokens数
+    (TPM) | 90,000 | 30,000"): then a number in ``text`` is a size."""
+    if (_MONEY if kind == "money" else _SIZE).search(text):
+        return True
+    return kind == "size" and bool(_COUNTED_UNIT.search(label)) and bool(re.search(r"\d", text))
+
+
+# a row label counting a unit: "tokens数", "字符数", "number of tokens", "tokens per minute"
+_COUNTED_UNIT = re.compile(
+    rf"(?:{_UNIT_WORDS}|字符|字节)\s*数|\bnumber of (?:{_UNIT_WORDS})\b|\b(?:{_UNIT_WORDS}) (?:per|a|each)\b",
+    re.IGNORECASE,
+)
 
 
 # what an amount is of: a price or size per input, output, training, cached or batch token is a

@@ -127,7 +127,14 @@ class Asked:
         defines = any(spells_out(display, acronym) for acronym in self.acronyms)
         carried = defines or (kind != "other" and carries(kind, quote.text, self.question))
         # (code passes a number without its unit: "r.setex(key, 3600, response)" states the seconds)
-        if self.measure and carried and not defines and not states_amount("size", display) and can_answer(display):
+        label = row.label if row is not None else ""
+        if (
+            self.measure
+            and carried
+            and not defines
+            and not states_amount("size", display, label)
+            and can_answer(display)
+        ):
             carried = False  # "两部分" is a number, not the length asked for
         # a share or a price ("省钱 50%") is no count of the requests a Chinese question asks for with its
         # measure word ("多少条请求"); "how many" names none, and "how many of the voters" takes a share
@@ -183,7 +190,7 @@ class Asked:
         if other_kind:
             factor *= 1 - OTHER_KIND_PENALTY
         asked_value = (
-            (self.amount is not None and states_amount(self.amount, display))
+            (self.amount is not None and states_amount(self.amount, display, label))
             or (self.measure_word is not None and states_count(self.measure_word, display, self.counted))
             or (kind == "address" and carried)
             or defines

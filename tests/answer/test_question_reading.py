@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.asked import asked_amount, document_names
+from answer.asked import asked_amount, document_names, states_amount
 from answer.code import CodeQuestion, code_answer
 from answer.extractive import ExtractiveAnswerer
 from answer.factors import MISSING_NAME_PENALTY, Asked
@@ -171,3 +171,25 @@ def test_a_line_naming_the_batch_call_is_about_the_batch_api() -> None:
     factor, _ = asked.judge(call, call, call.text, None)
     plain = Asked.of(question.replace("Batch API", "batch"), lines)
     assert factor == pytest.approx(plain.judge(call, call, call.text, None)[0])
+
+
+RATE_LIMITS = (
+    "比如，当 2023 年 3 月发布的 GPT-4 还要每百万个输入 Token 收费 30 美元时，GPT-4o 已降到 2.5 美元。\n\n"
+    "🚫 API限制与应对策略\n"
+    "| 限制类型 | GPT-3.5-Turbo 示例 | GPT-4 示例 |\n"
+    "|---|---|---|\n"
+    "| 上下文长度 | 4096 tokens | 8192 tokens |\n"
+    "| 每分钟请求数 (RPM) | 3500 | 1000 |\n"
+    "| 每分钟tokens数 (TPM) | 90,000 | 30,000 |\n"
+)
+
+
+def test_a_row_label_counting_a_unit_makes_its_cells_sizes(answerer: ExtractiveAnswerer) -> None:
+    assert states_amount("size", "每分钟tokens数 (TPM) — GPT-4 示例: 30,000", "每分钟tokens数 (TPM)")
+    assert states_amount("size", "30,000", "number of tokens per minute")
+    assert not states_amount("size", "每分钟请求数 (RPM) — GPT-4 示例: 1000", "每分钟请求数 (RPM)")
+    assert not states_amount("size", "发布年份 — 2023", "发布年份")
+    extract = answerer.answer(
+        "In the rate-limit example, how many tokens per minute is GPT-4 allowed?", sentences(RATE_LIMITS)
+    )
+    assert extract.answered and "30,000" in extract.text and "30 美元" not in extract.text
