@@ -19,7 +19,7 @@ from answer.asked import (
     states_count,
     value_kinds,
 )
-from answer.kinds import asks_model, carries, question_type
+from answer.kinds import asks_model, asks_variant, carries, question_type
 from answer.names import (
     distinctive,
     generic_heads,
@@ -82,6 +82,7 @@ class Asked:
     measure_word: str | None  # a Chinese count's measure word (多少张)
     counted: frozenset[str]  # what an English how-many question counts (answer.asked.counted_words)
     url: bool  # the URL itself is asked for
+    variant: bool  # which variant of its name: lines naming its variants answer (answer.kinds.asks_variant)
     acronyms: list[str]  # whose meaning is asked
     entities: list[str]  # the technical names it is about
     tiers: list[tuple[str, str]]  # the (name, tier) pairs it asks about
@@ -107,6 +108,7 @@ class Asked:
             measure_word=asked_count(question) if kind == "quantity" and amount is None else None,
             counted=counted_words(question),
             url=kind == "address" and asks_url(question),
+            variant=asks_variant(question),
             acronyms=asked_acronyms(question),
             entities=entities,
             tiers=question_tiers(question, entities),
@@ -170,7 +172,7 @@ class Asked:
             # or its paragraph's sentences before it name, it is about too
             factor *= 1 - MISSING_NAME_PENALTY
         variant = (
-            (bool(self.entities) and names_only_variants(display, self.entities))
+            (bool(self.entities) and not self.variant and names_only_variants(display, self.entities))
             or names_another_tier(display, self.tiers)
             or names_sibling(display, self.siblings)
         )

@@ -120,6 +120,17 @@ def asks_model(question: str) -> bool:
     return bool(_MODEL.search(question))
 
 
+# which variant of a name it gives ("Which GPT-5 API variant is the cheapest?", "GPT-5 哪个版本最快")
+_VARIANT = re.compile(
+    r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,3}?(?:variants?|versions?|editions?)\b|(?:哪个|哪一个|哪款|哪种|什么)(?:版本|型号)",
+    re.I,
+)
+
+
+def asks_variant(question: str) -> bool:
+    return bool(_VARIANT.search(question))
+
+
 def imported_modules(text: str) -> list[str]:
     """The top-level modules the import statements opening ``text`` import (from X import y: X)."""
     statements = IMPORTS.match(text.strip())

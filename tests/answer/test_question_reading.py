@@ -9,7 +9,7 @@ from answer.asked import asked_amount, document_names, states_amount
 from answer.code import CodeQuestion, code_answer
 from answer.extractive import ExtractiveAnswerer
 from answer.factors import MISSING_NAME_PENALTY, Asked
-from answer.kinds import carries, question_type
+from answer.kinds import asks_variant, carries, question_type
 from answer.names import generic_heads, question_entities, spelled_names
 from answer.quotable import Sections, is_heading
 from tests.answer.test_extractive import sentences
@@ -193,3 +193,23 @@ def test_a_row_label_counting_a_unit_makes_its_cells_sizes(answerer: ExtractiveA
         "In the rate-limit example, how many tokens per minute is GPT-4 allowed?", sentences(RATE_LIMITS)
     )
     assert extract.answered and "30,000" in extract.text and "30 美元" not in extract.text
+
+
+def test_a_question_asking_which_variant_is_answered_by_a_variant(answerer: ExtractiveAnswerer) -> None:
+    assert asks_variant("Which GPT-5 API variant is the fastest and cheapest option?")
+    assert asks_variant("GPT-5 哪个版本最快最便宜？")
+    assert not asks_variant("How much does GPT-5 cost?")
+    text = (
+        "GPT-5 API有三个版本:\n"
+        "- gpt-5:完整版本,最强性能\n"
+        "- gpt-5-mini:小型版本,性能优于GPT-4o但速度更快\n"
+        "- gpt-5-nano:最快最便宜版本,100万token上下文\n"
+    )
+    extract = answerer.answer("GPT-5 哪个版本最快最便宜？", sentences(text))
+    assert extract.answered and "gpt-5-nano" in extract.text
+    # asked about GPT-5 itself, a variant's line still answers about another model
+    lines = sentences(text)
+    nano = next(line for line in lines if "nano" in line.text)
+    about = Asked.of("What does GPT-5 offer?", lines)
+    which = Asked.of("Which GPT-5 variant is the fastest?", lines)
+    assert about.judge(nano, nano, nano.text, None)[0] < which.judge(nano, nano, nano.text, None)[0]
