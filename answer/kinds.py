@@ -153,7 +153,18 @@ def question_type(question: str) -> str:
             kind = _clause_type(clause)
             if kind != "other":
                 return kind
+    condition = _CONDITION_FIRST.match(question)
+    if condition:  # "When I create a Batch job, what value do I set?" asks what, not when
+        return _clause_type(question[condition.end() :])
     return _clause_type(question)
+
+
+# an English question opening with a condition, its own question after the comma
+_CONDITION_FIRST = re.compile(
+    r"^\W*(?:when|if|once|after|before|while)\s+(?!(?:is|was|are|were|do|does|did|will|would|can|could|should|"
+    r"has|have|had)\b)[^,?]*,\s*(?=(?:what|which|how|who|whom|whose|where|when|why)\b)",
+    re.I,
+)
 
 
 def _clause_type(question: str) -> str:

@@ -213,3 +213,17 @@ def test_a_question_asking_which_variant_is_answered_by_a_variant(answerer: Extr
     about = Asked.of("What does GPT-5 offer?", lines)
     which = Asked.of("Which GPT-5 variant is the fastest?", lines)
     assert about.judge(nano, nano, nano.text, None)[0] < which.judge(nano, nano, nano.text, None)[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When I create a Batch API job, what completion_window value do I set?", "other"),
+        ("When John Fox left as head coach for the Broncos, who replaced him?", "person"),
+        ("If a matter is not specifically reserved, who is it devolved to?", "person"),
+        ("When was the Batch API released?", "date"),
+        ("When was GPT-4 released, and by whom?", "date"),
+    ],
+)
+def test_a_question_opening_with_a_condition_asks_what_its_main_clause_asks(question: str, kind: str) -> None:
+    assert question_type(question) == kind
