@@ -115,7 +115,7 @@ _ADDRESS_QUESTION = re.compile(
     rf"{_URL_WORDS}|\bendpoints?\b|端点|链接(?:地址|是|在)|"
     r"(?:接口|请求|访问|调用|服务|API\s*)地址|(?:哪个|哪一个|什么)(?:页面|网页)|\b(which|what) (web )?page\b|"
     # where to look something up ("Where should we watch for API changes"): a page, in a knowledge base
-    r"\bwhere (?:in (?:\w+ ){1,2}?)?(?:can|should|could|do|to) (?:i |we |you |one )?(?:\w+ ){0,2}?(?:find|see|check|look|watch|track|read|view)\b|"
+    r"\bwhere (?:in (?:\w+ ){1,2}?)?(?:can|should|could|do|to) (?:i |we |you |one )?(?:\w+ ){0,2}?(?:find|see|check|look|watch|track|read|view|monitor|follow|keep (?:an )?eye)\b|"
     r"(?:在|去|到)哪(?:里|儿)?(?:可以|能)?(?:看|查|找|关注)",
     re.IGNORECASE,
 )

@@ -227,3 +227,15 @@ def test_a_question_asking_which_variant_is_answered_by_a_variant(answerer: Extr
 )
 def test_a_question_opening_with_a_condition_asks_what_its_main_clause_asks(question: str, kind: str) -> None:
     assert question_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Where should I keep an eye on official API changes so our integration doesn't break?",
+        "Where can I follow OpenAI's official API changelog?",
+        "Where should we monitor API deprecations?",
+    ],
+)
+def test_where_to_keep_an_eye_on_something_asks_for_a_page(question: str) -> None:
+    assert question_type(question) == "address"
