@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from core.text import ENGLISH_FUNCTION_WORDS
 
@@ -229,13 +230,14 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9.+_-]*[A-Za-z0-9+]|[A-Za-z]")
 
 
-def document_names(question: str) -> set[str]:
+@lru_cache(maxsize=256)  # the question's names and its spelled names both ask
+def document_names(question: str) -> frozenset[str]:
     """The Latin words (lower case) a question names a document by ("according to the API FAQ": api):
     where the answer is, not what it is about, so its lines need not name them."""
     found: set[str] = set()
     for match in _NAMED_DOCUMENT.finditer(question):
         found.update(word.lower() for word in LATIN_NAME.findall(match.group(1) or match.group(2) or ""))
-    return found - ENGLISH_FUNCTION_WORDS
+    return frozenset(found - ENGLISH_FUNCTION_WORDS)
 
 
 def asked_acronyms(question: str) -> list[str]:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from answer.kinds import IMPORTS, asks_about_code, asks_identifier, asks_library, asks_model
+from answer.kinds import IMPORTS, asks_about_code, asks_identifier, asks_library
 from answer.quotable import STATEMENT_START, Sections, can_answer
 from answer.sentences import Sentence
+
+if TYPE_CHECKING:
+    from answer.factors import Asked
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,8 @@ class CodeQuestion:
     sections: Sections  # which model: the heading of an example says what it is for
 
     @classmethod
-    def of(
-        cls, question: str, kind: str, amount: str | None, sentences: list[Sentence], sections: Sections
-    ) -> CodeQuestion:
+    def of(cls, asked: Asked, sentences: list[Sentence]) -> CodeQuestion:
+        question, kind = asked.question, asked.kind
         library = kind == "name" and asks_library(question)
         about_code = asks_about_code(question)
         # a setting the question names is answered by the code setting it when no prose names it, or
@@ -39,16 +42,15 @@ class CodeQuestion:
             for name in question_identifiers(question)
             if about_code or not any(name in s.text and can_answer(s.text) for s in sentences)
         )
-        model = kind == "name" and not library and asks_model(question)
         return cls(
             library=library,
-            model=model,
+            model=asked.model and not library,
             settings=settings,
             # a number an example passes answers how long or how many, not what it costs (an image
             # call's "n=1" is no price)
-            numbers=kind == "quantity" and amount != "money" and about_code,
+            numbers=kind == "quantity" and asked.amount != "money" and about_code,
             attribute=asks_identifier(question),
-            sections=sections,
+            sections=asked.sections,
         )
 
 

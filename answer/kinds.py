@@ -116,6 +116,7 @@ def asks_library(question: str) -> bool:
     return bool(_LIBRARY.search(question))
 
 
+@lru_cache(maxsize=256)  # carries() asks it for every candidate of a name question
 def asks_model(question: str) -> bool:
     return bool(_MODEL.search(question))
 

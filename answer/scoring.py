@@ -181,7 +181,7 @@ class SentenceScorer:
         # what each candidate says, for the models: a list item with its lead-in ("GPT-5 引入了多项特性:
         # 超大上下文:支持272K输入tokens"), as the item alone does not say what it is about
         meanings: list[str] = []
-        code = CodeQuestion.of(question, asked.kind, asked.amount, sentences, asked.sections)
+        code = CodeQuestion.of(asked, sentences)
         asked_conversions = [(self._side_terms(c.source), self._side_terms(c.target)) for c in conversions(question)]
 
         def sentence_side(side: str) -> frozenset[object]:

@@ -112,7 +112,7 @@ def test_a_model_call_is_about_the_heading_of_its_example() -> None:
     )
     question = "函数调用(Function Calling)示例用的是哪个模型？"
     lines = sentences(text)
-    asked = CodeQuestion.of(question, question_type(question), None, lines, Sections(lines))
+    asked = CodeQuestion.of(Asked.of(question, lines), lines)
     found = [code_answer(line, asked) for line in lines]
     call, about = next(f for f in found if f is not None)
     assert "openai.ChatCompletion.create(" in call.text and "gpt-3.5-turbo-0613" in call.text
